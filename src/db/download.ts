@@ -1,0 +1,186 @@
+/**
+ * Downloading database files into a local cache, atomically and with validation.
+ *
+ * @example
+ * ```ts
+ * import { validateBz2 } from "./download.ts";
+ * try {
+ *   validateBz2(new TextEncoder().encode("<html>"));
+ * } catch (e) {
+ *   console.log((e as Error).message.includes("BZh")); // true
+ * }
+ * ```
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+import { DownloadError } from "./errors.ts";
+import { decompressBz2 } from "./bz2.ts";
+
+/** Options of {@linkcode downloadToFile}. */
+export interface DownloadOptions {
+  /** The fetch implementation (default `globalThis.fetch`). */
+  readonly fetch?: typeof fetch;
+  /** Checks the downloaded bytes; throws to reject them. */
+  readonly validate?: (bytes: Uint8Array) => void;
+}
+
+/**
+ * Downloads `url` to `dest`. The body is checked (HTTP status ok, non-empty, then
+ * `opts.validate`), written to `<dest>.tmp-<random>` and renamed onto `dest`, so `dest` is
+ * either absent or complete. Parent directories are created. On any failure nothing is left
+ * behind and a {@linkcode DownloadError} naming the URL is thrown.
+ *
+ * @param url Source URL.
+ * @param dest Destination path.
+ * @param opts Fetch implementation and validator.
+ * @returns Resolves when `dest` is in place.
+ * @throws {DownloadError} on a network error, a non-2xx status, an empty body or a body
+ *   rejected by `validate` (the validator's error is the `cause`).
+ *
+ * @example
+ * ```ts
+ * import { downloadToFile } from "./download.ts";
+ * const dir = await Deno.makeTempDir();
+ * const fakeFetch = (() => Promise.resolve(new Response("hello"))) as typeof fetch;
+ * await downloadToFile("https://example.org/a.txt", `${dir}/sub/a.txt`, { fetch: fakeFetch });
+ * console.log(await Deno.readTextFile(`${dir}/sub/a.txt`)); // hello
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function downloadToFile(
+  url: string,
+  dest: string,
+  opts: DownloadOptions = {},
+): Promise<void> {
+  if (typeof url !== "string" || url === "") {
+    throw new TypeError(
+      `downloadToFile(): url must be a non-empty string, got ${url}`,
+    );
+  }
+  if (typeof dest !== "string" || dest === "") {
+    throw new TypeError(
+      `downloadToFile(): dest must be a non-empty string, got ${dest}`,
+    );
+  }
+  const doFetch = opts.fetch ?? globalThis.fetch;
+  let res: Response;
+  try {
+    res = await doFetch(url);
+  } catch (e) {
+    throw new DownloadError(
+      url,
+      `network error: ${e instanceof Error ? e.message : String(e)}`,
+      undefined,
+      { cause: e },
+    );
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new DownloadError(
+      url,
+      `HTTP ${res.status} ${res.statusText}`.trim(),
+      res.status,
+    );
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    throw new DownloadError(
+      url,
+      `reading the body failed: ${e instanceof Error ? e.message : String(e)}`,
+      res.status,
+      {
+        cause: e,
+      },
+    );
+  }
+  if (bytes.length === 0) {
+    throw new DownloadError(url, "the response body is empty", res.status);
+  }
+  if (opts.validate) {
+    try {
+      opts.validate(bytes);
+    } catch (e) {
+      throw new DownloadError(
+        url,
+        `invalid content: ${e instanceof Error ? e.message : String(e)}`,
+        res.status,
+        {
+          cause: e,
+        },
+      );
+    }
+  }
+  await Deno.mkdir(dirname(dest), { recursive: true });
+  const tmp = `${dest}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    await Deno.writeFile(tmp, bytes);
+    await Deno.rename(tmp, dest);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw new DownloadError(
+      url,
+      `writing ${dest} failed: ${e instanceof Error ? e.message : String(e)}`,
+      res.status,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+/**
+ * Validator for bzip2 files: checks the `BZh` magic, then decompresses the whole stream so
+ * that truncated or corrupt downloads are rejected.
+ *
+ * @param bytes Downloaded bytes.
+ * @returns Nothing; throws when invalid.
+ *
+ * @example
+ * ```ts
+ * import { validateBz2 } from "./download.ts";
+ * const ok = await Deno.readFile("../shared/data/CO/12C-16O/SAMPLE/12C-16O__SAMPLE.trans.bz2");
+ * validateBz2(ok); // no error
+ * ```
+ */
+export function validateBz2(bytes: Uint8Array): void {
+  if (
+    bytes.length < 3 || bytes[0] !== 0x42 || bytes[1] !== 0x5a ||
+    bytes[2] !== 0x68
+  ) {
+    throw new Error('not bzip2 data (does not start with "BZh")');
+  }
+  decompressBz2(bytes, "downloaded file");
+}
+
+/**
+ * Makes a validator that requires the content to start with the given text
+ * (e.g. `"EXOMOL.def"` for ExoMol definition files).
+ *
+ * @param prefix Expected first characters.
+ * @returns A validator for {@linkcode downloadToFile}.
+ *
+ * @example
+ * ```ts
+ * import { validateStartsWith } from "./download.ts";
+ * validateStartsWith("EXOMOL.def")(new TextEncoder().encode("EXOMOL.def  # ID"));
+ * ```
+ */
+export function validateStartsWith(
+  prefix: string,
+): (bytes: Uint8Array) => void {
+  return (bytes: Uint8Array): void => {
+    const head = new TextDecoder().decode(bytes.subarray(0, prefix.length + 3))
+      .replace(/^\uFEFF/, "");
+    if (!head.startsWith(prefix)) {
+      throw new Error(
+        `content does not start with "${prefix}" (starts with ${
+          JSON.stringify(head.slice(0, prefix.length))
+        })`,
+      );
+    }
+  };
+}

@@ -1,0 +1,191 @@
+/**
+ * Line strength S(T) of molecular lines and the partition-function ratio Q(T)/Q(Tref),
+ * following ExoJAX v2.0 (`exojax/spec/hitran.py` `line_strength`, `exomol.py`).
+ *
+ * S(T) = S(Tref) · (Q(Tref)/Q(T)) · exp(−c₂E″(1/T − 1/Tref)) · (1 − e^{−c₂ν/T}) / (1 − e^{−c₂ν/Tref}),
+ * with S in cm/molecule, ν and E″ in cm⁻¹, T in K.
+ *
+ * @example
+ * ```ts
+ * import { lineStrength } from "./line_strength.ts";
+ * const s = lineStrength(new Float64Array([1e-20]), new Float64Array([4350]), new Float64Array([1000]), 2.0, 1000);
+ * console.log(s[0]! > 0); // true
+ * ```
+ *
+ * @module
+ */
+
+import { C2, TREF } from "../constants.ts";
+import type { PartitionFunction } from "../db/types.ts";
+import { partitionFunctionAt } from "../db/partition_function.ts";
+
+/**
+ * Line strength of one line at temperature `t`.
+ *
+ * @param sRef Line strength at `tref` [cm/molecule].
+ * @param nu Line centre [cm⁻¹].
+ * @param elower Lower-state energy E″ [cm⁻¹].
+ * @param qRatio Partition-function ratio Q(t)/Q(tref).
+ * @param t Temperature [K], finite and > 0.
+ * @param tref Reference temperature of `sRef` [K] (default 296 K).
+ * @returns S(t) [cm/molecule].
+ *
+ * @example
+ * ```ts
+ * import { lineStrengthScalar } from "./line_strength.ts";
+ * // At T = Tref and Q ratio 1 the strength is unchanged.
+ * console.log(lineStrengthScalar(2e-21, 4350, 500, 1, 296)); // 2e-21
+ * ```
+ */
+export function lineStrengthScalar(
+  sRef: number,
+  nu: number,
+  elower: number,
+  qRatio: number,
+  t: number,
+  tref: number = TREF,
+): number {
+  _checkPositive(t, "t");
+  _checkPositive(tref, "tref");
+  _checkPositive(qRatio, "qRatio");
+  return _strength(sRef, nu, elower, 1 / qRatio, 1 / t - 1 / tref, t, tref);
+}
+
+/**
+ * Line strengths of many lines at temperature `t` (see the module formula).
+ *
+ * @param sRef Line strengths at `tref` [cm/molecule].
+ * @param nu Line centres [cm⁻¹] (same length as `sRef`).
+ * @param elower Lower-state energies E″ [cm⁻¹] (same length).
+ * @param qRatio Partition-function ratio Q(t)/Q(tref), > 0.
+ * @param t Temperature [K], finite and > 0.
+ * @param tref Reference temperature of `sRef` [K] (default 296 K).
+ * @param out Optional output array of the same length.
+ * @returns S(t) per line [cm/molecule].
+ *
+ * @example
+ * ```ts
+ * import { lineStrength } from "./line_strength.ts";
+ * const s = lineStrength(
+ *   new Float64Array([1e-20, 2e-20]),
+ *   new Float64Array([4350, 4351]),
+ *   new Float64Array([0, 3000]),
+ *   1,
+ *   296,
+ * );
+ * console.log(s[1]); // 2e-20
+ * ```
+ */
+export function lineStrength(
+  sRef: Float64Array,
+  nu: Float64Array,
+  elower: Float64Array,
+  qRatio: number,
+  t: number,
+  tref: number = TREF,
+  out?: Float64Array,
+): Float64Array {
+  _checkF64(sRef, "sRef");
+  _checkSameLength(nu, "nu", sRef.length);
+  _checkSameLength(elower, "elower", sRef.length);
+  _checkPositive(t, "t");
+  _checkPositive(tref, "tref");
+  _checkPositive(qRatio, "qRatio");
+  const res = out ?? new Float64Array(sRef.length);
+  _checkSameLength(res, "out", sRef.length);
+  const iq = 1 / qRatio;
+  const dt = 1 / t - 1 / tref;
+  for (let i = 0; i < sRef.length; i++) {
+    res[i] = _strength(sRef[i]!, nu[i]!, elower[i]!, iq, dt, t, tref);
+  }
+  return res;
+}
+
+/**
+ * Partition-function ratio Q(t)/Q(tref), both linearly interpolated in the table
+ * (`partitionFunctionAt`, as ExoJAX's `qr_interp`).
+ *
+ * @param pf Tabulated partition function (ascending `t`).
+ * @param t Temperature [K], inside the table's range.
+ * @param tref Reference temperature [K] (default 296 K), inside the table's range.
+ * @returns Q(t)/Q(tref).
+ * @throws {RangeError} When `t` or `tref` is outside the table or not finite.
+ *
+ * @example
+ * ```ts
+ * import { partitionRatio } from "./line_strength.ts";
+ * const pf = { t: new Float64Array([100, 300, 1000]), q: new Float64Array([10, 30, 100]) };
+ * console.log(partitionRatio(pf, 650, 300)); // 2.1666666666666665
+ * ```
+ */
+export function partitionRatio(
+  pf: PartitionFunction,
+  t: number,
+  tref: number = TREF,
+): number {
+  _checkPositive(t, "t");
+  _checkPositive(tref, "tref");
+  return partitionFunctionAt(pf, t) / partitionFunctionAt(pf, tref);
+}
+
+function _strength(
+  s: number,
+  nu: number,
+  e: number,
+  iq: number,
+  dt: number,
+  t: number,
+  tref: number,
+): number {
+  // expm1 keeps (1 − e^{−c₂ν/T}) accurate for small c₂ν/T.
+  return s * iq * Math.exp(-C2 * e * dt) * Math.expm1(-C2 * nu / t) /
+    Math.expm1(-C2 * nu / tref);
+}
+
+// ---- private validation helpers shared by the opacity calculators ----
+
+/** Throws TypeError unless x is a number, RangeError unless finite. Private. */
+export function _checkFiniteNumber(x: unknown, name: string): number {
+  if (typeof x !== "number") {
+    throw new TypeError(`${name} must be a number, got ${typeof x}`);
+  }
+  if (!Number.isFinite(x)) {
+    throw new RangeError(`${name} must be finite, got ${x}`);
+  }
+  return x;
+}
+
+/** Throws unless x is a finite number > 0. Private. */
+export function _checkPositive(x: unknown, name: string): number {
+  _checkFiniteNumber(x, name);
+  if (!((x as number) > 0)) {
+    throw new RangeError(`${name} must be > 0, got ${x}`);
+  }
+  return x as number;
+}
+
+/** Throws a TypeError unless x is a Float64Array. Private. */
+export function _checkF64(x: unknown, name: string): Float64Array {
+  if (!(x instanceof Float64Array)) {
+    const d = x === null
+      ? "null"
+      : typeof x === "object"
+      ? ((x as object).constructor?.name ?? "object")
+      : typeof x;
+    throw new TypeError(`${name} must be a Float64Array, got ${d}`);
+  }
+  return x;
+}
+
+/** Throws a TypeError unless x is a Float64Array of length n. Private. */
+export function _checkSameLength(
+  x: unknown,
+  name: string,
+  n: number,
+): Float64Array {
+  const a = _checkF64(x, name);
+  if (a.length !== n) {
+    throw new TypeError(`${name} must have length ${n}, got ${a.length}`);
+  }
+  return a;
+}

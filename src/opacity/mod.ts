@@ -1,0 +1,49 @@
+/**
+ * Opacity calculators (ExoJAX's `opa`): line strengths and widths, the Faddeeva function and
+ * Voigt profile, the direct line-by-line reference, PreMODIT, CIA, and the FFT they use.
+ *
+ * @example
+ * ```ts
+ * import { voigtProfile } from "./mod.ts";
+ * console.log(voigtProfile(0, 0.01, 0) > 0); // true
+ * ```
+ *
+ * @module
+ */
+export { faddeeva, faddeevaRe } from "./faddeeva.ts";
+export { voigtProfile, voigtProfileArray } from "./voigt.ts";
+export {
+  createFftPlan,
+  createRfftPlan,
+  type FftPlan,
+  irfft,
+  rfft,
+  type RfftPlan,
+} from "./fft.ts";
+export {
+  lineStrength,
+  lineStrengthScalar,
+  partitionRatio,
+} from "./line_strength.ts";
+export {
+  dopplerSigma,
+  dopplerSigmaArray,
+  gammaLorentz,
+  gammaLorentzArray,
+  gammaNatural,
+  gammaNaturalArray,
+} from "./widths.ts";
+export { createOpaDirect, type OpaDirect } from "./direct.ts";
+export {
+  type BroadeningResolution,
+  createOpaPremodit,
+  type OpaPremodit,
+  type OpaPremoditOptions,
+} from "./premodit.ts";
+export {
+  lbdStrengthError,
+  lbdWeightCoefficients,
+  premoditOptimalParams,
+  type PremoditParams,
+} from "./premodit_params.ts";
+export { createOpaCia, type OpaCia, type OpaCiaOptions } from "./cia.ts";

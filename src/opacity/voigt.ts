@@ -1,0 +1,125 @@
+/**
+ * The Voigt line profile in ExoJAX's convention (`exojax/spec/lpf.py` `voigt`):
+ * V(x; β_D, γ_L) = Re w((x + iγ_L)/(√2 β_D)) / (√(2π) β_D), with β_D the Gaussian
+ * standard deviation and γ_L the Lorentz half width at half maximum, both in cm⁻¹.
+ * V is normalised: ∫ V dx = 1 [1/cm⁻¹].
+ *
+ * @example
+ * ```ts
+ * import { voigtProfile } from "./voigt.ts";
+ * console.log(voigtProfile(0, 1, 0).toFixed(6)); // 0.398942
+ * ```
+ *
+ * @module
+ */
+
+import { faddeevaRe } from "./faddeeva.ts";
+
+const _INV_SQRT2 = 1 / Math.SQRT2;
+const _INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+function _checkWidths(betaD: number, gammaL: number, fn: string): void {
+  if (typeof betaD !== "number") {
+    throw new TypeError(`${fn}: betaD must be a number, got ${typeof betaD}`);
+  }
+  if (typeof gammaL !== "number") {
+    throw new TypeError(`${fn}: gammaL must be a number, got ${typeof gammaL}`);
+  }
+  if (!(betaD >= 0) || !Number.isFinite(betaD)) {
+    throw new RangeError(`${fn}: betaD must be finite and >= 0, got ${betaD}`);
+  }
+  if (!(gammaL >= 0) || !Number.isFinite(gammaL)) {
+    throw new RangeError(
+      `${fn}: gammaL must be finite and >= 0, got ${gammaL}`,
+    );
+  }
+  if (betaD === 0 && gammaL === 0) {
+    throw new RangeError(
+      `${fn}: betaD and gammaL are both 0 (a delta function)`,
+    );
+  }
+}
+
+function _voigt(x: number, betaD: number, gammaL: number): number {
+  if (betaD === 0) return gammaL / (Math.PI * (x * x + gammaL * gammaL));
+  const s = _INV_SQRT2 / betaD;
+  return faddeevaRe(x * s, gammaL * s) * _INV_SQRT_2PI / betaD;
+}
+
+/**
+ * Voigt profile at one offset from the line centre.
+ *
+ * The limits are exact: `gammaL = 0` gives the Gaussian e^{−x²/(2β²)}/(√(2π)β) and
+ * `betaD = 0` the Lorentzian γ/(π(x² + γ²)).
+ *
+ * @param x Offset from the line centre [cm⁻¹].
+ * @param betaD Doppler width, Gaussian standard deviation [cm⁻¹], ≥ 0.
+ * @param gammaL Lorentz half width at half maximum [cm⁻¹], ≥ 0 (not both 0).
+ * @returns V(x) [1/cm⁻¹].
+ * @throws {TypeError} If an argument is not a number.
+ * @throws {RangeError} If x is not finite, a width is negative or not finite, or both are 0.
+ *
+ * @example
+ * ```ts
+ * import { voigtProfile } from "./voigt.ts";
+ * console.log(voigtProfile(0, 0, 1) === 1 / Math.PI); // true
+ * ```
+ */
+export function voigtProfile(x: number, betaD: number, gammaL: number): number {
+  if (typeof x !== "number") {
+    throw new TypeError(`voigtProfile(): x must be a number, got ${typeof x}`);
+  }
+  if (!Number.isFinite(x)) {
+    throw new RangeError(`voigtProfile(): x must be finite, got ${x}`);
+  }
+  _checkWidths(betaD, gammaL, "voigtProfile()");
+  return _voigt(x, betaD, gammaL);
+}
+
+/**
+ * Voigt profile on an array of offsets (same widths for every element).
+ *
+ * @param x Offsets from the line centre [cm⁻¹].
+ * @param betaD Doppler width, Gaussian standard deviation [cm⁻¹], ≥ 0.
+ * @param gammaL Lorentz half width at half maximum [cm⁻¹], ≥ 0 (not both 0).
+ * @param out Optional output array, same length as `x` (may be `x` itself).
+ * @returns V(x) [1/cm⁻¹] per element.
+ * @throws {TypeError} If `x` or `out` is not a Float64Array or `out` has the wrong length.
+ * @throws {RangeError} If an element of x is not finite, or a width is invalid.
+ *
+ * @example
+ * ```ts
+ * import { voigtProfileArray } from "./voigt.ts";
+ * const v = voigtProfileArray(new Float64Array([-1, 0, 1]), 0.5, 0.1);
+ * console.log(v[0] === v[2], v[1]! > v[0]!); // true true
+ * ```
+ */
+export function voigtProfileArray(
+  x: Float64Array,
+  betaD: number,
+  gammaL: number,
+  out?: Float64Array,
+): Float64Array {
+  if (!(x instanceof Float64Array)) {
+    throw new TypeError("voigtProfileArray(): x must be a Float64Array");
+  }
+  _checkWidths(betaD, gammaL, "voigtProfileArray()");
+  const res = out ?? new Float64Array(x.length);
+  if (!(res instanceof Float64Array) || res.length !== x.length) {
+    throw new TypeError(
+      `voigtProfileArray(): out must be a Float64Array of length ${x.length}, got length ${
+        (res as { length?: number }).length
+      }`,
+    );
+  }
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i]!;
+    if (!Number.isFinite(xi)) {
+      throw new RangeError(
+        `voigtProfileArray(): x[${i}] must be finite, got ${xi}`,
+      );
+    }
+    res[i] = _voigt(xi, betaD, gammaL);
+  }
+  return res;
+}

@@ -1,0 +1,50 @@
+/**
+ * Atmospheric layers and emission radiative transfer (pure absorption), following ExoJAX v2.0:
+ * log-spaced pressure layers, power-law temperatures, layer optical depths from cross sections
+ * and CIA, the Planck source πB_ν, the intensity-based (Gauss–Legendre) and flux-based 2E₃
+ * two-stream solvers, the contribution function and an `ArtEmisPure`-like convenience object.
+ *
+ * Matrices are row-major flat Float64Array [nlayer][nnu], top layer (lowest pressure) first.
+ *
+ * @example
+ * ```ts
+ * import { createArtEmisPure, planckPi } from "./mod.ts";
+ * const nuGrid = new Float64Array([4300, 4310, 4320]);
+ * const art = createArtEmisPure({ nuGrid, pressureTop: 1e-5, pressureBtm: 10, nlayer: 100 });
+ * const t = art.powerlawTemperature(1000, 0); // isothermal 1000 K
+ * const dtau = art.opacityProfileXs(new Float64Array([1e-19, 1e-19, 1e-19]), 0.01, 28, 1e5);
+ * const flux = art.run(dtau, t);
+ * console.log(Math.abs(flux[0]! / planckPi(nuGrid, 1000)[0]! - 1) < 1e-6); // true
+ * ```
+ *
+ * @module
+ */
+
+export {
+  type ArtEmisPure,
+  type ArtEmisPureOptions,
+  createArtEmisPure,
+  type EmisPureSolver,
+} from "./art_emis_pure.ts";
+export {
+  contributionFunction,
+  type ContributionOptions,
+} from "./contribution.ts";
+export { emissionFbased2st } from "./emission_fbased2st.ts";
+export { emissionIbased, emissionQuadrature } from "./emission_ibased.ts";
+export { expn3, trans2E3 } from "./expn.ts";
+export { type GaussLegendre, gaussLegendre } from "./gauss_legendre.ts";
+export { gravityJupiter } from "./gravity.ts";
+export {
+  constantMmrProfile,
+  numberDensity,
+  opacityProfileCia,
+  opacityProfileXs,
+} from "./opacity_profile.ts";
+export { planckPi, planckPiMatrix } from "./planck.ts";
+export {
+  type PressureLayers,
+  pressureLayers,
+  type PressureLayersOptions,
+} from "./pressure_layers.ts";
+export { powerlawTemperature } from "./temperature.ts";

@@ -1,0 +1,38 @@
+/**
+ * Spectral operators (ExoJAX `specop.py`): rigid rotation, Gaussian instrumental
+ * profile and radial-velocity sampling of spectra on an ESLOG wavenumber grid.
+ * Kernels live on a fixed velocity grid, are normalised to unit sum and applied by a
+ * kernel-centred "same" convolution (zero outside the spectrum's ends).
+ *
+ * @example
+ * ```ts
+ * import { createSopInstProfile, createSopRotation, resolutionToGaussianStd } from "./mod.ts";
+ * const nu = new Float64Array(400).map((_, i) => 4350 * Math.exp(i * 1e-6));
+ * const f = new Float64Array(400).fill(1);
+ * f[200] = 0.5; // an unresolved absorption line
+ * const rot = createSopRotation(nu, { vsiniMax: 20 });
+ * const ip = createSopInstProfile(nu, { vrMax: 20 });
+ * const broadened = ip.ipgauss(rot.rigidRotation(f, 10, 0.6, 0.1), resolutionToGaussianStd(1e5));
+ * const obs = ip.sampling(broadened, 3.0, Float64Array.of(nu[150]!, nu[200]!, nu[250]!));
+ * console.log(obs.length, broadened[200]! > 0.9); // 3 true
+ * ```
+ *
+ * @module
+ */
+
+export { convolveCentered, convolveSame } from "./convolve.ts";
+export { rigidRotation, rotationKernel } from "./rotation.ts";
+export {
+  gaussianKernel,
+  ipgauss,
+  resolutionToGaussianStd,
+} from "./instrument_profile.ts";
+export { type OutOfRange, sampling, type SamplingOptions } from "./sampling.ts";
+export {
+  createSopInstProfile,
+  createSopRotation,
+  type SopInstProfile,
+  type SopInstProfileOptions,
+  type SopRotation,
+  type SopRotationOptions,
+} from "./sop.ts";

@@ -1,0 +1,25 @@
+/**
+ * The tutorial's spectral model assembled from the physics stages, seeded mock data,
+ * and the database locator.
+ *
+ * @example
+ * ```ts
+ * import { addGaussianNoise } from "./mod.ts";
+ * console.log(addGaussianNoise(new Float64Array(2), 1, 0).length); // 2
+ * ```
+ *
+ * @module
+ */
+export {
+  createTutorialModel,
+  type TutorialModel,
+  type TutorialOptions,
+  type TutorialStages,
+} from "./tutorial.ts";
+export {
+  locateTutorialDatabase,
+  TUTORIAL_CIA_CANDIDATES,
+  TUTORIAL_MDB_CANDIDATES,
+  type TutorialDatabase,
+} from "./database.ts";
+export { addGaussianNoise, spectrumToCsv } from "./mock.ts";
