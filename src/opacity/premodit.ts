@@ -52,7 +52,7 @@
  */
 
 import { C2, DOPPLER_CONST, TREF } from "../constants.ts";
-import type { LineList } from "../db/types.ts";
+import type { LineList, PartitionFunction } from "../db/types.ts";
 import { partitionFunctionAt } from "../db/partition_function.ts";
 import {
   _checkF64,
@@ -111,6 +111,12 @@ export interface OpaPremoditOptions {
    *   core spans only one or two cells (low pressure on an R ≈ 10⁶ grid).
    */
   readonly nuSplit?: "quadratic" | "linear";
+  /**
+   * Factory of the real FFT plan of length 2N used for the Voigt convolution (default: the
+   * TypeScript `createRfftPlan`). Pass e.g. `(n) => createWasmRfftPlan(wasmBackend, n)` to run
+   * the convolutions on the AssemblyScript SIMD backend.
+   */
+  readonly rfftPlan?: (n: number) => RfftPlan;
 }
 
 /** PreMODIT opacity calculator returned by {@link createOpaPremodit}. */
@@ -449,7 +455,7 @@ export function createOpaPremodit(
 
   // ---- buffers and precomputed tables ----
   const L = 2 * N;
-  const plan = createRfftPlan(L);
+  const plan = opts.rfftPlan ? opts.rfftPlan(L) : createRfftPlan(L);
   const nk = N + 1;
   const kk = Float64Array.from({ length: nk }, (_, m) => (m / L) * (m / L));
   const sin2 = Float64Array.from(
@@ -540,7 +546,7 @@ export function createOpaPremodit(
     for (let i = 0; i < N; i++) out[off + i] = outBuf[i]! * rOverNu[i]!;
   }
 
-  return {
+  const opa: OpaPremodit = {
     nuGrid: nu,
     resolution: R,
     tref,
@@ -570,6 +576,112 @@ export function createOpaPremodit(
       return out;
     },
   };
+  _cores.set(opa, {
+    nu,
+    resolution: R,
+    tmin,
+    tmax,
+    allowOutsideRange: allowOutside,
+    tref,
+    twt,
+    trefBroadening: trefB,
+    partitionFunction: pf,
+    qAtTref,
+    elowerGrid,
+    entSlot,
+    entE,
+    ent0,
+    ent1,
+    ent2,
+    binNgammaRef: binNg,
+    binNTexp: binNt,
+    sigmaQFactor,
+  });
+  return opa;
+}
+
+/**
+ * Precomputed tables of a PreMODIT calculator, shared with its derivative rules
+ * (`premodit_ad.ts`). Internal: not part of the stable API. The arrays are the calculator's
+ * own and must not be modified.
+ */
+export interface _PremoditCore {
+  /** Wavenumber grid [cm⁻¹]. */
+  readonly nu: Float64Array;
+  /** Spectral resolution R. */
+  readonly resolution: number;
+  /** Accurate temperature range [K]. */
+  readonly tmin: number;
+  /** Accurate temperature range [K]. */
+  readonly tmax: number;
+  /** Whether temperatures outside [tmin, tmax] are accepted. */
+  readonly allowOutsideRange: boolean;
+  /** Reference temperature of the LBD [K]. */
+  readonly tref: number;
+  /** Weight temperature [K]. */
+  readonly twt: number;
+  /** Reference temperature of the broadening grid [K]. */
+  readonly trefBroadening: number;
+  /** Partition function table. */
+  readonly partitionFunction: PartitionFunction;
+  /** Q(tref). */
+  readonly qAtTref: number;
+  /** E″ grid [cm⁻¹]. */
+  readonly elowerGrid: Float64Array;
+  /** LBD entries: slot (bin · N + ν index). */
+  readonly entSlot: Int32Array;
+  /** LBD entries: E″ grid index. */
+  readonly entE: Int32Array;
+  /** LBD entries: coefficient of f(E, T). */
+  readonly ent0: Float64Array;
+  /** LBD entries: coefficient of f(E, T)(1/T − 1/Twt). */
+  readonly ent1: Float64Array;
+  /** LBD entries: coefficient of f(E, T)(1/T − 1/Twt)²/2. */
+  readonly ent2: Float64Array;
+  /** Normalised γ_ref of each broadening bin [grid cells]. */
+  readonly binNgammaRef: Float64Array;
+  /** Temperature exponent of each broadening bin. */
+  readonly binNTexp: Float64Array;
+  /** σ_q = sigmaQFactor · √T [grid cells]. */
+  readonly sigmaQFactor: number;
+}
+
+const _cores = new WeakMap<OpaPremodit, _PremoditCore>();
+
+/**
+ * The precomputed tables of a calculator made by {@link createOpaPremodit} (internal, for the
+ * derivative rules).
+ *
+ * @param opa A PreMODIT calculator.
+ * @returns Its tables.
+ * @throws {TypeError} When `opa` was not created by {@link createOpaPremodit}.
+ *
+ * @example
+ * ```ts
+ * import { _premoditCore, createOpaPremodit } from "./premodit.ts";
+ * const nu = Float64Array.from({ length: 64 }, (_, i) => 4300 * Math.exp(i / 1e5));
+ * const lines = {
+ *   molecule: "X", molmass: 28, tref: 296, qtref: 100,
+ *   nu: new Float64Array([4300.1]), elower: new Float64Array([500]),
+ *   gupper: new Float64Array([3]), einsteinA: new Float64Array([1]),
+ *   lineStrengthRef: new Float64Array([1e-20]),
+ *   alphaRef: new Float64Array([0.07]), nTemp: new Float64Array([0.5]),
+ *   partitionFunction: { t: new Float64Array([1, 3000]), q: new Float64Array([1, 1000]) },
+ * };
+ * const core = _premoditCore(createOpaPremodit(lines, nu));
+ * console.log(core.nu.length); // 64
+ * ```
+ */
+export function _premoditCore(opa: OpaPremodit): _PremoditCore {
+  const c = typeof opa === "object" && opa !== null
+    ? _cores.get(opa)
+    : undefined;
+  if (c === undefined) {
+    throw new TypeError(
+      "opa must be a calculator created by createOpaPremodit()",
+    );
+  }
+  return c;
 }
 
 /**

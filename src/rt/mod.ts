@@ -48,3 +48,43 @@ export {
   type PressureLayersOptions,
 } from "./pressure_layers.ts";
 export { powerlawTemperature } from "./temperature.ts";
+export {
+  type PowerlawTemperatureCotangents,
+  powerlawTemperatureJvp,
+  type PowerlawTemperatureTangents,
+  powerlawTemperatureWithVjp,
+} from "./temperature_ad.ts";
+export {
+  type OpacityProfileCiaCotangents,
+  opacityProfileCiaJvp,
+  type OpacityProfileCiaTangents,
+  opacityProfileCiaWithVjp,
+  type OpacityProfileXsCotangents,
+  opacityProfileXsJvp,
+  type OpacityProfileXsTangents,
+  opacityProfileXsWithVjp,
+} from "./opacity_profile_ad.ts";
+export {
+  emissionIbasedJacobian,
+  emissionIbasedJvp,
+  emissionIbasedWithVjp,
+} from "./emission_ibased_ad.ts";
+export {
+  emissionFbased2stJacobian,
+  emissionFbased2stJvp,
+  emissionFbased2stWithVjp,
+  expn2,
+} from "./emission_fbased2st_ad.ts";
+export type {
+  EmissionCotangents,
+  EmissionJacobian,
+  EmissionTangents,
+  JvpResult,
+  VjpResult,
+} from "./_common_ad.ts";
+export {
+  emissionPrimitive,
+  opacityProfileCiaPrimitive,
+  opacityProfileXsPrimitive,
+  powerlawTemperaturePrimitive,
+} from "./primitives.ts";

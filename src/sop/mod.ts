@@ -36,3 +36,46 @@ export {
   type SopRotation,
   type SopRotationOptions,
 } from "./sop.ts";
+export {
+  type ConvolveCenteredCotangents,
+  convolveCenteredJvp,
+  type ConvolveCenteredTangents,
+  convolveCenteredVjp,
+  convolveCenteredWithVjp,
+} from "./convolve_ad.ts";
+export {
+  type RigidRotationCotangents,
+  rigidRotationJvp,
+  type RigidRotationTangents,
+  rigidRotationVjp,
+  rigidRotationWithVjp,
+  type RotationKernelPartials,
+  rotationKernelPartials,
+} from "./rotation_ad.ts";
+export {
+  type GaussianKernelPartials,
+  gaussianKernelPartials,
+  type IpgaussCotangents,
+  ipgaussJvp,
+  type IpgaussTangents,
+  ipgaussVjp,
+  ipgaussWithVjp,
+} from "./instrument_profile_ad.ts";
+export {
+  type SamplingCotangents,
+  samplingJvp,
+  type SamplingTangents,
+  samplingVjp,
+  samplingWithVjp,
+} from "./sampling_ad.ts";
+export {
+  createSopInstProfileAd,
+  createSopRotationAd,
+  type SopInstProfileAd,
+  type SopRotationAd,
+} from "./sop_ad.ts";
+export {
+  ipgaussPrimitive,
+  rigidRotationPrimitive,
+  samplingPrimitive,
+} from "./primitives.ts";

@@ -23,3 +23,8 @@ export {
   type TutorialDatabase,
 } from "./database.ts";
 export { addGaussianNoise, spectrumToCsv } from "./mock.ts";
+export {
+  createTutorialAd,
+  TUTORIAL_PARAMS,
+  type TutorialAd,
+} from "./tutorial_ad.ts";

@@ -18,11 +18,16 @@ import { wavenumberGrid } from "../grid/wavenumber_grid.ts";
 import { loadExomol } from "../db/exomol.ts";
 import { loadCia } from "../db/cia.ts";
 import type { LineList } from "../db/types.ts";
-import { createOpaPremodit } from "../opacity/premodit.ts";
-import { createOpaDirect } from "../opacity/direct.ts";
-import { createOpaCia } from "../opacity/cia.ts";
-import { createArtEmisPure } from "../rt/art_emis_pure.ts";
-import { createSopInstProfile, createSopRotation } from "../sop/sop.ts";
+import { createOpaPremodit, type OpaPremodit } from "../opacity/premodit.ts";
+import { createOpaDirect, type OpaDirect } from "../opacity/direct.ts";
+import { createOpaCia, type OpaCia } from "../opacity/cia.ts";
+import { type ArtEmisPure, createArtEmisPure } from "../rt/art_emis_pure.ts";
+import {
+  createSopInstProfile,
+  createSopRotation,
+  type SopInstProfile,
+  type SopRotation,
+} from "../sop/sop.ts";
 import { resolutionToGaussianStd } from "../sop/instrument_profile.ts";
 import { contributionFunction } from "../rt/contribution.ts";
 import { locateTutorialDatabase, type TutorialDatabase } from "./database.ts";
@@ -123,6 +128,20 @@ export interface TutorialModel {
   xsvector(t: number, pBar: number): Float64Array;
   /** Contribution function [nlayer][nnu] of a given dtau and temperature profile. */
   contribution(dtau: Float64Array, temperature: Float64Array): Float64Array;
+  /** The CO opacity calculator (PreMODIT unless `opacity: "direct"`). */
+  opa: OpaPremodit | OpaDirect;
+  /** The H2–H2 CIA calculator. */
+  opaCia: OpaCia;
+  /** The atmosphere (layers, temperature range, solver). */
+  art: ArtEmisPure;
+  /** Rotation operator. */
+  sopRot: SopRotation;
+  /** Instrument-profile and sampling operator. */
+  sopInst: SopInstProfile;
+  /** Limb-darkening coefficients (0, 0 in the tutorial). */
+  u1: number;
+  /** Second limb-darkening coefficient. */
+  u2: number;
 }
 
 function _checkParam(name: string, v: number, positive = false): void {
@@ -250,6 +269,13 @@ export async function createTutorialModel(
       stages(t0, alpha, mmr, gravity, rv, vsini).mu,
     stages,
     xsvector: (t, pBar) => opa.xsvector(t, pBar),
+    opa,
+    opaCia,
+    art,
+    sopRot,
+    sopInst,
+    u1,
+    u2,
     contribution: (dtau, temperature) =>
       contributionFunction(dtau, temperature, art.pressure, art.dParr, nuGrid),
   };

@@ -6,69 +6,13 @@ import {
   rfft,
 } from "../../src/opacity/fft.ts";
 import { assertThrowsWith } from "../_util.ts";
-
-type Num = number | string;
-interface FftCase {
-  x: number[];
-  n: number;
-  re: Num[];
-  im: Num[];
-  irfft: Num[];
-  zre?: Num[];
-  zim?: Num[];
-  irfft_z?: Num[];
-  n_trunc?: number;
-  irfft_trunc?: Num[];
-}
-const FIX: { cases: FftCase[] } = JSON.parse(
-  Deno.readTextFileSync(
-    new URL("../fixtures/faddeeva_fft.json", import.meta.url),
-  ),
-);
-const f64 = (a: Num[]): Float64Array => new Float64Array(a.map(Number));
-
-/** Deterministic pseudo-random numbers in [−0.5, 0.5). */
-function rand(n: number, seed: number): Float64Array {
-  const a = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 4294967296 - 0.5;
-  }
-  return a;
-}
-
-/** Direct DFT bin k (angles reduced exactly, so the reference has ~1e-16 twiddle error). */
-function dftBin(
-  re: Float64Array,
-  im: Float64Array,
-  k: number,
-): [number, number] {
-  const n = re.length;
-  let sr = 0, si = 0;
-  for (let j = 0; j < n; j++) {
-    const a = -2 * Math.PI * ((j * k) % n) / n;
-    const c = Math.cos(a), s = Math.sin(a);
-    sr += re[j]! * c - im[j]! * s;
-    si += re[j]! * s + im[j]! * c;
-  }
-  return [sr, si];
-}
-
-/** max_k |a_k − b_k| / ‖b‖₂ for complex vectors. */
-function errToNorm(
-  ar: ArrayLike<number>,
-  ai: ArrayLike<number>,
-  br: ArrayLike<number>,
-  bi: ArrayLike<number>,
-): number {
-  let e = 0, nrm = 0;
-  for (let k = 0; k < br.length; k++) {
-    e = Math.max(e, Math.hypot(ar[k]! - br[k]!, ai[k]! - bi[k]!));
-    nrm += br[k]! ** 2 + bi[k]! ** 2;
-  }
-  return e / Math.sqrt(nrm);
-}
+import {
+  dftBin,
+  errToNorm,
+  f64,
+  FFT_FIXTURE as FIX,
+  rand,
+} from "../_fft_ref.ts";
 
 Deno.test("createFftPlan() matches the direct DFT within 1e-12 of the norm for many lengths", () => {
   // 7, 11, 13, 49: generic radix; 53, 97, 202 = 2·101: Bluestein; others radix 2/3/4/5.

@@ -311,3 +311,27 @@ Deno.test("createOpaPremodit() quadratic split conserves a line's area, centroid
     );
   }
 });
+
+Deno.test("createOpaPremodit() with the WASM SIMD FFT backend matches the TypeScript FFT to 1e-12", async () => {
+  const { createWasmBackend, createWasmRfftPlan } = await import(
+    "../../src/backend/wasm/mod.ts"
+  );
+  const be = await createWasmBackend();
+  try {
+    const w = createOpaPremodit(co, nu, {
+      autoTrange: [500, 1500],
+      rfftPlan: (n) => createWasmRfftPlan(be, n),
+    });
+    for (const [t, p] of [[500, 1e-5], [1000, 1], [1500, 10]] as const) {
+      const a = w.xsvector(t, p), b = premodit.xsvector(t, p);
+      const mx = maxOf(b);
+      let err = 0;
+      for (let i = 0; i < N; i++) err = Math.max(err, Math.abs(a[i]! - b[i]!));
+      if (!(err <= 1e-12 * mx)) {
+        throw new Error(`T=${t} P=${p}: max |Δ| / max σ = ${err / mx}`);
+      }
+    }
+  } finally {
+    be.destroy();
+  }
+});

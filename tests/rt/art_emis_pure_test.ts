@@ -1,4 +1,3 @@
-import { assertEquals, assertThrows } from "./_helpers.ts";
 import { createArtEmisPure } from "../../src/rt/art_emis_pure.ts";
 import { pressureLayers } from "../../src/rt/pressure_layers.ts";
 import {
@@ -8,7 +7,7 @@ import {
 import { emissionIbased } from "../../src/rt/emission_ibased.ts";
 import { emissionFbased2st } from "../../src/rt/emission_fbased2st.ts";
 import { planckPi } from "../../src/rt/planck.ts";
-import { maxRelErr } from "../_util.ts";
+import { assertEquals, assertThrows, maxRelErr } from "../_util.ts";
 
 const nuGrid = new Float64Array([4300, 4310, 4320, 4330]);
 

@@ -1,8 +1,7 @@
-import { assertEquals, assertThrows } from "./_helpers.ts";
 import { contributionFunction } from "../../src/rt/contribution.ts";
 import { pressureLayers } from "../../src/rt/pressure_layers.ts";
 import { C2 } from "../../src/constants.ts";
-import { assertRelClose } from "../_util.ts";
+import { assertEquals, assertRelClose, assertThrows } from "../_util.ts";
 
 const NU = new Float64Array([4300, 4320, 4340]);
 

@@ -1,8 +1,7 @@
-import { assertThrows } from "./_helpers.ts";
 import { emissionFbased2st } from "../../src/rt/emission_fbased2st.ts";
 import { planckPi } from "../../src/rt/planck.ts";
 import { pressureLayers } from "../../src/rt/pressure_layers.ts";
-import { assertRelClose, maxRelErr } from "../_util.ts";
+import { assertRelClose, assertThrows, maxRelErr } from "../_util.ts";
 import e3fix from "../fixtures/rt_expn3.json" with { type: "json" };
 
 function e3(x: number): number {

@@ -1,4 +1,3 @@
-import { assertEquals, assertThrows } from "./_helpers.ts";
 import {
   emissionIbased,
   emissionQuadrature,
@@ -6,7 +5,7 @@ import {
 import { planckPi } from "../../src/rt/planck.ts";
 import { pressureLayers } from "../../src/rt/pressure_layers.ts";
 import { C2, PLANCK_PI_CONST } from "../../src/constants.ts";
-import { maxRelErr } from "../_util.ts";
+import { assertEquals, assertThrows, maxRelErr } from "../_util.ts";
 import e3fix from "../fixtures/rt_expn3.json" with { type: "json" };
 
 const NU = new Float64Array([4200, 4300, 4350.5]);

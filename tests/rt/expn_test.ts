@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "./_helpers.ts";
+import { assertEquals, assertThrows } from "../_util.ts";
 import { expn3, trans2E3 } from "../../src/rt/expn.ts";
 import fixture from "../fixtures/rt_expn3.json" with { type: "json" };
 

@@ -1,4 +1,4 @@
-import { assertThrows } from "./_helpers.ts";
+import { assertThrows } from "../_util.ts";
 import { gaussLegendre } from "../../src/rt/gauss_legendre.ts";
 import fixture from "../fixtures/rt_gauss_legendre.json" with { type: "json" };
 

@@ -1,11 +1,10 @@
-import { assertEquals, assertThrows } from "./_helpers.ts";
 import {
   constantMmrProfile,
   numberDensity,
   opacityProfileCia,
   opacityProfileXs,
 } from "../../src/rt/opacity_profile.ts";
-import { assertRelClose } from "../_util.ts";
+import { assertEquals, assertRelClose, assertThrows } from "../_util.ts";
 
 // Independent hand computation with SI-derived cgs values:
 // bar = 1e6 dyn/cm^2, m_u = 1.66053904e-24 g, k_B = 1.38064852e-16 erg/K.

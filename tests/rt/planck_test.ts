@@ -1,6 +1,5 @@
-import { assertThrows } from "./_helpers.ts";
 import { planckPi, planckPiMatrix } from "../../src/rt/planck.ts";
-import { assertRelClose, maxRelErr } from "../_util.ts";
+import { assertRelClose, assertThrows, maxRelErr } from "../_util.ts";
 import fixture from "../fixtures/rt_planck.json" with { type: "json" };
 
 Deno.test("planckPiMatrix() matches the ExoJAX piBarr formula (numpy, expm1) within 1e-14", () => {

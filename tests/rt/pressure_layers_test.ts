@@ -1,6 +1,5 @@
-import { assertEquals, assertThrows } from "./_helpers.ts";
 import { pressureLayers } from "../../src/rt/pressure_layers.ts";
-import { maxRelErr } from "../_util.ts";
+import { assertEquals, assertThrows, maxRelErr } from "../_util.ts";
 import fixture from "../fixtures/rt_pressure_layers.json" with { type: "json" };
 
 Deno.test("pressureLayers() matches the numpy ExoJAX formulas within 1e-14", () => {

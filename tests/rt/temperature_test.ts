@@ -1,8 +1,7 @@
-import { assertEquals, assertThrows } from "./_helpers.ts";
 import { powerlawTemperature } from "../../src/rt/temperature.ts";
 import { gravityJupiter } from "../../src/rt/gravity.ts";
 import { GJ } from "../../src/constants.ts";
-import { assertRelClose } from "../_util.ts";
+import { assertEquals, assertRelClose, assertThrows } from "../_util.ts";
 
 Deno.test("powerlawTemperature() gives T0 P^alpha clipped to the range", () => {
   const p = new Float64Array([1e-5, 1e-2, 1, 10]);

@@ -1,0 +1,142 @@
+/**
+ * Builds coarse physics primitives from plain derivative kernels over Float64Array: a forward
+ * function, a batched JVP kernel and a VJP (forward-with-pullback) kernel. The adapter converts
+ * between tensors and arrays, passes `null` for zero tangents, keeps the pullback closure as the
+ * reverse-mode residual, and refuses nested differentiation with a clear error (these rules
+ * evaluate dedicated kernels on concrete arrays: first order only).
+ *
+ * @example
+ * ```ts
+ * import { definePrimitive } from "./first_order.ts";
+ * import { bind, grad } from "./core.ts";
+ * import { sum } from "./ops.ts";
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * // y[i] = a·i for i < 3
+ * const ramp = definePrimitive({
+ *   name: "ramp",
+ *   outShape: () => [3],
+ *   forward: ([a]) => Float64Array.from([0, 1, 2], (i) => a![0]! * i),
+ *   jvp: ([a], [ta], k) => ({
+ *     out: Float64Array.from([0, 1, 2], (i) => a![0]! * i),
+ *     dout: Float64Array.from({ length: 3 * k }, (_, j) => (ta ? ta[Math.floor(j / 3)]! : 0) * (j % 3)),
+ *   }),
+ *   withVjp: ([a]) => ({
+ *     out: Float64Array.from([0, 1, 2], (i) => a![0]! * i),
+ *     pullback: (ct) => [new Float64Array([ct[1]! + 2 * ct[2]!])],
+ *   }),
+ * });
+ * const g = grad((a) => sum(bind(ramp, [a], {})))(scalar(2)) as Tensor;
+ * console.log(g.item()); // 3
+ * ```
+ *
+ * @module
+ */
+import { JvpTracer, type Primitive, Tracer, type Value } from "./core.ts";
+import { Tensor } from "./tensor.ts";
+
+/** Kernels of a first-order primitive. Arrays are flat row-major; tangents have a leading K. */
+export interface FirstOrderKernels {
+  /** Primitive name (used in error messages). */
+  name: string;
+  /** Output shape from the input shapes. */
+  outShape(inputShapes: readonly (readonly number[])[]): number[];
+  /** Forward evaluation. */
+  forward(inputs: Float64Array[]): Float64Array;
+  /** Batched JVP: tangents[i] is null (zero) or [K][...input i]; returns the output and [K][...out]. */
+  jvp(
+    inputs: Float64Array[],
+    tangents: (Float64Array | null)[],
+    k: number,
+  ): { out: Float64Array; dout: Float64Array };
+  /** Forward with a pullback returning one cotangent per input (null where not differentiable). */
+  withVjp(
+    inputs: Float64Array[],
+  ): { out: Float64Array; pullback(ct: Float64Array): (Float64Array | null)[] };
+  /** Indices of inputs that are not differentiable (their tangents are ignored). */
+  nondiff?: readonly number[];
+}
+
+function _concrete(v: Value, name: string, what: string): Tensor {
+  if (v instanceof Tracer) {
+    throw new TypeError(
+      `${name}: ${what} is being differentiated twice; this primitive's rules are first order only ` +
+        `(use one level of jvp/vjp/grad through it)`,
+    );
+  }
+  return v;
+}
+
+/**
+ * Makes a {@link Primitive} from first-order kernels.
+ *
+ * @param k The kernels.
+ * @returns A primitive usable with `bind`.
+ *
+ * @example
+ * ```ts
+ * import { definePrimitive } from "./first_order.ts";
+ * const p = definePrimitive({
+ *   name: "twice", outShape: (s) => [...s[0]!],
+ *   forward: ([x]) => x!.map((v) => 2 * v),
+ *   jvp: ([x], [t], k) => ({ out: x!.map((v) => 2 * v), dout: t ? t.map((v) => 2 * v) : new Float64Array(k * x!.length) }),
+ *   withVjp: ([x]) => ({ out: x!.map((v) => 2 * v), pullback: (ct) => [ct.map((v) => 2 * v)] }),
+ * });
+ * console.log(p.firstOrderOnly); // true
+ * ```
+ */
+export function definePrimitive(k: FirstOrderKernels): Primitive {
+  const nondiff = new Set(k.nondiff ?? []);
+  const prim: Primitive = {
+    name: k.name,
+    firstOrderOnly: true,
+    impl(inputs) {
+      return new Tensor(
+        k.forward(inputs.map((t) => t.data)),
+        k.outShape(inputs.map((t) => t.shape)),
+      );
+    },
+    jvp(primals, tangents, _params, kk) {
+      const ins = primals.map((p, i) => _concrete(p, k.name, `input ${i}`));
+      const ts = tangents.map((t, i) => {
+        if (t === null || nondiff.has(i)) return null;
+        if (t instanceof JvpTracer || t instanceof Tracer) {
+          _concrete(t, k.name, `tangent ${i}`);
+        }
+        return (t as Tensor).data;
+      });
+      const { out, dout } = k.jvp(ins.map((t) => t.data), ts, kk);
+      const shape = k.outShape(ins.map((t) => t.shape));
+      return [new Tensor(out, shape), new Tensor(dout, [kk, ...shape])];
+    },
+    vjp(primals, _out, ct) {
+      const ins = primals.map((p, i) => _concrete(p, k.name, `input ${i}`));
+      const { pullback } = k.withVjp(ins.map((t) => t.data));
+      const c = _concrete(ct, k.name, "cotangent");
+      return pullback(c.data).map((
+        g,
+        i,
+      ) => (g === null || nondiff.has(i)
+        ? null
+        : new Tensor(g, ins[i]!.shape))
+      );
+    },
+    vjpForward(inputs) {
+      const { out, pullback } = k.withVjp(inputs.map((t) => t.data));
+      return [new Tensor(out, k.outShape(inputs.map((t) => t.shape))), {
+        pullback,
+        shapes: inputs.map((t) => t.shape),
+      }];
+    },
+    vjpFromResidual(residual, ct) {
+      const r = residual as {
+        pullback: (ct: Float64Array) => (Float64Array | null)[];
+        shapes: number[][];
+      };
+      return r.pullback(ct.data).map((
+        g,
+        i,
+      ) => (g === null || nondiff.has(i) ? null : new Tensor(g, r.shapes[i]!)));
+    },
+  };
+  return prim;
+}

@@ -1,0 +1,41 @@
+/**
+ * Explicit forward- and reverse-mode automatic differentiation: tensors, primitives with
+ * hand-written JVP/VJP rules, and the transformations `jvp`, `jvpBatch`, `vjp`, `grad`,
+ * `valueAndGrad`, `jacfwd`, `jacrev`.
+ *
+ * @example
+ * ```ts
+ * import { grad, mul, sum, tensor, type Tensor } from "./mod.ts";
+ * const g = grad((x) => sum(mul(x, x)))(tensor([1, 2])) as Tensor;
+ * console.log(Array.from(g.data)); // [2, 4]
+ * ```
+ *
+ * @module
+ */
+export {
+  bind,
+  type Fn,
+  grad,
+  jacfwd,
+  jacrev,
+  jvp,
+  jvpBatch,
+  JvpTracer,
+  type Params,
+  type Primitive,
+  Tracer,
+  type Value,
+  valueAndGrad,
+  vjp,
+  VjpTracer,
+} from "./core.ts";
+export * from "./ops.ts";
+export {
+  broadcastShapes,
+  full,
+  scalar,
+  sizeOf,
+  Tensor,
+  tensor,
+} from "./tensor.ts";
+export { type Scope, scope } from "./scope.ts";

@@ -1,0 +1,27 @@
+/**
+ * The backend boundary (allocate, write, read, dispatch, free) and its reference js
+ * implementation. WASM SIMD and WebGPU implementations live in `./wasm/mod.ts` and
+ * `./webgpu/mod.ts`.
+ *
+ * @example
+ * ```ts
+ * import { createJsBackend } from "./mod.ts";
+ * console.log(createJsBackend().name); // js
+ * ```
+ *
+ * @module
+ */
+export {
+  type Backend,
+  checkBuffer,
+  type DeviceBuffer,
+  type DType,
+  type KernelParams,
+  MissingKernelError,
+} from "./backend.ts";
+export {
+  createJsBackend,
+  type JsBackend,
+  type JsKernel,
+  registerJsKernel,
+} from "./js/js_backend.ts";

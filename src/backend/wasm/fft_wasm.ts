@@ -1,0 +1,149 @@
+/**
+ * The WASM SIMD FFT module (AssemblyScript source in `asm/fft.ts`, embedded as base64 in
+ * `_fft_wasm_bytes.ts`): decoding, compilation (once per process) and instantiation (one linear
+ * memory per instance). It implements the transforms of `src/opacity/fft.ts` (numpy conventions)
+ * with f64x2 SIMD; {@link FftWasmExports} documents the raw pointer-based API. Most callers want
+ * the backend (`createWasmBackend`) or `createWasmRfftPlan` instead.
+ *
+ * @example
+ * ```ts
+ * import { instantiateFftWasm } from "./fft_wasm.ts";
+ * const w = await instantiateFftWasm();
+ * console.log(typeof w.rfft_forward, w.memory instanceof WebAssembly.Memory); // function true
+ * ```
+ *
+ * @module
+ */
+import { FFT_WASM_BASE64 } from "./_fft_wasm_bytes.ts";
+
+/**
+ * The raw exports of the FFT module. Pointers are byte offsets into `memory`; f64 data is
+ * 8-byte, complex data interleaved (re, im) 16-byte elements. Plans are reserved by the host
+ * (`cplan_bytes(n)` / `rplan_bytes(n)` bytes at a 16-byte aligned pointer) and hold their own
+ * twiddles and scratch, so one plan must not run two transforms at once.
+ */
+export interface FftWasmExports {
+  /** The module's linear memory (grow it from the host; re-create views afterwards). */
+  readonly memory: WebAssembly.Memory;
+  /** First byte the host may manage (end of the module's static data). */
+  heap_base(): number;
+  /** Bytes needed by a complex plan of length n. */
+  cplan_bytes(n: number): number;
+  /** Builds a complex plan of length n ≥ 1 at `plan`. */
+  cplan_init(n: number, plan: number): void;
+  /** In-place forward complex FFT of n interleaved values at `data`. */
+  cfft_forward(plan: number, data: number): void;
+  /** In-place inverse complex FFT (scaled by 1/n) of n interleaved values at `data`. */
+  cfft_inverse(plan: number, data: number): void;
+  /** Interleaves `n` values at `re` and `im` into `z` (no overlap). */
+  interleave(re: number, im: number, z: number, n: number): void;
+  /** Splits `n` interleaved values at `z` into `re` and `im` (no overlap). */
+  deinterleave(z: number, re: number, im: number, n: number): void;
+  /** Bytes needed by a real plan of length n. */
+  rplan_bytes(n: number): number;
+  /** Builds a real plan of length n ≥ 1 at `plan`. */
+  rplan_init(n: number, plan: number): void;
+  /**
+   * numpy.fft.rfft(x, n): `nx ≤ n` samples at `x` (zero-padded); bin k = 0..⌊n/2⌋ to
+   * `outRe + k·ostride`, `outIm + k·ostride` (ostride in bytes). The input may alias the output.
+   */
+  rfft_forward(
+    plan: number,
+    x: number,
+    nx: number,
+    outRe: number,
+    outIm: number,
+    ostride: number,
+  ): void;
+  /**
+   * numpy.fft.irfft(X, n): bins from `re + k·istride`, `im + k·istride`; the first `nout ≤ n`
+   * samples to `out`. The input may alias the output.
+   */
+  rfft_inverse(
+    plan: number,
+    re: number,
+    im: number,
+    istride: number,
+    out: number,
+    nout: number,
+  ): void;
+}
+
+/** Names of the functions the FFT module must export. */
+export const FFT_WASM_EXPORTS: readonly string[] = [
+  "heap_base",
+  "cplan_bytes",
+  "cplan_init",
+  "cfft_forward",
+  "cfft_inverse",
+  "interleave",
+  "deinterleave",
+  "rplan_bytes",
+  "rplan_init",
+  "rfft_forward",
+  "rfft_inverse",
+];
+
+/**
+ * The embedded module's bytes (decoded from base64; a fresh copy each call).
+ *
+ * @returns The `.wasm` bytes.
+ *
+ * @example
+ * ```ts
+ * import { fftWasmBytes } from "./fft_wasm.ts";
+ * console.log(WebAssembly.validate(fftWasmBytes())); // true
+ * ```
+ */
+export function fftWasmBytes(): Uint8Array<ArrayBuffer> {
+  const s = atob(FFT_WASM_BASE64);
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
+let _module: Promise<WebAssembly.Module> | null = null;
+
+/**
+ * Compiles the embedded module (once per process; later calls share the compiled module).
+ *
+ * @returns The compiled module.
+ *
+ * @example
+ * ```ts
+ * import { compileFftWasm } from "./fft_wasm.ts";
+ * const m = await compileFftWasm();
+ * console.log(WebAssembly.Module.imports(m).length); // 0
+ * ```
+ */
+export function compileFftWasm(): Promise<WebAssembly.Module> {
+  if (_module === null) {
+    _module = WebAssembly.compile(fftWasmBytes());
+    _module.catch(() => (_module = null));
+  }
+  return _module;
+}
+
+/**
+ * Instantiates the FFT module with its own linear memory.
+ *
+ * @returns The instance's exports.
+ * @throws {Error} If the runtime lacks WebAssembly SIMD (the module does not compile).
+ *
+ * @example
+ * ```ts
+ * import { instantiateFftWasm } from "./fft_wasm.ts";
+ * const w = await instantiateFftWasm();
+ * console.log(w.heap_base() > 0); // true
+ * ```
+ */
+export async function instantiateFftWasm(): Promise<FftWasmExports> {
+  const inst = await WebAssembly.instantiate(await compileFftWasm(), {});
+  const e = inst.exports as unknown as FftWasmExports;
+  for (const name of FFT_WASM_EXPORTS) {
+    if (typeof (e as unknown as Record<string, unknown>)[name] !== "function") {
+      throw new Error(`the FFT wasm module lacks the export "${name}"`);
+    }
+  }
+  return e;
+}

@@ -1,0 +1,260 @@
+/**
+ * Hand-derived derivatives of the CIA stage `logaciaMatrix(T) → [L][N]` (log10 of the CIA
+ * coefficient) with respect to the layer temperatures T [K].
+ *
+ * log10 k is linear in T between table temperatures, so ∂ log10 k/∂T is the slope of the table
+ * interval the forward interpolates in: [T_j, T_j+1) with T_j ≤ T < T_j+1. At an interior
+ * table node the derivative is therefore the right-hand slope (of [T_j, T_j+1]); at the last
+ * node it is the left-hand slope. With `clampTemperature`, a T outside the table is clamped by
+ * the forward, so its derivative is 0 (at T = tmax or tmin exactly, the one-sided slope from
+ * inside). Each layer depends on its own T only: the Jacobian is diagonal in layers.
+ *
+ * The slopes per interval are precomputed once from the calculator itself,
+ * (logaciaVector(T_j+1) − logaciaVector(T_j))/(T_j+1 − T_j), which is exactly the T-derivative
+ * of the forward's interpolation (the ν mapping is linear in log10 k).
+ *
+ * Rule styles (as in `premodit_ad.ts`): `logaciaMatrixPartials(T)`, `logaciaMatrixJvp(T, tT)`
+ * with K tangents [K][L] (`null` = zero), `logaciaMatrixVjp(T, ct)`, and
+ * `logaciaMatrixWithVjp(T)` → `{ logacia, pullback }`.
+ *
+ * @example
+ * ```ts
+ * import { createOpaCia } from "./cia.ts";
+ * import { createCiaAd } from "./cia_ad.ts";
+ * const table = {
+ *   pair: "H2-H2", nu: new Float64Array([100, 200]), t: new Float64Array([100, 300]),
+ *   logk: new Float64Array([-46, -45, -44, -43]),
+ * };
+ * const ad = createCiaAd(createOpaCia(table, new Float64Array([150])));
+ * console.log(ad.logaciaMatrixPartials(new Float64Array([200])).dlogaciadT[0]); // 0.01
+ * ```
+ *
+ * @module
+ */
+
+import type { OpaCia } from "./cia.ts";
+
+/** Value and per-layer derivative of `logaciaMatrix`. */
+export interface CiaPartials {
+  /** log10 k [L][N] [log10 cm⁵ molecule⁻²], as `opa.logaciaMatrix`. */
+  readonly logacia: Float64Array;
+  /** ∂ log10 k_l/∂T_l [L][N] [dex/K]. */
+  readonly dlogaciadT: Float64Array;
+}
+
+/** Primal and K tangents of `logaciaMatrix`. */
+export interface CiaJvp {
+  /** log10 k [L][N]. */
+  readonly logacia: Float64Array;
+  /** Tangents [K][L][N] [dex per unit of the tangent direction]. */
+  readonly dlogacia: Float64Array;
+}
+
+/** Derivative rules of one CIA calculator, returned by {@link createCiaAd}. */
+export interface CiaAd {
+  /** The calculator the rules differentiate. */
+  readonly opa: OpaCia;
+  /**
+   * log10 k and its per-layer T-derivative.
+   *
+   * @param t Layer temperatures [K], length L.
+   * @returns `{ logacia, dlogaciadT }`, each [L][N].
+   */
+  logaciaMatrixPartials(t: Float64Array): CiaPartials;
+  /**
+   * Forward mode with K tangent directions.
+   *
+   * @param t Layer temperatures [K], length L.
+   * @param tT Temperature tangents [K][L] [K], or null for zero.
+   * @returns `{ logacia: [L][N], dlogacia: [K][L][N] }` (K = 0 for null).
+   */
+  logaciaMatrixJvp(t: Float64Array, tT: Float64Array | null): CiaJvp;
+  /**
+   * Reverse mode: tBar_l = Σ_ν ct[l, ν] ∂ log10 k_l(ν)/∂T_l.
+   *
+   * @param t Layer temperatures [K], length L.
+   * @param ct Cotangent [L][N].
+   * @returns `{ tBar }` [L].
+   */
+  logaciaMatrixVjp(t: Float64Array, ct: Float64Array): { tBar: Float64Array };
+  /**
+   * Reverse mode for a tape: the value now and a pullback (keeps the layers' interval indices).
+   *
+   * @param t Layer temperatures [K], length L.
+   * @returns `{ logacia, pullback }`.
+   */
+  logaciaMatrixWithVjp(t: Float64Array): {
+    logacia: Float64Array;
+    pullback(ct: Float64Array): { tBar: Float64Array };
+  };
+}
+
+/**
+ * Builds the T-derivative rules of a CIA calculator (see the module documentation).
+ *
+ * @param opa A calculator from `createOpaCia`.
+ * @returns The rules.
+ * @throws {TypeError} When `opa` is not a CIA calculator.
+ *
+ * @example
+ * ```ts
+ * import { createOpaCia } from "./cia.ts";
+ * import { createCiaAd } from "./cia_ad.ts";
+ * import { loadCia } from "../db/cia.ts";
+ * const cia = await loadCia("../shared/data/CIA/H2-H2_Borysow.cia");
+ * const ad = createCiaAd(createOpaCia(cia, new Float64Array([4299.0, 4300.0])));
+ * const t = new Float64Array([1200, 1300]);
+ * const { dlogacia } = ad.logaciaMatrixJvp(t, new Float64Array([1, 1]));
+ * const { tBar } = ad.logaciaMatrixVjp(t, new Float64Array([1, 0, 0, 0]));
+ * console.log(dlogacia[0] === tBar[0]); // true
+ * ```
+ */
+export function createCiaAd(opa: OpaCia): CiaAd {
+  if (
+    typeof opa !== "object" || opa === null ||
+    typeof opa.logaciaVector !== "function" ||
+    !(opa.nuGrid instanceof Float64Array) ||
+    !(opa.table?.t instanceof Float64Array)
+  ) {
+    throw new TypeError("opa must be a calculator created by createOpaCia()");
+  }
+  const n = opa.nuGrid.length;
+  const tt = opa.table.t;
+  const nT = tt.length;
+  const tmin = tt[0]!;
+  const tmax = tt[nT - 1]!;
+  // slope[j] = ∂ log10 k/∂T on [tt[j], tt[j+1]], [nT − 1][n]
+  const slope = new Float64Array(Math.max(0, nT - 1) * n);
+  if (nT > 1) {
+    let prev = opa.logaciaVector(tt[0]!);
+    for (let j = 0; j + 1 < nT; j++) {
+      const next = opa.logaciaVector(tt[j + 1]!);
+      const inv = 1 / (tt[j + 1]! - tt[j]!);
+      for (let i = 0; i < n; i++) {
+        slope[j * n + i] = (next[i]! - prev[i]!) * inv;
+      }
+      prev = next;
+    }
+  }
+
+  /** Interval index of each layer (−1: zero derivative). */
+  function intervals(t: Float64Array): Int32Array {
+    const iv = new Int32Array(t.length);
+    for (let l = 0; l < t.length; l++) {
+      const tv = t[l]!;
+      if (nT < 2 || !(tv >= tmin && tv <= tmax)) {
+        iv[l] = -1;
+        continue;
+      }
+      let lo = 0;
+      let hi = nT - 1;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (tt[mid]! <= tv) lo = mid;
+        else hi = mid;
+      }
+      iv[l] = lo;
+    }
+    return iv;
+  }
+
+  function checkT(t: Float64Array): void {
+    if (!(t instanceof Float64Array)) {
+      throw new TypeError("t must be a Float64Array of temperatures [K]");
+    }
+  }
+
+  function checkCt(ct: Float64Array, nl: number): void {
+    if (!(ct instanceof Float64Array)) {
+      throw new TypeError("ct must be a Float64Array [L][N]");
+    }
+    if (ct.length !== nl * n) {
+      throw new TypeError(
+        `ct must have length L·N = ${nl}·${n}, got ${ct.length}`,
+      );
+    }
+  }
+
+  function contract(iv: Int32Array, ct: Float64Array): Float64Array {
+    const nl = iv.length;
+    const tBar = new Float64Array(nl);
+    for (let l = 0; l < nl; l++) {
+      const j = iv[l]!;
+      if (j < 0) continue;
+      let s = 0;
+      const o = l * n;
+      const so = j * n;
+      for (let i = 0; i < n; i++) s += ct[o + i]! * slope[so + i]!;
+      tBar[l] = s;
+    }
+    return tBar;
+  }
+
+  return {
+    opa,
+    logaciaMatrixPartials(t: Float64Array): CiaPartials {
+      checkT(t);
+      const logacia = opa.logaciaMatrix(t);
+      const iv = intervals(t);
+      const d = new Float64Array(t.length * n);
+      for (let l = 0; l < t.length; l++) {
+        const j = iv[l]!;
+        if (j >= 0) d.set(slope.subarray(j * n, (j + 1) * n), l * n);
+      }
+      return { logacia, dlogaciadT: d };
+    },
+    logaciaMatrixJvp(t: Float64Array, tT: Float64Array | null): CiaJvp {
+      checkT(t);
+      const nl = t.length;
+      if (tT !== null && !(tT instanceof Float64Array)) {
+        throw new TypeError("tT must be a Float64Array [K][L] or null");
+      }
+      if (
+        tT !== null && (nl === 0 ? tT.length !== 0 : tT.length % nl !== 0)
+      ) {
+        throw new TypeError(
+          `tT must have length K·L (L = ${nl}), got ${tT.length}`,
+        );
+      }
+      const logacia = opa.logaciaMatrix(t);
+      const K = tT === null || nl === 0 ? 0 : tT.length / nl;
+      const iv = intervals(t);
+      const d = new Float64Array(K * nl * n);
+      for (let k = 0; k < K; k++) {
+        for (let l = 0; l < nl; l++) {
+          const j = iv[l]!;
+          const a = tT![k * nl + l]!;
+          if (j < 0 || a === 0) continue;
+          const o = (k * nl + l) * n;
+          const so = j * n;
+          for (let i = 0; i < n; i++) d[o + i] = a * slope[so + i]!;
+        }
+      }
+      return { logacia, dlogacia: d };
+    },
+    logaciaMatrixVjp(
+      t: Float64Array,
+      ct: Float64Array,
+    ): { tBar: Float64Array } {
+      checkT(t);
+      checkCt(ct, t.length);
+      opa.logaciaMatrix(t); // validates T exactly as the forward does
+      return { tBar: contract(intervals(t), ct) };
+    },
+    logaciaMatrixWithVjp(t: Float64Array): {
+      logacia: Float64Array;
+      pullback(ct: Float64Array): { tBar: Float64Array };
+    } {
+      checkT(t);
+      const logacia = opa.logaciaMatrix(t);
+      const iv = intervals(t);
+      return {
+        logacia,
+        pullback(ct: Float64Array): { tBar: Float64Array } {
+          checkCt(ct, iv.length);
+          return { tBar: contract(iv, ct) };
+        },
+      };
+    },
+  };
+}

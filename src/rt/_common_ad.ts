@@ -1,0 +1,161 @@
+// Private helpers shared by the derivative kernels of src/rt (*_ad.ts); not re-exported from mod.ts.
+//
+// Conventions of every src/rt/*_ad.ts kernel:
+// - `xxxJvp(primals..., tangents)` evaluates the primal and a BATCH of K tangent directions in one
+//   pass. `tangents` is an object `{ k, <input>: Float64Array | null, ... }`; each tangent has a
+//   leading K dimension ([K][...inputShape], row-major flat; a scalar input's tangent has length K),
+//   and `null` (or an omitted key) means zero. Returns `{ out, tangents }` with tangents
+//   [K][...outShape].
+// - `xxxWithVjp(primals...)` evaluates the primal once, saves the residuals the rule needs and
+//   returns `{ out, pullback }`; `pullback(ct)` maps ONE output cotangent to the cotangents of every
+//   differentiable input (a scalar input gets a number, an array input an array of its shape). The
+//   pullback is pure: it may be called any number of times.
+
+import { C2, PLANCK_PI_CONST } from "../constants.ts";
+import { _describe } from "./_validate.ts";
+
+/** Result of a batched JVP: the primal output and K tangent outputs [K][...outShape]. */
+export interface JvpResult {
+  /** Primal output (same values as the forward function). */
+  out: Float64Array;
+  /** Tangent outputs, [K][...outShape] row-major (length K · out.length). */
+  tangents: Float64Array;
+}
+
+/** Result of a `…WithVjp` call: the primal output and its pullback. */
+export interface VjpResult<C> {
+  /** Primal output (same values as the forward function). */
+  out: Float64Array;
+  /** Maps one cotangent of `out`'s shape to the cotangents of the differentiable inputs. */
+  pullback: (ct: Float64Array) => C;
+}
+
+/** Validates the batch size K of a JVP. */
+export function _checkK(k: unknown): number {
+  if (!(typeof k === "number" && Number.isInteger(k) && k >= 1)) {
+    throw new RangeError(
+      `tangents.k (the number of tangent directions) must be an integer >= 1, got ${
+        String(k)
+      }`,
+    );
+  }
+  return k;
+}
+
+/**
+ * Validates an optional batched tangent: null/undefined → null, otherwise a Float64Array of length
+ * k · size.
+ */
+export function _checkTangent(
+  t: unknown,
+  name: string,
+  k: number,
+  size: number,
+): Float64Array | null {
+  if (t === null || t === undefined) return null;
+  if (!(t instanceof Float64Array)) {
+    throw new TypeError(
+      `tangent of ${name} must be a Float64Array or null, got ${_describe(t)}`,
+    );
+  }
+  if (t.length !== k * size) {
+    throw new TypeError(
+      `tangent of ${name} must have length K*${size} = ${
+        k * size
+      }, got ${t.length}`,
+    );
+  }
+  return t;
+}
+
+/** Validates a cotangent: a Float64Array of the output's length. */
+export function _checkCotangent(ct: unknown, length: number): Float64Array {
+  if (!(ct instanceof Float64Array)) {
+    throw new TypeError(
+      `cotangent must be a Float64Array, got ${_describe(ct)}`,
+    );
+  }
+  if (ct.length !== length) {
+    throw new TypeError(
+      `cotangent must have the output's length ${length}, got ${ct.length}`,
+    );
+  }
+  return ct;
+}
+
+/**
+ * Writes πB_ν(T) (bit-identical to planck.ts `_planckPiRow`) and ∂πB_ν/∂T into `out` and `outDt`:
+ * with x = c₂ν/T, ∂πB/∂T = πB · (x/T) · e^x/(e^x − 1) = πB · (x/T) · (1 + 1/expm1(x)).
+ */
+export function _planckPiRowDt(
+  nu: Float64Array,
+  t: number,
+  out: Float64Array,
+  outDt: Float64Array,
+): void {
+  const invT = 1 / t;
+  for (let j = 0; j < nu.length; j++) {
+    const v = nu[j]!;
+    const x = (C2 * v) / t;
+    const em1 = Math.expm1(x);
+    const b = (PLANCK_PI_CONST * v * v * v) / em1;
+    out[j] = b;
+    outDt[j] = b * x * invT * (1 + 1 / em1);
+  }
+}
+
+/** Tangents of an emission JVP (K directions; null/omitted = zero). */
+export interface EmissionTangents {
+  /** Number of tangent directions K (≥ 1). */
+  k: number;
+  /** Tangent of dtau, [K][L][N]. */
+  dtau?: Float64Array | null;
+  /** Tangent of temperature [K], [K][L]. */
+  temperature?: Float64Array | null;
+}
+
+/** Cotangents returned by an emission pullback. */
+export interface EmissionCotangents {
+  /** Cotangent of dtau, [L][N]. */
+  dtau: Float64Array;
+  /** Cotangent of temperature, [L]. */
+  temperature: Float64Array;
+}
+
+/** Flux and its (ν-diagonal) Jacobian. */
+export interface EmissionJacobian {
+  /** Flux F_ν [erg/s/cm²/cm⁻¹], [N] (as the forward). */
+  flux: Float64Array;
+  /** ∂F_j/∂dτ_ij, [L][N]. */
+  dFluxDdtau: Float64Array;
+  /** ∂F_j/∂T_i [erg/s/cm²/cm⁻¹/K], [L][N]. */
+  dFluxDtemperature: Float64Array;
+}
+
+/**
+ * Pullback of a ν-diagonal emission Jacobian: dτ̄_ij = ct_j D_ij, T̄_i = Σ_j ct_j J_ij.
+ * (Shared by the emission rules.)
+ */
+export function _blockDiagonalPullback(
+  dFluxDdtau: Float64Array,
+  dFluxDtemperature: Float64Array,
+  nlayer: number,
+  nnu: number,
+): (ct: Float64Array) => EmissionCotangents {
+  return (ct: Float64Array): EmissionCotangents => {
+    _checkCotangent(ct, nnu);
+    const dtauBar = new Float64Array(nlayer * nnu);
+    const tBar = new Float64Array(nlayer);
+    for (let i = 0; i < nlayer; i++) {
+      const off = i * nnu;
+      let s = 0;
+      for (let j = 0; j < nnu; j++) {
+        const c = ct[j]!;
+        dtauBar[off + j] = c * dFluxDdtau[off + j]!;
+        s += c * dFluxDtemperature[off + j]!;
+      }
+      tBar[i] = s;
+    }
+    return { dtau: dtauBar, temperature: tBar };
+  };
+}

@@ -1,0 +1,318 @@
+/**
+ * Derivatives of the flux-based two-stream emission `emissionFbased2st` (emission_fbased2st.ts) w.r.t. the layer
+ * optical depths dτ [L][N] and the layer temperatures T [L], and the exponential integral E₂
+ * (d/dx E₃(x) = −E₂(x), so d𝒯/ddτ = −2E₂(dτ) for the layer transmission 𝒯 = 2E₃(dτ)).
+ *
+ * With S_ij = πB_νj(T_i), C_ij = Π_(k<i) 𝒯_kj and U_ij = Σ_(i'>i) (1 − 𝒯_i'j) S_i'j Π_(i<k<i') 𝒯_kj
+ * (the flux reaching the bottom of layer i from below; U_(L−1) = 0, U_(i−1) = (1 − 𝒯_i)S_i + 𝒯_i U_i):
+ * F_j = Σ_i (1 − 𝒯_ij) S_ij C_ij, and the ν-diagonal Jacobian is
+ * - ∂F_j/∂dτ_ij = 2E₂(dτ_ij) · C_ij · (S_ij − U_ij) (no division by 𝒯, so opaque layers are safe);
+ * - ∂F_j/∂T_i = (1 − 𝒯_ij) C_ij ∂πB_νj/∂T(T_i).
+ *
+ * The JVP is one fused forward pass propagating Ċ_(i+1) = Ċ_i 𝒯_i + C_i 𝒯̇_i for K directions.
+ * The VJP runs the forward pass, sweeps U from the bottom, keeps the two Jacobian matrices
+ * (residuals, 2·L·N doubles) and its pullback is O(L·N). E₂ is obtained from the E₃ already
+ * computed for 𝒯 (E₂ = (e^{−x} − 2E₃)/x for x > 1, a series for x ≤ 1), so a derivative pass costs
+ * about one forward.
+ *
+ * @module
+ */
+
+import { _expn3 } from "./expn.ts";
+import { _checkDtau, _checkNu, _checkTemperature } from "./_validate.ts";
+import {
+  _blockDiagonalPullback,
+  _checkK,
+  _checkTangent,
+  _planckPiRowDt,
+  type EmissionCotangents,
+  type EmissionJacobian,
+  type EmissionTangents,
+  type JvpResult,
+  type VjpResult,
+} from "./_common_ad.ts";
+
+export type {
+  EmissionCotangents,
+  EmissionJacobian,
+  EmissionTangents,
+  JvpResult,
+  VjpResult,
+} from "./_common_ad.ts";
+
+const EULER_GAMMA = 0.5772156649015329;
+
+/** E₂(x) for 0 ≤ x ≤ 1: 1 + x(ln x − 1 + γ) − Σ_(k≥2) (−x)^k / ((k − 1) k!). */
+function _expn2Series(x: number): number {
+  if (x === 0) return 1;
+  let sum = 0;
+  let term = -x; // (−x)^k / k! at k = 1
+  for (let k = 2; k <= 60; k++) {
+    term *= -x / k;
+    const t = term / (k - 1);
+    sum += t;
+    if (Math.abs(t) <= 1e-17 * Math.abs(sum)) break;
+  }
+  return 1 + x * (Math.log(x) - 1 + EULER_GAMMA) - sum;
+}
+
+/**
+ * E₂(x) without validation (x ≥ 0 or +Infinity): series for x ≤ 1, modified-Lentz continued
+ * fraction for x > 1 (as `_expn3`); relative accuracy ~1e-15, 0 beyond x ≈ 745.
+ */
+export function _expn2(x: number): number {
+  if (x <= 1) return _expn2Series(x);
+  if (x > 745) return 0;
+  // E_n(x) = e^{-x} / (x + n − 1·n/(x + n + 2 − 2(n+1)/(x + n + 4 − …))), n = 2
+  const tiny = 1e-300;
+  let b = x + 2;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i <= 500; i++) {
+    const an = -i * (1 + i);
+    b += 2;
+    d = 1 / (an * d + b);
+    c = b + an / c;
+    const del = c * d;
+    h *= del;
+    if (Math.abs(del - 1) <= 1e-16) break;
+  }
+  return h * Math.exp(-x);
+}
+
+/**
+ * E₂(x) given the transmission tr = 2E₃(x) already at hand (x ≥ 0 or +Infinity): the recurrence
+ * E₂ = (e^{−x} − 2E₃)/x for x > 1 (which loses < 2 bits there), the series for x ≤ 1.
+ */
+export function _expn2FromTrans(x: number, tr: number): number {
+  if (x <= 1) return _expn2Series(x);
+  if (x > 745) return 0;
+  return (Math.exp(-x) - tr) / x;
+}
+
+/**
+ * Exponential integral of order 2, E₂(x) = ∫₁^∞ e^{−xt} t⁻² dt = −dE₃/dx.
+ *
+ * @param x Argument, ≥ 0 (+Infinity gives 0).
+ * @returns E₂(x); E₂(0) = 1.
+ * @throws {RangeError} If x is NaN or negative.
+ *
+ * @example
+ * ```ts
+ * import { expn2 } from "./emission_fbased2st_ad.ts";
+ * console.log(expn2(0), expn2(1).toFixed(10)); // 1 0.1484955068
+ * ```
+ */
+export function expn2(x: number): number {
+  if (typeof x !== "number" || !(x >= 0)) {
+    throw new RangeError(`x must be >= 0 (not NaN), got ${x}`);
+  }
+  return _expn2(x);
+}
+
+/** 𝒯 = 2E₃(d) exactly as emissionFbased2st computes it. */
+function _trans(d: number): number {
+  return d === 0 ? 1 : 2 * _expn3(d);
+}
+
+function _validate(
+  dtau: Float64Array,
+  temperature: Float64Array,
+  nu: Float64Array,
+): { t: Float64Array; n: Float64Array; dt: Float64Array } {
+  const t = _checkTemperature(temperature, "temperature");
+  const n = _checkNu(nu);
+  const dt = _checkDtau(dtau, t.length, n.length);
+  return { t, n, dt };
+}
+
+/**
+ * The flux and its full Jacobian (ν-diagonal: two [L][N] matrices): a forward pass plus a
+ * bottom-up sweep for U. Used by {@linkcode emissionFbased2stWithVjp}.
+ *
+ * @param dtau Layer optical depths [L][N] (top first), each ≥ 0 (+Infinity allowed).
+ * @param temperature Layer temperatures [K], [L].
+ * @param nu Wavenumbers [cm⁻¹], [N].
+ * @returns flux [N], dFluxDdtau [L][N] and dFluxDtemperature [L][N].
+ * @throws {TypeError} If an array has the wrong type or length.
+ * @throws {RangeError} For NaN/negative dτ, non-positive T or bad ν.
+ *
+ * @example
+ * ```ts
+ * import { emissionFbased2stJacobian, expn2 } from "./emission_fbased2st_ad.ts";
+ * import { planckPi } from "./planck.ts";
+ * // one slab over nothing: F = πB (1 − 2E₃(τ)), ∂F/∂τ = 2E₂(τ) πB
+ * const nu = new Float64Array([4300]);
+ * const j = emissionFbased2stJacobian(new Float64Array([0.7]), new Float64Array([1000]), nu);
+ * const ref = 2 * expn2(0.7) * planckPi(nu, 1000)[0]!;
+ * console.log(Math.abs(j.dFluxDdtau[0]! / ref - 1) < 1e-14); // true
+ * ```
+ */
+export function emissionFbased2stJacobian(
+  dtau: Float64Array,
+  temperature: Float64Array,
+  nu: Float64Array,
+): EmissionJacobian {
+  const { t, n, dt } = _validate(dtau, temperature, nu);
+  const nlayer = t.length;
+  const nnu = n.length;
+  const size = nlayer * nnu;
+  const cum = new Float64Array(nnu).fill(1);
+  const flux = new Float64Array(nnu);
+  const dTau = new Float64Array(size); // 2E₂ C, then ∂F/∂dτ
+  const dT = new Float64Array(size);
+  const trs = new Float64Array(size);
+  const srcs = new Float64Array(size);
+  const dsrc = new Float64Array(nnu);
+  for (let i = 0; i < nlayer; i++) {
+    const off = i * nnu;
+    const src = srcs.subarray(off, off + nnu);
+    _planckPiRowDt(n, t[i]!, src, dsrc);
+    for (let j = 0; j < nnu; j++) {
+      const d = dt[off + j]!;
+      const tr = _trans(d);
+      const c = cum[j]!;
+      flux[j]! += (1 - tr) * src[j]! * c; // as emissionFbased2st
+      dT[off + j] = (1 - tr) * c * dsrc[j]!;
+      dTau[off + j] = 2 * _expn2FromTrans(d, tr) * c;
+      trs[off + j] = tr;
+      cum[j] = c * tr;
+    }
+  }
+  const u = cum.fill(0);
+  for (let i = nlayer - 1; i >= 0; i--) {
+    const off = i * nnu;
+    for (let j = 0; j < nnu; j++) {
+      const s = srcs[off + j]!;
+      const tr = trs[off + j]!;
+      const uj = u[j]!;
+      const a = dTau[off + j]!;
+      dTau[off + j] = a * (s - uj);
+      u[j] = (1 - tr) * s + tr * uj;
+    }
+  }
+  return { flux, dFluxDdtau: dTau, dFluxDtemperature: dT };
+}
+
+/**
+ * Batched forward-mode derivative of `emissionFbased2st` (emission_fbased2st.ts): one fused pass for all K
+ * directions (see the module notes).
+ *
+ * @param dtau Layer optical depths [L][N] (top first), each ≥ 0 (+Infinity allowed).
+ * @param temperature Layer temperatures [K], [L].
+ * @param nu Wavenumbers [cm⁻¹], [N].
+ * @param tangents K directions: dtau [K][L][N] and temperature [K][L], each or both null.
+ * @returns out = F [N] (as the forward) and tangents [K][N].
+ * @throws {TypeError} If an array or tangent has the wrong type or length.
+ * @throws {RangeError} For the forward's range errors, or a bad K.
+ *
+ * @example
+ * ```ts
+ * import { emissionFbased2stJvp } from "./emission_fbased2st_ad.ts";
+ * const { out, tangents } = emissionFbased2stJvp(
+ *   new Float64Array([0, 1]), new Float64Array([800, 1000]), new Float64Array([4300]),
+ *   { k: 2, temperature: new Float64Array([1, 0, 0, 1]) },
+ * );
+ * console.log(out.length, tangents.length, tangents[0], tangents[1]! > 0); // 1 2 0 true
+ * ```
+ */
+export function emissionFbased2stJvp(
+  dtau: Float64Array,
+  temperature: Float64Array,
+  nu: Float64Array,
+  tangents: EmissionTangents,
+): JvpResult {
+  const { t, n, dt } = _validate(dtau, temperature, nu);
+  const k = _checkK(tangents?.k);
+  const nlayer = t.length;
+  const nnu = n.length;
+  const size = nlayer * nnu;
+  const tdt = _checkTangent(tangents.dtau, "dtau", k, size);
+  const tT = _checkTangent(tangents.temperature, "temperature", k, nlayer);
+  const cum = new Float64Array(nnu).fill(1);
+  const flux = new Float64Array(nnu);
+  const tan = new Float64Array(k * nnu);
+  const tcum = tdt === null ? null : new Float64Array(k * nnu); // Ċ
+  const src = new Float64Array(nnu);
+  const dsrc = new Float64Array(nnu);
+  const trRow = new Float64Array(nnu);
+  const e2Row = new Float64Array(nnu);
+  for (let i = 0; i < nlayer; i++) {
+    const off = i * nnu;
+    _planckPiRowDt(n, t[i]!, src, dsrc);
+    for (let j = 0; j < nnu; j++) {
+      const d = dt[off + j]!;
+      const tr = _trans(d);
+      const c = cum[j]!;
+      flux[j]! += (1 - tr) * src[j]! * c;
+      trRow[j] = tr;
+      if (tdt !== null) e2Row[j] = 2 * _expn2FromTrans(d, tr);
+    }
+    if (tT !== null) {
+      for (let q = 0; q < k; q++) {
+        const b = tT[q * nlayer + i]!;
+        if (b === 0) continue;
+        const qo = q * nnu;
+        for (let j = 0; j < nnu; j++) {
+          tan[qo + j]! += (1 - trRow[j]!) * cum[j]! * dsrc[j]! * b;
+        }
+      }
+    }
+    if (tdt !== null && tcum !== null) {
+      for (let q = 0; q < k; q++) {
+        const qo = q * nnu;
+        const to = q * size + off;
+        for (let j = 0; j < nnu; j++) {
+          const dtr = -e2Row[j]! * tdt[to + j]!; // 𝒯̇
+          const c = cum[j]!;
+          const tc = tcum[qo + j]!;
+          const tr = trRow[j]!;
+          // d/dt [(1 − 𝒯) S C] with S fixed here (Ṡ is the temperature term above)
+          tan[qo + j]! += src[j]! * ((1 - tr) * tc - dtr * c);
+          tcum[qo + j] = tc * tr + c * dtr;
+        }
+      }
+    }
+    for (let j = 0; j < nnu; j++) cum[j] = cum[j]! * trRow[j]!;
+  }
+  return { out: flux, tangents: tan };
+}
+
+/**
+ * `emissionFbased2st` (emission_fbased2st.ts) with its reverse-mode rule: saves ∂F/∂dτ and ∂F/∂T ([L][N]
+ * each) and returns a pullback ct [N] → dτ̄_ij = ct_j ∂F_j/∂dτ_ij, T̄_i = Σ_j ct_j ∂F_j/∂T_i.
+ *
+ * @param dtau Layer optical depths [L][N] (top first), each ≥ 0 (+Infinity allowed).
+ * @param temperature Layer temperatures [K], [L].
+ * @param nu Wavenumbers [cm⁻¹], [N].
+ * @returns out = F [N] and pullback(ct [N]) → { dtau [L][N], temperature [L] }.
+ * @throws {TypeError} If an array (or later ct) has the wrong type or length.
+ * @throws {RangeError} For the forward's range errors.
+ *
+ * @example
+ * ```ts
+ * import { emissionFbased2stWithVjp } from "./emission_fbased2st_ad.ts";
+ * const { out, pullback } = emissionFbased2stWithVjp(
+ *   new Float64Array([0.5, 100]), new Float64Array([900, 1200]), new Float64Array([4300]),
+ * );
+ * const g = pullback(new Float64Array([1]));
+ * console.log(out.length, g.dtau[0]! < 0, g.temperature[1]! > 0); // 1 true true
+ * ```
+ */
+export function emissionFbased2stWithVjp(
+  dtau: Float64Array,
+  temperature: Float64Array,
+  nu: Float64Array,
+): VjpResult<EmissionCotangents> {
+  const jac = emissionFbased2stJacobian(dtau, temperature, nu);
+  return {
+    out: jac.flux,
+    pullback: _blockDiagonalPullback(
+      jac.dFluxDdtau,
+      jac.dFluxDtemperature,
+      temperature.length,
+      nu.length,
+    ),
+  };
+}

@@ -1,0 +1,439 @@
+/**
+ * Derivatives of the layer optical depths {@linkcode opacityProfileXs} and
+ * {@linkcode opacityProfileCia}: batched JVPs and VJP (pullback) rules.
+ *
+ * - Cross sections: dτ_ij = F · |σ_ij| · dP_i · m_i / (M · g_i) (F = OPACITY_FACTOR), so
+ *   ∂dτ_ij/∂σ_ij = F · sgn(σ_ij) · dP_i m_i/(M g_i), ∂dτ_ij/∂m_i = F |σ_ij| dP_i/(M g_i) and
+ *   ∂dτ_ij/∂g_i = −dτ_ij/g_i. The kink of |σ| at σ = 0 takes the right derivative, sgn(0) = +1
+ *   (as JAX's `abs`): a zero cross section that grows adds optical depth.
+ * - CIA: dτ_ij = 10^(log a_ij) · v₁v₂ n_i² k_B T_i dP_i / (g_i m_u μ_i P_i) with n_i = P_i·10⁶/(k_B T_i),
+ *   i.e. dτ ∝ 10^(log a)/(T g). Hence ∂dτ/∂(log a) = ln10 · dτ, ∂dτ/∂T_i = −dτ/T_i (explicit
+ *   dependence only: the T-dependence of log a itself belongs to the CIA interpolation's rule) and
+ *   ∂dτ/∂g_i = −dτ/g_i. Entries with log a = −∞ (dτ = 0) have zero derivative.
+ *
+ * Differentiable inputs: xsmatrix, mmr, gravity (Xs); logacia, temperature, gravity (CIA).
+ * molmass, dParr, pressure, vmr1, vmr2 and mmw are treated as constants. A scalar primal (mmr,
+ * gravity) has a tangent of length K and a number cotangent; a per-layer one [K][L] and [L].
+ *
+ * @module
+ */
+
+import { OPACITY_FACTOR } from "../constants.ts";
+import { opacityProfileCia, opacityProfileXs } from "./opacity_profile.ts";
+import {
+  _checkCotangent,
+  _checkK,
+  _checkTangent,
+  type JvpResult,
+  type VjpResult,
+} from "./_common_ad.ts";
+
+export type { JvpResult, VjpResult } from "./_common_ad.ts";
+
+/** Tangents of {@linkcode opacityProfileXsJvp} (K directions; null/omitted = zero). */
+export interface OpacityProfileXsTangents {
+  /** Number of tangent directions K (≥ 1). */
+  k: number;
+  /** Tangent of xsmatrix [cm²], [K][...xsmatrix shape] ([K][L][N], or [K][N] for a vector). */
+  xsmatrix?: Float64Array | null;
+  /** Tangent of mmr: length K for a scalar mmr, [K][L] for a profile. */
+  mmr?: Float64Array | null;
+  /** Tangent of gravity [cm/s²]: length K for a scalar gravity, [K][L] for a profile. */
+  gravity?: Float64Array | null;
+}
+
+/** Cotangents returned by the pullback of {@linkcode opacityProfileXsWithVjp}. */
+export interface OpacityProfileXsCotangents {
+  /** Cotangent of xsmatrix, same shape as xsmatrix. */
+  xsmatrix: Float64Array;
+  /** Cotangent of mmr: a number for a scalar mmr, [L] for a profile. */
+  mmr: number | Float64Array;
+  /** Cotangent of gravity: a number for a scalar gravity, [L] for a profile. */
+  gravity: number | Float64Array;
+}
+
+/** Tangents of {@linkcode opacityProfileCiaJvp} (K directions; null/omitted = zero). */
+export interface OpacityProfileCiaTangents {
+  /** Number of tangent directions K (≥ 1). */
+  k: number;
+  /** Tangent of logacia, [K][L][N]. */
+  logacia?: Float64Array | null;
+  /** Tangent of temperature [K], [K][L]. */
+  temperature?: Float64Array | null;
+  /** Tangent of gravity [cm/s²]: length K for a scalar gravity, [K][L] for a profile. */
+  gravity?: Float64Array | null;
+}
+
+/** Cotangents returned by the pullback of {@linkcode opacityProfileCiaWithVjp}. */
+export interface OpacityProfileCiaCotangents {
+  /** Cotangent of logacia, [L][N]. */
+  logacia: Float64Array;
+  /** Cotangent of temperature, [L]. */
+  temperature: Float64Array;
+  /** Cotangent of gravity: a number for a scalar gravity, [L] for a profile. */
+  gravity: number | Float64Array;
+}
+
+/** Per-layer values of a (validated) scalar-or-profile input. */
+function _perLayer(v: number | Float64Array, nlayer: number): Float64Array {
+  return typeof v === "number" ? new Float64Array(nlayer).fill(v) : v;
+}
+
+/** Shape bookkeeping shared by the Xs rules (inputs already validated by the forward). */
+function _xsSetup(
+  xs: Float64Array,
+  mmr: number | Float64Array,
+  molmass: number,
+  gravity: number | Float64Array,
+  dParr: Float64Array,
+  nnu: number,
+): {
+  nlayer: number;
+  isVector: boolean;
+  m: Float64Array;
+  g: Float64Array;
+  c: Float64Array;
+} {
+  const nlayer = dParr.length;
+  const isVector = xs.length === nnu && nlayer !== 1;
+  const m = _perLayer(mmr, nlayer);
+  const g = _perLayer(gravity, nlayer);
+  const c = new Float64Array(nlayer); // F dP_i / (M g_i)
+  for (let i = 0; i < nlayer; i++) {
+    c[i] = (OPACITY_FACTOR * dParr[i]!) / (molmass * g[i]!);
+  }
+  return { nlayer, isVector, m, g, c };
+}
+
+/**
+ * Batched forward-mode derivative of {@linkcode opacityProfileXs} w.r.t. xsmatrix, mmr and gravity.
+ *
+ * @param xsmatrix Cross sections [cm²], [L][N] (or a vector [N] used for every layer).
+ * @param mmr Mass mixing ratio, scalar or [L].
+ * @param molmass Molecular mass [u] (constant).
+ * @param gravity Gravity [cm/s²], scalar or [L].
+ * @param dParr Layer pressure thicknesses [bar], [L] (constant).
+ * @param nnu Number of wavenumbers N.
+ * @param tangents K directions of (xsmatrix, mmr, gravity), see {@linkcode OpacityProfileXsTangents}.
+ * @returns out = dτ [L][N] (as the forward) and tangents [K][L][N].
+ * @throws {TypeError} If an array or tangent has the wrong type or length.
+ * @throws {RangeError} For the forward's range errors, or a bad K.
+ *
+ * @example
+ * ```ts
+ * import { opacityProfileXsJvp } from "./opacity_profile_ad.ts";
+ * const xs = new Float64Array([1e-22, 2e-22]);
+ * const { out, tangents } = opacityProfileXsJvp(xs, 0.01, 28, 1e5, new Float64Array([0.1]), 2, {
+ *   k: 1,
+ *   mmr: new Float64Array([1]),
+ * });
+ * console.log(Math.abs(tangents[0]! * 0.01 / out[0]! - 1) < 1e-15); // true
+ * ```
+ */
+export function opacityProfileXsJvp(
+  xsmatrix: Float64Array,
+  mmr: number | Float64Array,
+  molmass: number,
+  gravity: number | Float64Array,
+  dParr: Float64Array,
+  nnu: number,
+  tangents: OpacityProfileXsTangents,
+): JvpResult {
+  const out = opacityProfileXs(xsmatrix, mmr, molmass, gravity, dParr, nnu);
+  const k = _checkK(tangents?.k);
+  const { nlayer, isVector, m, g, c } = _xsSetup(
+    xsmatrix,
+    mmr,
+    molmass,
+    gravity,
+    dParr,
+    nnu,
+  );
+  const txs = _checkTangent(tangents.xsmatrix, "xsmatrix", k, xsmatrix.length);
+  const mScalar = typeof mmr === "number";
+  const gScalar = typeof gravity === "number";
+  const tm = _checkTangent(tangents.mmr, "mmr", k, mScalar ? 1 : nlayer);
+  const tg = _checkTangent(
+    tangents.gravity,
+    "gravity",
+    k,
+    gScalar ? 1 : nlayer,
+  );
+  const size = nlayer * nnu;
+  const tan = new Float64Array(k * size);
+  for (let q = 0; q < k; q++) {
+    const toff = q * size;
+    const xoffK = q * xsmatrix.length;
+    for (let i = 0; i < nlayer; i++) {
+      const ci = c[i]!;
+      const mi = m[i]!;
+      const a = (tm === null ? 0 : tm[mScalar ? q : q * nlayer + i]!) -
+        (tg === null ? 0 : (mi * tg[gScalar ? q : q * nlayer + i]!) / g[i]!);
+      const cm = ci * mi;
+      const off = i * nnu;
+      const xoff = isVector ? 0 : off;
+      if (txs === null) {
+        if (a === 0) continue;
+        const ca = ci * a;
+        for (let j = 0; j < nnu; j++) {
+          tan[toff + off + j] = ca * Math.abs(xsmatrix[xoff + j]!);
+        }
+      } else {
+        const ca = ci * a;
+        for (let j = 0; j < nnu; j++) {
+          const s = xsmatrix[xoff + j]!;
+          const ts = txs[xoffK + xoff + j]!;
+          // d|σ|/dσ = +1 at σ = 0 (right derivative)
+          tan[toff + off + j] = s >= 0 ? cm * ts + ca * s : -cm * ts - ca * s;
+        }
+      }
+    }
+  }
+  return { out, tangents: tan };
+}
+
+/**
+ * {@linkcode opacityProfileXs} with its reverse-mode rule: the pullback maps ct [L][N] to the
+ * cotangents of xsmatrix (its shape), mmr and gravity (number or [L], as the primal).
+ *
+ * @param xsmatrix Cross sections [cm²], [L][N] (or a vector [N] used for every layer).
+ * @param mmr Mass mixing ratio, scalar or [L].
+ * @param molmass Molecular mass [u] (constant).
+ * @param gravity Gravity [cm/s²], scalar or [L].
+ * @param dParr Layer pressure thicknesses [bar], [L] (constant).
+ * @param nnu Number of wavenumbers N.
+ * @returns out = dτ [L][N] and pullback(ct [L][N]) → { xsmatrix, mmr, gravity }.
+ * @throws {TypeError} If an array (or later ct) has the wrong type or length.
+ * @throws {RangeError} For the forward's range errors.
+ *
+ * @example
+ * ```ts
+ * import { opacityProfileXsWithVjp } from "./opacity_profile_ad.ts";
+ * const xs = new Float64Array([1e-22, 2e-22]);
+ * const { out, pullback } = opacityProfileXsWithVjp(xs, 0.01, 28, 1e5, new Float64Array([0.1]), 2);
+ * const g = pullback(new Float64Array([1, 1]));
+ * console.log(Math.abs((g.gravity as number) * -1e5 / (out[0]! + out[1]!) - 1) < 1e-15); // true
+ * ```
+ */
+export function opacityProfileXsWithVjp(
+  xsmatrix: Float64Array,
+  mmr: number | Float64Array,
+  molmass: number,
+  gravity: number | Float64Array,
+  dParr: Float64Array,
+  nnu: number,
+): VjpResult<OpacityProfileXsCotangents> {
+  const out = opacityProfileXs(xsmatrix, mmr, molmass, gravity, dParr, nnu);
+  const { nlayer, isVector, m, g, c } = _xsSetup(
+    xsmatrix,
+    mmr,
+    molmass,
+    gravity,
+    dParr,
+    nnu,
+  );
+  return {
+    out,
+    pullback(ct: Float64Array): OpacityProfileXsCotangents {
+      _checkCotangent(ct, nlayer * nnu);
+      const xsBar = new Float64Array(xsmatrix.length);
+      const mBar = new Float64Array(nlayer);
+      const gBar = new Float64Array(nlayer);
+      for (let i = 0; i < nlayer; i++) {
+        const ci = c[i]!;
+        const cm = ci * m[i]!;
+        const off = i * nnu;
+        const xoff = isVector ? 0 : off;
+        let r = 0; // Σ_j ct_ij |σ_ij|
+        for (let j = 0; j < nnu; j++) {
+          const s = xsmatrix[xoff + j]!;
+          const w = ct[off + j]!;
+          if (s >= 0) {
+            xsBar[xoff + j]! += cm * w;
+            r += w * s;
+          } else {
+            xsBar[xoff + j]! -= cm * w;
+            r -= w * s;
+          }
+        }
+        r *= ci;
+        mBar[i] = r;
+        gBar[i] = (-r * m[i]!) / g[i]!;
+      }
+      return {
+        xsmatrix: xsBar,
+        mmr: typeof mmr === "number" ? _sum(mBar) : mBar,
+        gravity: typeof gravity === "number" ? _sum(gBar) : gBar,
+      };
+    },
+  };
+}
+
+/**
+ * Batched forward-mode derivative of {@linkcode opacityProfileCia} w.r.t. logacia, temperature
+ * and gravity (explicit dependence; see the module notes).
+ *
+ * @param logacia log10 CIA coefficient [cm⁵], [L][N] (−Infinity allowed).
+ * @param temperature Layer temperatures [K], [L].
+ * @param pressure Layer pressures [bar], [L] (constant).
+ * @param dParr Layer pressure thicknesses [bar], [L] (constant).
+ * @param vmr1 VMR of the first partner, scalar or [L] (constant).
+ * @param vmr2 VMR of the second partner, scalar or [L] (constant).
+ * @param mmw Mean molecular weight [u], scalar or [L] (constant).
+ * @param gravity Gravity [cm/s²], scalar or [L].
+ * @param tangents K directions of (logacia, temperature, gravity), see {@linkcode OpacityProfileCiaTangents}.
+ * @returns out = dτ [L][N] (as the forward) and tangents [K][L][N].
+ * @throws {TypeError} If an array or tangent has the wrong type or length.
+ * @throws {RangeError} For the forward's range errors, or a bad K.
+ *
+ * @example
+ * ```ts
+ * import { opacityProfileCiaJvp } from "./opacity_profile_ad.ts";
+ * const one = new Float64Array([1]);
+ * const { out, tangents } = opacityProfileCiaJvp(
+ *   new Float64Array([-45]), new Float64Array([1000]), one, new Float64Array([0.1]),
+ *   0.8, 0.8, 2.33, 1e5, { k: 1, temperature: one },
+ * );
+ * console.log(Math.abs(tangents[0]! * -1000 / out[0]! - 1) < 1e-15); // true
+ * ```
+ */
+export function opacityProfileCiaJvp(
+  logacia: Float64Array,
+  temperature: Float64Array,
+  pressure: Float64Array,
+  dParr: Float64Array,
+  vmr1: number | Float64Array,
+  vmr2: number | Float64Array,
+  mmw: number | Float64Array,
+  gravity: number | Float64Array,
+  tangents: OpacityProfileCiaTangents,
+): JvpResult {
+  const out = opacityProfileCia(
+    logacia,
+    temperature,
+    pressure,
+    dParr,
+    vmr1,
+    vmr2,
+    mmw,
+    gravity,
+  );
+  const k = _checkK(tangents?.k);
+  const nlayer = temperature.length;
+  const nnu = logacia.length / nlayer;
+  const size = nlayer * nnu;
+  const gScalar = typeof gravity === "number";
+  const g = _perLayer(gravity, nlayer);
+  const ta = _checkTangent(tangents.logacia, "logacia", k, size);
+  const tT = _checkTangent(tangents.temperature, "temperature", k, nlayer);
+  const tg = _checkTangent(
+    tangents.gravity,
+    "gravity",
+    k,
+    gScalar ? 1 : nlayer,
+  );
+  const tan = new Float64Array(k * size);
+  for (let q = 0; q < k; q++) {
+    const toff = q * size;
+    for (let i = 0; i < nlayer; i++) {
+      const b = -(tT === null ? 0 : tT[q * nlayer + i]! / temperature[i]!) -
+        (tg === null ? 0 : tg[gScalar ? q : q * nlayer + i]! / g[i]!);
+      const off = i * nnu;
+      if (ta === null) {
+        if (b === 0) continue;
+        for (let j = 0; j < nnu; j++) tan[toff + off + j] = out[off + j]! * b;
+      } else {
+        for (let j = 0; j < nnu; j++) {
+          const d = out[off + j]!;
+          tan[toff + off + j] = d === 0
+            ? 0
+            : d * (Math.LN10 * ta[toff + off + j]! + b);
+        }
+      }
+    }
+  }
+  return { out, tangents: tan };
+}
+
+/**
+ * {@linkcode opacityProfileCia} with its reverse-mode rule: the pullback maps ct [L][N] to the
+ * cotangents of logacia [L][N], temperature [L] and gravity (number or [L], as the primal).
+ *
+ * @param logacia log10 CIA coefficient [cm⁵], [L][N] (−Infinity allowed).
+ * @param temperature Layer temperatures [K], [L].
+ * @param pressure Layer pressures [bar], [L] (constant).
+ * @param dParr Layer pressure thicknesses [bar], [L] (constant).
+ * @param vmr1 VMR of the first partner, scalar or [L] (constant).
+ * @param vmr2 VMR of the second partner, scalar or [L] (constant).
+ * @param mmw Mean molecular weight [u], scalar or [L] (constant).
+ * @param gravity Gravity [cm/s²], scalar or [L].
+ * @returns out = dτ [L][N] and pullback(ct [L][N]) → { logacia, temperature, gravity }.
+ * @throws {TypeError} If an array (or later ct) has the wrong type or length.
+ * @throws {RangeError} For the forward's range errors.
+ *
+ * @example
+ * ```ts
+ * import { opacityProfileCiaWithVjp } from "./opacity_profile_ad.ts";
+ * const { out, pullback } = opacityProfileCiaWithVjp(
+ *   new Float64Array([-45]), new Float64Array([1000]), new Float64Array([1]),
+ *   new Float64Array([0.1]), 0.8, 0.8, 2.33, 1e5,
+ * );
+ * const g = pullback(new Float64Array([1]));
+ * console.log(Math.abs(g.logacia[0]! / (Math.LN10 * out[0]!) - 1) < 1e-15); // true
+ * ```
+ */
+export function opacityProfileCiaWithVjp(
+  logacia: Float64Array,
+  temperature: Float64Array,
+  pressure: Float64Array,
+  dParr: Float64Array,
+  vmr1: number | Float64Array,
+  vmr2: number | Float64Array,
+  mmw: number | Float64Array,
+  gravity: number | Float64Array,
+): VjpResult<OpacityProfileCiaCotangents> {
+  const out = opacityProfileCia(
+    logacia,
+    temperature,
+    pressure,
+    dParr,
+    vmr1,
+    vmr2,
+    mmw,
+    gravity,
+  );
+  const nlayer = temperature.length;
+  const nnu = logacia.length / nlayer;
+  const g = _perLayer(gravity, nlayer);
+  return {
+    out,
+    pullback(ct: Float64Array): OpacityProfileCiaCotangents {
+      _checkCotangent(ct, nlayer * nnu);
+      const aBar = new Float64Array(nlayer * nnu);
+      const tBar = new Float64Array(nlayer);
+      const gBar = new Float64Array(nlayer);
+      for (let i = 0; i < nlayer; i++) {
+        const off = i * nnu;
+        let r = 0; // Σ_j ct_ij dτ_ij
+        for (let j = 0; j < nnu; j++) {
+          const v = ct[off + j]! * out[off + j]!;
+          aBar[off + j] = Math.LN10 * v;
+          r += v;
+        }
+        tBar[i] = -r / temperature[i]!;
+        gBar[i] = -r / g[i]!;
+      }
+      return {
+        logacia: aBar,
+        temperature: tBar,
+        gravity: typeof gravity === "number" ? _sum(gBar) : gBar,
+      };
+    },
+  };
+}
+
+function _sum(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+}

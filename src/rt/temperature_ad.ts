@@ -1,0 +1,164 @@
+/**
+ * Derivatives of the power-law temperature profile {@linkcode powerlawTemperature} with respect to
+ * (t0, alpha): a batched JVP and a VJP (pullback) rule.
+ *
+ * T_i = clip(T0 · P_i^α, tLow, tHigh), so inside the range ∂T_i/∂T0 = P_i^α and
+ * ∂T_i/∂α = T0 · P_i^α · ln P_i.
+ *
+ * Subgradient of the clip (documented choice): a layer whose unclipped value lies strictly
+ * outside [tLow, tHigh] has zero derivative; a layer exactly AT a boundary (T0 · P^α === tLow or
+ * === tHigh) takes the one-sided derivative from inside the range, i.e. the unclipped derivative
+ * (the forward also returns the unclipped value there).
+ *
+ * @module
+ */
+
+import { powerlawTemperature } from "./temperature.ts";
+import { _checkRange } from "./_validate.ts";
+import {
+  _checkCotangent,
+  _checkK,
+  _checkTangent,
+  type JvpResult,
+  type VjpResult,
+} from "./_common_ad.ts";
+
+export type { JvpResult, VjpResult } from "./_common_ad.ts";
+
+/** Tangents of {@linkcode powerlawTemperatureJvp}: K directions of (t0, alpha). */
+export interface PowerlawTemperatureTangents {
+  /** Number of tangent directions K (≥ 1). */
+  k: number;
+  /** Tangent of t0 [K], length K (null/omitted: zero). */
+  t0?: Float64Array | null;
+  /** Tangent of alpha, length K (null/omitted: zero). */
+  alpha?: Float64Array | null;
+}
+
+/** Cotangents returned by the pullback of {@linkcode powerlawTemperatureWithVjp}. */
+export interface PowerlawTemperatureCotangents {
+  /** ∂⟨ct, T⟩/∂t0 [per K]. */
+  t0: number;
+  /** ∂⟨ct, T⟩/∂alpha. */
+  alpha: number;
+}
+
+/**
+ * Layer sensitivities: dT0[i] = ∂T_i/∂T0 and dAlpha[i] = ∂T_i/∂α (zero where clipped, from
+ * inside at exact equality with a boundary).
+ */
+function _sensitivities(
+  pressure: Float64Array,
+  t0: number,
+  alpha: number,
+  tLow: number,
+  tHigh: number,
+): { dT0: Float64Array; dAlpha: Float64Array } {
+  const n = pressure.length;
+  const dT0 = new Float64Array(n);
+  const dAlpha = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = pressure[i]!;
+    const pa = Math.pow(p, alpha);
+    const t = t0 * pa;
+    if (t < tLow || t > tHigh) continue; // clipped: zero derivative
+    dT0[i] = pa;
+    dAlpha[i] = t * Math.log(p);
+  }
+  return { dT0, dAlpha };
+}
+
+/**
+ * Batched forward-mode derivative of {@linkcode powerlawTemperature} w.r.t. (t0, alpha).
+ *
+ * @param pressure Layer pressures [bar], length L, each finite and > 0.
+ * @param t0 Temperature at 1 bar [K], > 0.
+ * @param alpha Power-law index.
+ * @param range Clipping range [tLow, tHigh] [K] (pass [0, Infinity] for none).
+ * @param tangents K directions: tangent of t0 [K] and of alpha, each length K or null.
+ * @returns out = T [L] (as the forward) and tangents [K][L] = ∂T/∂t0 · t0̇ + ∂T/∂α · α̇.
+ * @throws {TypeError} If an array has the wrong type or length.
+ * @throws {RangeError} For the forward's range errors, or a bad K.
+ *
+ * @example
+ * ```ts
+ * import { powerlawTemperatureJvp } from "./temperature_ad.ts";
+ * const p = new Float64Array([0.01, 1, 100]);
+ * const { out, tangents } = powerlawTemperatureJvp(p, 1300, 0.1, [500, 1500], {
+ *   k: 1,
+ *   t0: new Float64Array([1]),
+ * });
+ * console.log(Math.round(out[1]!), tangents[1], tangents[2]); // 1300 1 0
+ * ```
+ */
+export function powerlawTemperatureJvp(
+  pressure: Float64Array,
+  t0: number,
+  alpha: number,
+  range: readonly [number, number],
+  tangents: PowerlawTemperatureTangents,
+): JvpResult {
+  const out = powerlawTemperature(pressure, t0, alpha, range);
+  const [tLow, tHigh] = _checkRange(range);
+  const k = _checkK(tangents?.k);
+  const tt0 = _checkTangent(tangents.t0, "t0", k, 1);
+  const tal = _checkTangent(tangents.alpha, "alpha", k, 1);
+  const n = pressure.length;
+  const tan = new Float64Array(k * n);
+  if (tt0 === null && tal === null) return { out, tangents: tan };
+  const { dT0, dAlpha } = _sensitivities(pressure, t0, alpha, tLow, tHigh);
+  for (let q = 0; q < k; q++) {
+    const a = tt0 === null ? 0 : tt0[q]!;
+    const b = tal === null ? 0 : tal[q]!;
+    const off = q * n;
+    for (let i = 0; i < n; i++) tan[off + i] = dT0[i]! * a + dAlpha[i]! * b;
+  }
+  return { out, tangents: tan };
+}
+
+/**
+ * {@linkcode powerlawTemperature} with its reverse-mode rule: the pullback maps a cotangent ct [L]
+ * to (t0̄, ᾱ) = (Σ_i ct_i ∂T_i/∂t0, Σ_i ct_i ∂T_i/∂α).
+ *
+ * @param pressure Layer pressures [bar], length L, each finite and > 0.
+ * @param t0 Temperature at 1 bar [K], > 0.
+ * @param alpha Power-law index.
+ * @param range Clipping range [tLow, tHigh] [K] (default [0, Infinity)).
+ * @returns out = T [L] and pullback(ct [L]) → { t0, alpha }.
+ * @throws {TypeError} If pressure (or later ct) has the wrong type or length.
+ * @throws {RangeError} For the forward's range errors.
+ *
+ * @example
+ * ```ts
+ * import { powerlawTemperatureWithVjp } from "./temperature_ad.ts";
+ * const p = new Float64Array([1, Math.E]);
+ * const { pullback } = powerlawTemperatureWithVjp(p, 1000, 0.1);
+ * const g = pullback(new Float64Array([1, 0]));
+ * console.log(g.t0, g.alpha); // 1 0
+ * ```
+ */
+export function powerlawTemperatureWithVjp(
+  pressure: Float64Array,
+  t0: number,
+  alpha: number,
+  range: readonly [number, number] = [0, Infinity],
+): VjpResult<PowerlawTemperatureCotangents> {
+  const out = powerlawTemperature(pressure, t0, alpha, range);
+  const [tLow, tHigh] = _checkRange(range);
+  const { dT0, dAlpha } = _sensitivities(pressure, t0, alpha, tLow, tHigh);
+  const n = pressure.length;
+  return {
+    out,
+    pullback(ct: Float64Array): PowerlawTemperatureCotangents {
+      _checkCotangent(ct, n);
+      let g0 = 0;
+      let ga = 0;
+      for (let i = 0; i < n; i++) {
+        const c = ct[i]!;
+        g0 += c * dT0[i]!;
+        ga += c * dAlpha[i]!;
+      }
+      return { t0: g0, alpha: ga };
+    },
+  };
+}

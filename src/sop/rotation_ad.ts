@@ -1,0 +1,363 @@
+/**
+ * Derivatives of rigid-rotation broadening {@link rigidRotation} w.r.t. the spectrum f,
+ * vsini, u1 and u2. The operator is linear in f (JVP: convolution with the same
+ * kernel; VJP: correlation, the exact transpose including the zero-padded ends) and
+ * depends on (vsini, u1, u2) through the normalised kernel K̃ = K/ΣK, whose partials
+ * are d K̃ = (dK − K̃ · ΣdK)/ΣK ({@link rotationKernelPartials}).
+ *
+ * Edge of the kernel: K contains √(1 − x²), x = v/vsini, whose slope is infinite at
+ * |x| = 1. The sampled kernel's derivative is finite (though large, ∝ 1/√(1 − x²)) as
+ * long as no grid velocity equals ±vsini exactly. When one does (x² = 1 exactly), that
+ * tap's value is 0 and its derivative is taken as 0: the one-sided derivative for
+ * decreasing vsini (the tap leaves the support); the other side is +∞.
+ *
+ * Style: `xxxJvp` / `xxxWithVjp` / `xxxVjp`, see `convolve_ad.ts`.
+ *
+ * @module
+ */
+
+import { convolveCentered } from "./convolve.ts";
+import { rotationKernel } from "./rotation.ts";
+import { _checkArray, _checkVelocityGrid } from "./_validate.ts";
+import {
+  _checkCotangent,
+  _checkCount,
+  _checkTangent,
+  _conv2Into,
+  _convInto,
+  _corrInto,
+  _flushSubnormals,
+  _isZero,
+  _kernelBarInto,
+  _support,
+  type JvpResult,
+} from "./convolve_ad.ts";
+
+/** Normalised rotation kernel and its partial derivatives (see {@link rotationKernelPartials}). */
+export interface RotationKernelPartials {
+  /** K̃ = K/ΣK on vGrid, bitwise equal to `rotationKernel`. */
+  kernel: Float64Array;
+  /** ∂K̃/∂vsini [1/(km/s)] on vGrid. */
+  dVsini: Float64Array;
+  /** ∂K̃/∂u1 on vGrid. */
+  dU1: Float64Array;
+  /** ∂K̃/∂u2 on vGrid. */
+  dU2: Float64Array;
+}
+
+/**
+ * Partial derivatives of the normalised rigid-rotation kernel {@link rotationKernel}
+ * w.r.t. vsini, u1 and u2. With x = v/vsini, s = √(1 − x²) and
+ * P = −3 + 3u1 + u2 + 2u2x²: K = π/2·u1(1 − x²) − 2/3·s·P,
+ * ∂K/∂u1 = π/2(1 − x²) − 2s, ∂K/∂u2 = −2/3·s(1 + 2x²),
+ * ∂K/∂vsini = (−2x²/vsini)·(−π/2·u1 + P/(3s) − 4/3·u2·s), and
+ * ∂K̃ = (∂K − K̃ Σ∂K)/ΣK. Taps with x² = 1 exactly get derivative 0 (see the module doc).
+ *
+ * @param vGrid Velocity grid [km/s].
+ * @param vsini Projected equatorial velocity [km/s], 0 < vsini ≤ max |vGrid|.
+ * @param u1 Limb-darkening coefficient u1.
+ * @param u2 Limb-darkening coefficient u2.
+ * @returns The kernel and its three partials, each of vGrid's length.
+ * @throws {TypeError} If vGrid is not a non-empty Float64Array or a parameter not a number.
+ * @throws {RangeError} As {@link rotationKernel}.
+ *
+ * @example
+ * ```ts
+ * import { rotationKernelPartials } from "./rotation_ad.ts";
+ * const v = new Float64Array([-2, -1, 0, 1, 2]);
+ * const p = rotationKernelPartials(v, 1.5, 0.6, 0.2);
+ * // the kernel keeps unit sum, so every partial sums to 0
+ * const s = p.dVsini.reduce((a, b) => a + b, 0);
+ * console.log(Math.abs(s) < 1e-15, p.dVsini[2]! < 0); // true true
+ * ```
+ */
+export function rotationKernelPartials(
+  vGrid: Float64Array,
+  vsini: number,
+  u1: number,
+  u2: number,
+): RotationKernelPartials {
+  const kernel = rotationKernel(vGrid, vsini, u1, u2);
+  const m = vGrid.length;
+  const dVsini = new Float64Array(m);
+  const dU1 = new Float64Array(m);
+  const dU2 = new Float64Array(m);
+  let sum = 0;
+  let sV = 0;
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < m; i++) {
+    const x = vGrid[i]! / vsini;
+    const x2 = x * x;
+    if (x2 <= 1.0) {
+      const s = Math.sqrt(1.0 - x2);
+      const poly = -3.0 + 3.0 * u1 + u2 + 2.0 * u2 * x2;
+      // same expression and order as rotationKernel, so ΣK is bitwise the same
+      sum += Math.PI / 2.0 * u1 * (1.0 - x2) -
+        2.0 / 3.0 * Math.sqrt(1.0 - x2) * poly;
+      const d1 = Math.PI / 2.0 * (1.0 - x2) - 2.0 * s;
+      const d2 = -2.0 / 3.0 * s * (1.0 + 2.0 * x2);
+      const dv = s > 0
+        ? (-2.0 * x2 / vsini) *
+          (-Math.PI / 2.0 * u1 + poly / (3.0 * s) - 4.0 / 3.0 * u2 * s)
+        : 0.0;
+      dVsini[i] = dv;
+      dU1[i] = d1;
+      dU2[i] = d2;
+      sV += dv;
+      s1 += d1;
+      s2 += d2;
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    const k = kernel[i]!;
+    dVsini[i] = (dVsini[i]! - k * sV) / sum;
+    dU1[i] = (dU1[i]! - k * s1) / sum;
+    dU2[i] = (dU2[i]! - k * s2) / sum;
+  }
+  return { kernel, dVsini, dU1, dU2 };
+}
+
+/** Tangents of {@link rigidRotationJvp}: K directions; null/missing entries are zero. */
+export interface RigidRotationTangents {
+  /** Number of tangent directions K (≥ 0). */
+  k: number;
+  /** Spectrum tangents, [K][f.length] flat. */
+  f?: Float64Array | null;
+  /** vsini tangents [km/s], length K. */
+  vsini?: Float64Array | null;
+  /** u1 tangents, length K. */
+  u1?: Float64Array | null;
+  /** u2 tangents, length K. */
+  u2?: Float64Array | null;
+}
+
+/** Cotangents of {@link rigidRotationWithVjp}'s inputs. */
+export interface RigidRotationCotangents {
+  /** ∂⟨ct, out⟩/∂f, length f.length. */
+  fBar: Float64Array;
+  /** ∂⟨ct, out⟩/∂vsini [per km/s]. */
+  vsiniBar: number;
+  /** ∂⟨ct, out⟩/∂u1. */
+  u1Bar: number;
+  /** ∂⟨ct, out⟩/∂u2. */
+  u2Bar: number;
+}
+
+/** Primal output and pullback of {@link rigidRotationWithVjp}. */
+export interface RigidRotationVjp {
+  /** Primal output, bitwise equal to rigidRotation(f, vGrid, vsini, u1, u2). */
+  out: Float64Array;
+  /**
+   * Cotangents of (f, vsini, u1, u2) for an output cotangent.
+   * @param ct Output cotangent, length f.length.
+   * @returns The cotangents.
+   */
+  pullback(ct: Float64Array): RigidRotationCotangents;
+}
+
+/** Kernel and partials with subnormals flushed, and their supports. */
+interface _Prepared {
+  kernel: Float64Array;
+  dVsini: Float64Array;
+  dU1: Float64Array;
+  dU2: Float64Array;
+  k0: number;
+  k1: number;
+  j0: number;
+  j1: number;
+}
+
+function _prepare(p: RotationKernelPartials): _Prepared {
+  const kernel = _flushSubnormals(p.kernel);
+  const dVsini = _flushSubnormals(p.dVsini);
+  const dU1 = _flushSubnormals(p.dU1);
+  const dU2 = _flushSubnormals(p.dU2);
+  const [k0, k1] = _support(kernel);
+  let j0 = Infinity;
+  let j1 = -Infinity;
+  for (const d of [dVsini, dU1, dU2]) {
+    const [a, b] = _support(d);
+    if (a <= b) {
+      j0 = Math.min(j0, a);
+      j1 = Math.max(j1, b);
+    }
+  }
+  if (!(j0 <= j1)) [j0, j1] = [1, 0];
+  return { kernel, dVsini, dU1, dU2, k0, k1, j0, j1 };
+}
+
+/**
+ * Forward-mode derivative of {@link rigidRotation}: the broadened spectrum and, for each
+ * of K tangent directions, dout = conv(df, K̃) + conv(f, dvsini·∂K̃/∂vsini +
+ * du1·∂K̃/∂u1 + du2·∂K̃/∂u2). All-zero directions of an input are skipped, so a direction
+ * costs one convolution when only f or only the kernel parameters move, two when both do.
+ *
+ * @param f Spectrum on the ESLOG grid (finite), length n.
+ * @param vGrid Symmetric, odd-length velocity grid [km/s].
+ * @param vsini Projected equatorial velocity [km/s], 0 < vsini ≤ max |vGrid|.
+ * @param u1 Limb-darkening coefficient u1.
+ * @param u2 Limb-darkening coefficient u2.
+ * @param tangents `{ k, f?: [K][n], vsini?: [K], u1?: [K], u2?: [K] }`.
+ * @returns `{ out: [n], dout: [K][n] }`; `out` is bitwise rigidRotation's result.
+ * @throws {TypeError} On wrong types, an even vGrid or tangent lengths ≠ K·n / K.
+ * @throws {RangeError} On non-finite or out-of-range primals (see rigidRotation) or a bad k.
+ *
+ * @example
+ * ```ts
+ * import { rigidRotationJvp } from "./rotation_ad.ts";
+ * const v = new Float64Array([-2, -1, 0, 1, 2]);
+ * const f = new Float64Array(9).fill(1);
+ * f[4] = 0.5;
+ * const { dout } = rigidRotationJvp(f, v, 1.5, 0.6, 0, {
+ *   k: 2,
+ *   f: new Float64Array(18).fill(1, 0, 9), // direction 0: f → f + ε
+ *   vsini: new Float64Array([0, 1]), // direction 1: vsini → vsini + ε
+ * });
+ * console.log(dout[4]!.toFixed(12), dout[9 + 4]! > 0); // 1.000000000000 true
+ * ```
+ */
+export function rigidRotationJvp(
+  f: Float64Array,
+  vGrid: Float64Array,
+  vsini: number,
+  u1: number,
+  u2: number,
+  tangents: RigidRotationTangents,
+): JvpResult {
+  _checkArray(f, "f");
+  _checkVelocityGrid(vGrid);
+  const p = rotationKernelPartials(vGrid, vsini, u1, u2);
+  const nk = _checkCount(tangents.k);
+  const n = f.length;
+  const m = vGrid.length;
+  const tf = _checkTangent(tangents.f, nk * n, "tangents.f");
+  const tv = _checkTangent(tangents.vsini, nk, "tangents.vsini");
+  const t1 = _checkTangent(tangents.u1, nk, "tangents.u1");
+  const t2 = _checkTangent(tangents.u2, nk, "tangents.u2");
+  const h = (m - 1) / 2;
+  const out = convolveCentered(f, p.kernel);
+  const dout = new Float64Array(nk * n);
+  const q = _prepare(p);
+  const dk = new Float64Array(m);
+  for (let d = 0; d < nk; d++) {
+    const hasF = tf !== null && !_isZero(tf, d * n, n);
+    const a = tv === null ? 0 : tv[d]!;
+    const b = t1 === null ? 0 : t1[d]!;
+    const c = t2 === null ? 0 : t2[d]!;
+    const hasP = (a !== 0 || b !== 0 || c !== 0) && q.j0 <= q.j1;
+    if (hasP) {
+      for (let j = q.j0; j <= q.j1; j++) {
+        dk[j] = a * q.dVsini[j]! + b * q.dU1[j]! + c * q.dU2[j]!;
+      }
+    }
+    if (hasF && hasP) {
+      const lo = Math.min(q.k0, q.j0);
+      const hi = Math.max(q.k1, q.j1);
+      _conv2Into(tf!, d * n, q.kernel, f, dk, lo, hi, h, n, dout, d * n);
+    } else if (hasF) {
+      _convInto(tf!, d * n, q.kernel, q.k0, q.k1, h, n, dout, d * n);
+    } else if (hasP) {
+      _convInto(f, 0, dk, q.j0, q.j1, h, n, dout, d * n);
+    }
+  }
+  return { out, dout };
+}
+
+/**
+ * Reverse-mode derivative of {@link rigidRotation}: the broadened spectrum and a
+ * pullback. For an output cotangent ḡ: f̄ = corr(ḡ, K̃) (the transpose of the centred
+ * convolution), and with C[j] = Σ_i ḡ[i] f[i + h − j] on the kernel's support,
+ * vsini̅ = Σ_j C[j] ∂K̃_j/∂vsini (likewise u1, u2). A pullback costs two convolutions.
+ *
+ * @param f Spectrum (finite), length n; referenced by the pullback, do not mutate it.
+ * @param vGrid Symmetric, odd-length velocity grid [km/s].
+ * @param vsini Projected equatorial velocity [km/s].
+ * @param u1 Limb-darkening coefficient u1.
+ * @param u2 Limb-darkening coefficient u2.
+ * @returns `{ out, pullback(ct) → { fBar, vsiniBar, u1Bar, u2Bar } }`.
+ * @throws {TypeError} On wrong types or an even vGrid (pullback: ct length ≠ n).
+ * @throws {RangeError} As {@link rigidRotation} (pullback: non-finite ct).
+ *
+ * @example
+ * ```ts
+ * import { rigidRotationWithVjp } from "./rotation_ad.ts";
+ * const v = new Float64Array([-2, -1, 0, 1, 2]);
+ * const f = new Float64Array(9).fill(1);
+ * const { out, pullback } = rigidRotationWithVjp(f, v, 1.5, 0.6, 0.2);
+ * const { fBar, vsiniBar } = pullback(new Float64Array(9).fill(0).fill(1, 4, 5));
+ * // a flat interior spectrum does not change with the kernel's shape
+ * console.log(out[4]!.toFixed(12), Math.abs(vsiniBar) < 1e-15, fBar.length); // 1.000000000000 true 9
+ * ```
+ */
+export function rigidRotationWithVjp(
+  f: Float64Array,
+  vGrid: Float64Array,
+  vsini: number,
+  u1: number,
+  u2: number,
+): RigidRotationVjp {
+  _checkArray(f, "f");
+  _checkVelocityGrid(vGrid);
+  const p = rotationKernelPartials(vGrid, vsini, u1, u2);
+  const out = convolveCentered(f, p.kernel);
+  const n = f.length;
+  const m = vGrid.length;
+  const h = (m - 1) / 2;
+  const q = _prepare(p);
+  return {
+    out,
+    pullback(ct: Float64Array): RigidRotationCotangents {
+      const g = _checkCotangent(ct, n);
+      const fBar = new Float64Array(n);
+      _corrInto(g, q.kernel, q.k0, q.k1, h, n, fBar);
+      let vsiniBar = 0;
+      let u1Bar = 0;
+      let u2Bar = 0;
+      if (q.j0 <= q.j1) {
+        const c = new Float64Array(m);
+        _kernelBarInto(g, f, q.j0, q.j1, h, n, c);
+        for (let j = q.j0; j <= q.j1; j++) {
+          vsiniBar += c[j]! * q.dVsini[j]!;
+          u1Bar += c[j]! * q.dU1[j]!;
+          u2Bar += c[j]! * q.dU2[j]!;
+        }
+      }
+      return { fBar, vsiniBar, u1Bar, u2Bar };
+    },
+  };
+}
+
+/**
+ * Reverse-mode derivative of {@link rigidRotation} for one cotangent
+ * (= `rigidRotationWithVjp(…).pullback(ct)`).
+ *
+ * @param f Spectrum (finite), length n.
+ * @param vGrid Symmetric, odd-length velocity grid [km/s].
+ * @param vsini Projected equatorial velocity [km/s].
+ * @param u1 Limb-darkening coefficient u1.
+ * @param u2 Limb-darkening coefficient u2.
+ * @param ct Output cotangent, length n.
+ * @returns `{ fBar: [n], vsiniBar, u1Bar, u2Bar }`.
+ * @throws {TypeError} On wrong types or lengths.
+ * @throws {RangeError} On non-finite or out-of-range values.
+ *
+ * @example
+ * ```ts
+ * import { rigidRotationVjp } from "./rotation_ad.ts";
+ * const v = new Float64Array([-2, -1, 0, 1, 2]);
+ * const ct = new Float64Array(9).fill(1);
+ * const { fBar } = rigidRotationVjp(new Float64Array(9), v, 2, 0, 0, ct);
+ * console.log(fBar[4]!.toFixed(12)); // 1.000000000000
+ * ```
+ */
+export function rigidRotationVjp(
+  f: Float64Array,
+  vGrid: Float64Array,
+  vsini: number,
+  u1: number,
+  u2: number,
+  ct: Float64Array,
+): RigidRotationCotangents {
+  return rigidRotationWithVjp(f, vGrid, vsini, u1, u2).pullback(ct);
+}

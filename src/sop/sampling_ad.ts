@@ -1,0 +1,261 @@
+/**
+ * Derivatives of RV sampling {@link sampling} (linear interpolation of f at
+ * x_i = ν_obs,i · (1 + RV/c)) w.r.t. the spectrum f and the radial velocity RV.
+ *
+ * - f: each output reads two neighbouring inputs with weights (1 − t, t),
+ *   t = (x − ν_j)/(ν_{j+1} − ν_j); the JVP interpolates the tangent the same way and the
+ *   VJP scatters the cotangent back onto the two nodes. A clamped point reads (and
+ *   scatters onto) the end node only.
+ * - RV: ∂out_i/∂RV = s_i · ν_obs,i / c with s_i the slope of the linear interpolant at x_i.
+ *   The interpolant has kinks at grid nodes; there the RIGHT-hand slope (in x) is used,
+ *   i.e. the slope of [ν_j, ν_{j+1}] where ν_j = x_i. Points clamped outside the grid, and
+ *   a point exactly on the last node (whose right-hand side is the clamped constant),
+ *   get ∂/∂RV = 0.
+ *
+ * Style: `xxxJvp` / `xxxWithVjp` / `xxxVjp`, see `convolve_ad.ts`.
+ *
+ * @module
+ */
+
+import { C_KMS } from "../constants.ts";
+import { sampling, type SamplingOptions } from "./sampling.ts";
+import {
+  _checkCotangent,
+  _checkCount,
+  _checkTangent,
+  _isZero,
+  type JvpResult,
+} from "./convolve_ad.ts";
+
+/** Tangents of {@link samplingJvp}: K directions; null/missing entries are zero. */
+export interface SamplingTangents {
+  /** Number of tangent directions K (≥ 0). */
+  k: number;
+  /** Spectrum tangents, [K][nuGrid.length] flat. */
+  f?: Float64Array | null;
+  /** Radial-velocity tangents [km/s], length K. */
+  rv?: Float64Array | null;
+}
+
+/** Cotangents of {@link samplingWithVjp}'s inputs. */
+export interface SamplingCotangents {
+  /** ∂⟨ct, out⟩/∂f, length nuGrid.length. */
+  fBar: Float64Array;
+  /** ∂⟨ct, out⟩/∂RV [per km/s]. */
+  rvBar: number;
+}
+
+/** Primal output and pullback of {@link samplingWithVjp}. */
+export interface SamplingVjp {
+  /** Primal output, bitwise equal to sampling(f, nuGrid, rvKms, nuObs, options). */
+  out: Float64Array;
+  /**
+   * Cotangents of (f, RV) for an output cotangent.
+   * @param ct Output cotangent, length nuObs.length.
+   * @returns The cotangents.
+   */
+  pullback(ct: Float64Array): SamplingCotangents;
+}
+
+/** Per-output interpolation plan: node j, weight t of node j + 1, and ∂out/∂RV. */
+interface _Plan {
+  j: Int32Array;
+  t: Float64Array;
+  dRv: Float64Array;
+}
+
+/** Builds the plan (inputs already validated by `sampling`). */
+function _plan(
+  f: Float64Array,
+  xp: Float64Array,
+  rvKms: number,
+  nuObs: Float64Array,
+): _Plan {
+  const n = xp.length;
+  const nObs = nuObs.length;
+  const factor = 1.0 + rvKms / C_KMS;
+  const jArr = new Int32Array(nObs);
+  const tArr = new Float64Array(nObs);
+  const dRv = new Float64Array(nObs);
+  for (let i = 0; i < nObs; i++) {
+    const x = nuObs[i]! * factor;
+    if (x < xp[0]! || x > xp[n - 1]!) {
+      jArr[i] = x < xp[0]! ? 0 : n - 1; // clamped: constant in RV
+      continue;
+    }
+    // largest j with xp[j] <= x (same search as sampling)
+    let lo = 0;
+    let hi = n - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (xp[mid]! <= x) lo = mid;
+      else hi = mid;
+    }
+    const j = xp[hi]! <= x ? hi : lo;
+    jArr[i] = j;
+    if (j === n - 1) continue; // on the last node: right-hand slope is 0
+    const span = xp[j + 1]! - xp[j]!;
+    tArr[i] = (x - xp[j]!) / span; // 0 on a node
+    dRv[i] = (f[j + 1]! - f[j]!) / span * (nuObs[i]! / C_KMS);
+  }
+  return { j: jArr, t: tArr, dRv };
+}
+
+/**
+ * Forward-mode derivative of {@link sampling}: the sampled spectrum and, for each of K
+ * tangent directions, dout_i = (1 − t_i)·df[j_i] + t_i·df[j_i + 1] + dRV · s_i ν_obs,i/c
+ * (see the module doc for nodes and clamped points).
+ *
+ * @param f Model spectrum on nuGrid (finite).
+ * @param nuGrid Model wavenumber grid [cm⁻¹], strictly ascending.
+ * @param rvKms Radial velocity [km/s].
+ * @param nuObs Observed wavenumbers [cm⁻¹].
+ * @param tangents `{ k, f?: [K][nuGrid.length], rv?: [K] }`.
+ * @param options As {@link sampling} (`outOfRange`).
+ * @returns `{ out: [nObs], dout: [K][nObs] }`; `out` is bitwise sampling's result.
+ * @throws {TypeError} On wrong types or lengths (see sampling) or tangent lengths.
+ * @throws {RangeError} As {@link sampling}, or on a bad count k.
+ *
+ * @example
+ * ```ts
+ * import { samplingJvp } from "./sampling_ad.ts";
+ * const nu = new Float64Array([1, 2, 3]);
+ * const f = new Float64Array([0, 10, 20]);
+ * const { out, dout } = samplingJvp(f, nu, 0, new Float64Array([1.5]), {
+ *   k: 2,
+ *   f: new Float64Array([1, 0, 0, 0, 0, 0]), // direction 0: f[0] → f[0] + ε
+ *   rv: new Float64Array([0, 299792.458]), // direction 1: RV → RV + c·ε
+ * });
+ * console.log(out[0], Array.from(dout)); // 5 [0.5, 15]
+ * ```
+ */
+export function samplingJvp(
+  f: Float64Array,
+  nuGrid: Float64Array,
+  rvKms: number,
+  nuObs: Float64Array,
+  tangents: SamplingTangents,
+  options: SamplingOptions = {},
+): JvpResult {
+  const out = sampling(f, nuGrid, rvKms, nuObs, options);
+  const nk = _checkCount(tangents.k);
+  const n = nuGrid.length;
+  const nObs = nuObs.length;
+  const tf = _checkTangent(tangents.f, nk * n, "tangents.f");
+  const tr = _checkTangent(tangents.rv, nk, "tangents.rv");
+  const { j: jArr, t: tArr, dRv } = _plan(f, nuGrid, rvKms, nuObs);
+  const dout = new Float64Array(nk * nObs);
+  for (let d = 0; d < nk; d++) {
+    const o = d * nObs;
+    if (tf !== null && !_isZero(tf, d * n, n)) {
+      const b = d * n;
+      for (let i = 0; i < nObs; i++) {
+        const j = b + jArr[i]!;
+        const t = tArr[i]!;
+        dout[o + i] = t === 0 ? tf[j]! : tf[j]! + (tf[j + 1]! - tf[j]!) * t;
+      }
+    }
+    const r = tr === null ? 0 : tr[d]!;
+    if (r !== 0) {
+      for (let i = 0; i < nObs; i++) dout[o + i] = dout[o + i]! + r * dRv[i]!;
+    }
+  }
+  return { out, dout };
+}
+
+/**
+ * Reverse-mode derivative of {@link sampling}: the sampled spectrum and a pullback that
+ * scatters an output cotangent ḡ onto the grid, f̄[j_i] += (1 − t_i) ḡ_i,
+ * f̄[j_i + 1] += t_i ḡ_i, and returns RV̄ = Σ_i ḡ_i s_i ν_obs,i/c.
+ *
+ * @param f Model spectrum on nuGrid (finite).
+ * @param nuGrid Model wavenumber grid [cm⁻¹], strictly ascending.
+ * @param rvKms Radial velocity [km/s].
+ * @param nuObs Observed wavenumbers [cm⁻¹].
+ * @param options As {@link sampling} (`outOfRange`).
+ * @returns `{ out, pullback(ct) → { fBar, rvBar } }`.
+ * @throws {TypeError} As {@link sampling} (pullback: ct length ≠ nuObs.length).
+ * @throws {RangeError} As {@link sampling} (pullback: non-finite ct).
+ *
+ * @example
+ * ```ts
+ * import { samplingWithVjp } from "./sampling_ad.ts";
+ * const nu = new Float64Array([1, 2, 3]);
+ * const f = new Float64Array([0, 10, 20]);
+ * const { pullback } = samplingWithVjp(f, nu, 0, new Float64Array([1.25, 9]));
+ * const { fBar, rvBar } = pullback(new Float64Array([1, 1]));
+ * console.log(Array.from(fBar), rvBar * 299792.458); // [0.75, 0.25, 1] 12.5
+ * ```
+ */
+export function samplingWithVjp(
+  f: Float64Array,
+  nuGrid: Float64Array,
+  rvKms: number,
+  nuObs: Float64Array,
+  options: SamplingOptions = {},
+): SamplingVjp {
+  const out = sampling(f, nuGrid, rvKms, nuObs, options);
+  const n = nuGrid.length;
+  const nObs = nuObs.length;
+  const { j: jArr, t: tArr, dRv } = _plan(f, nuGrid, rvKms, nuObs);
+  return {
+    out,
+    pullback(ct: Float64Array): SamplingCotangents {
+      const g = _checkCotangent(ct, nObs);
+      const fBar = new Float64Array(n);
+      let rvBar = 0;
+      for (let i = 0; i < nObs; i++) {
+        const j = jArr[i]!;
+        const t = tArr[i]!;
+        const c = g[i]!;
+        if (t === 0) {
+          fBar[j] = fBar[j]! + c;
+        } else {
+          fBar[j] = fBar[j]! + c * (1 - t);
+          fBar[j + 1] = fBar[j + 1]! + c * t;
+        }
+        rvBar += c * dRv[i]!;
+      }
+      return { fBar, rvBar };
+    },
+  };
+}
+
+/**
+ * Reverse-mode derivative of {@link sampling} for one cotangent
+ * (= `samplingWithVjp(…).pullback(ct)`).
+ *
+ * @param f Model spectrum on nuGrid (finite).
+ * @param nuGrid Model wavenumber grid [cm⁻¹], strictly ascending.
+ * @param rvKms Radial velocity [km/s].
+ * @param nuObs Observed wavenumbers [cm⁻¹].
+ * @param ct Output cotangent, length nuObs.length.
+ * @param options As {@link sampling} (`outOfRange`).
+ * @returns `{ fBar: [nuGrid.length], rvBar }`.
+ * @throws {TypeError} On wrong types or lengths.
+ * @throws {RangeError} On non-finite values or (with `outOfRange: "error"`) points outside the grid.
+ *
+ * @example
+ * ```ts
+ * import { samplingVjp } from "./sampling_ad.ts";
+ * const nu = new Float64Array([1, 2, 3]);
+ * const { fBar } = samplingVjp(
+ *   new Float64Array([0, 10, 20]),
+ *   nu,
+ *   0,
+ *   new Float64Array([2.5]),
+ *   new Float64Array([2]),
+ * );
+ * console.log(Array.from(fBar)); // [0, 1, 1]
+ * ```
+ */
+export function samplingVjp(
+  f: Float64Array,
+  nuGrid: Float64Array,
+  rvKms: number,
+  nuObs: Float64Array,
+  ct: Float64Array,
+  options: SamplingOptions = {},
+): SamplingCotangents {
+  return samplingWithVjp(f, nuGrid, rvKms, nuObs, options).pullback(ct);
+}

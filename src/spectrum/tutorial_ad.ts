@@ -1,0 +1,232 @@
+/**
+ * The tutorial's spectral model and Gaussian log-likelihood as differentiable functions on the
+ * explicit AD layer: every stage is a coarse primitive with hand-derived JVP/VJP rules, so the
+ * gradient of the log-likelihood w.r.t. (T0, alpha, MMR, logg, RV, vsini, sigma) takes one
+ * reverse sweep over ~10 primitives, or one forward pass with 7 tangent directions.
+ *
+ * @example
+ * ```ts ignore
+ * import { createTutorialModel } from "./tutorial.ts";
+ * import { createTutorialAd } from "./tutorial_ad.ts";
+ * const model = await createTutorialModel({ dbDir: "../shared/data" });
+ * const ad = createTutorialAd(model);
+ * const y = model.fspec(1200, 0.1, 0.01, 24785.77, 40, 10);
+ * const { value, grad } = ad.logLikelihoodGrad(new Float64Array([1200, 0.1, 0.01, 4.39, 40, 10, 500]), y, "reverse");
+ * ```
+ *
+ * @module
+ */
+import { jvpBatch, type Value, valueAndGrad } from "../ad/core.ts";
+import {
+  add,
+  bind,
+  div,
+  exp,
+  log,
+  mul,
+  reshape,
+  scalarOf,
+  sub,
+  sum,
+  take,
+} from "../ad/mod.ts";
+import { Tensor } from "../ad/tensor.ts";
+import type { OpaPremodit } from "../opacity/premodit.ts";
+import { logaciaPrimitive, xsmatrixPrimitive } from "../opacity/primitives.ts";
+import {
+  emissionPrimitive,
+  opacityProfileCiaPrimitive,
+  opacityProfileXsPrimitive,
+  powerlawTemperaturePrimitive,
+} from "../rt/primitives.ts";
+import {
+  ipgaussPrimitive,
+  rigidRotationPrimitive,
+  samplingPrimitive,
+} from "../sop/primitives.ts";
+import type { TutorialModel } from "./tutorial.ts";
+
+/** Names of the tutorial's retrieval parameters, in the order of `theta`. */
+export const TUTORIAL_PARAMS: readonly string[] = [
+  "T0",
+  "alpha",
+  "MMR",
+  "logg",
+  "RV",
+  "vsini",
+  "sigma",
+];
+
+/** Differentiable pieces of the tutorial model. */
+export interface TutorialAd {
+  /**
+   * fspec on AD values (rank-0 tensors or tracers): T0 [K], alpha, MMR, gravity [cm/s²],
+   * RV [km/s], vsini [km/s] → model flux on `nuObs` [erg/s/cm²/cm⁻¹].
+   */
+  fspec(
+    t0: Value,
+    alpha: Value,
+    mmr: Value,
+    gravity: Value,
+    rv: Value,
+    vsini: Value,
+  ): Value;
+  /**
+   * The spectrum from a temperature profile T [L] and an MMR profile [L] (or scalar),
+   * differentiable w.r.t. both profiles, gravity, RV and vsini.
+   */
+  fspecProfiles(
+    temperature: Value,
+    mmr: Value,
+    gravity: Value,
+    rv: Value,
+    vsini: Value,
+  ): Value;
+  /** Gaussian log-likelihood of data y given theta = [T0, alpha, MMR, logg, RV, vsini, sigma]. */
+  logLikelihood(theta: Value, y: Tensor): Value;
+  /** Value and gradient of the log-likelihood by reverse or forward (7 directions) mode. */
+  logLikelihoodGrad(
+    theta: Float64Array,
+    y: Float64Array,
+    mode?: "reverse" | "forward",
+  ): { value: number; grad: Float64Array };
+}
+
+/**
+ * Builds the differentiable tutorial model on top of a {@link TutorialModel} (PreMODIT opacity).
+ *
+ * @param model The model from `createTutorialModel`.
+ * @returns fspec, fspecProfiles, the log-likelihood and its gradient.
+ *
+ * @example
+ * ```ts ignore
+ * const ad = createTutorialAd(await createTutorialModel({ dbDir: "../shared/data" }));
+ * ```
+ */
+export function createTutorialAd(model: TutorialModel): TutorialAd {
+  if (!("tref" in model.opa)) {
+    throw new TypeError(
+      'createTutorialAd(): the model must use PreMODIT opacity (opacity: "premodit")',
+    );
+  }
+  const art = model.art;
+  const pressure = new Tensor(art.pressure, [art.pressure.length]);
+  const tPrim = powerlawTemperaturePrimitive(art.pressure, [
+    art.tLow,
+    art.tHigh,
+  ]);
+  const xsPrim = xsmatrixPrimitive(model.opa as OpaPremodit);
+  const ciaPrim = logaciaPrimitive(model.opaCia);
+  const oxPrim = opacityProfileXsPrimitive(
+    model.molmass,
+    art.dParr,
+    model.nuGrid.length,
+  );
+  const ocPrim = opacityProfileCiaPrimitive(
+    art.pressure,
+    art.dParr,
+    model.vmrH2,
+    model.vmrH2,
+    model.mmw,
+  );
+  const emPrim = emissionPrimitive(model.nuGrid, {
+    solver: art.rtsolver,
+    ...(art.rtsolver === "ibased" ? { nstream: art.nstream } : {}),
+  });
+  const rotPrim = rigidRotationPrimitive(model.sopRot.vGrid);
+  const ipPrim = ipgaussPrimitive(model.sopInst.vGrid);
+  const sPrim = samplingPrimitive(model.nuGrid, model.nuObs);
+  const u1 = scalarOf(model.u1),
+    u2 = scalarOf(model.u2),
+    beta = scalarOf(model.betaInst);
+
+  const fromProfiles = (
+    temperature: Value,
+    mmr: Value,
+    gravity: Value,
+    rv: Value,
+    vsini: Value,
+  ): Value => {
+    const xs = bind(xsPrim, [temperature, pressure], {});
+    const dtauCo = bind(oxPrim, [xs, mmr, gravity], {});
+    const logacia = bind(ciaPrim, [temperature], {});
+    const dtauCia = bind(ocPrim, [logacia, temperature, gravity], {});
+    const flux = bind(emPrim, [add(dtauCo, dtauCia), temperature], {});
+    const rot = bind(rotPrim, [flux, vsini, u1, u2], {});
+    const inst = bind(ipPrim, [rot, beta], {});
+    return bind(sPrim, [inst, rv], {});
+  };
+  const fspec = (
+    t0: Value,
+    alpha: Value,
+    mmr: Value,
+    gravity: Value,
+    rv: Value,
+    vsini: Value,
+  ): Value =>
+    fromProfiles(bind(tPrim, [t0, alpha], {}), mmr, gravity, rv, vsini);
+
+  const LN10 = scalarOf(Math.LN10);
+  const logLikelihood = (theta: Value, y: Tensor): Value => {
+    if (theta.shape.length !== 1 || theta.shape[0] !== 7) {
+      throw new TypeError(
+        `logLikelihood(): theta must have shape [7] (${
+          TUTORIAL_PARAMS.join(", ")
+        }), got [${theta.shape}]`,
+      );
+    }
+    if (y.size !== model.nuObs.length) {
+      throw new TypeError(
+        `logLikelihood(): data has ${y.size} points, nuObs has ${model.nuObs.length}`,
+      );
+    }
+    const p = (i: number) => reshape(take(theta, [i]), []);
+    const g = exp(mul(p(3), LN10));
+    const mu = fspec(p(0), p(1), p(2), g, p(4), p(5));
+    const sigma = p(6);
+    const r = div(sub(y, mu), sigma);
+    const m = y.size;
+    return sub(
+      sub(mul(scalarOf(-0.5), sum(mul(r, r))), mul(scalarOf(m), log(sigma))),
+      scalarOf(0.5 * m * Math.log(2 * Math.PI)),
+    );
+  };
+
+  const logLikelihoodGrad = (
+    theta: Float64Array,
+    y: Float64Array,
+    mode: "reverse" | "forward" = "reverse",
+  ): { value: number; grad: Float64Array } => {
+    if (theta.length !== 7) {
+      throw new TypeError(
+        `logLikelihoodGrad(): theta must have 7 entries, got ${theta.length}`,
+      );
+    }
+    theta.forEach((v, i) => {
+      if (!Number.isFinite(v)) {
+        throw new RangeError(
+          `logLikelihoodGrad(): ${TUTORIAL_PARAMS[i]} is ${v}`,
+        );
+      }
+    });
+    const th = new Tensor(theta.slice(), [7]);
+    const yt = new Tensor(y, [y.length]);
+    if (mode === "reverse") {
+      const [v, [g]] = valueAndGrad((t) => logLikelihood(t, yt))(th);
+      return { value: (v as Tensor).item(), grad: (g as Tensor).data };
+    }
+    const eye = new Float64Array(49);
+    for (let i = 0; i < 7; i++) eye[i * 8] = 1;
+    const [v, t] = jvpBatch((x) => logLikelihood(x, yt), [th], [
+      new Tensor(eye, [7, 7]),
+    ]);
+    return { value: (v as Tensor).item(), grad: (t as Tensor).data.slice() };
+  };
+
+  return {
+    fspec,
+    fspecProfiles: fromProfiles,
+    logLikelihood,
+    logLikelihoodGrad,
+  };
+}
