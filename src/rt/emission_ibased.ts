@@ -99,10 +99,12 @@ export function emissionIbased(
       const im = invMu[m]!;
       const toff = m * nnu;
       for (let j = 0; j < nnu; j++) {
-        const em1 = Math.expm1(-dt[off + j]! * im); // e^{−dτ/µ} − 1 ∈ [−1, 0]
+        // e^{−dτ/µ}: exp instead of expm1 (≈ 5× faster in V8). For tiny dτ/µ the layer term
+        // tr·(1 − e) loses relative precision, but its absolute error stays ≤ 1e-16·πB per layer.
         const tr = trans[toff + j]!;
-        flux[j]! += c * src[j]! * (tr * -em1);
-        trans[toff + j] = tr + tr * em1;
+        const trNext = tr * Math.exp(-dt[off + j]! * im);
+        flux[j]! += c * src[j]! * (tr - trNext);
+        trans[toff + j] = trNext;
       }
     }
   }

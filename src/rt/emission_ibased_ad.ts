@@ -97,10 +97,9 @@ function _layer(
     for (let m = 0; m < nmu; m++) {
       const c = coef[m]!;
       const ci = coefInvMu[m]!;
-      const em1 = Math.expm1(-d * invMu[m]!);
       const tr = trans[tb + m]!;
-      const f = tr * -em1;
-      const trn = tr + tr * em1;
+      const trn = tr * Math.exp(-d * invMu[m]!); // same expression as emissionIbased
+      const f = tr - trn;
       fl += c * s * f;
       ws += c * f;
       as += ci * trn;

@@ -1,0 +1,647 @@
+/**
+ * Extra differentiable primitives the inference layer needs, declared as in `src/ad/ops.ts`
+ * (forward + JVP rule + VJP rule in one place): `cholesky`, the standard normal CDF `ndtr` and
+ * its inverse `ndtri`, and `standardGammaRsample` (Gamma(α, 1) draws with implicit
+ * reparameterization gradients, as JAX's `random.gamma`). Scalar special functions (`erf`,
+ * `erfc`, `ndtr`, `ndtri`, the regularized incomplete gamma) and samplers are exported for
+ * reuse and tests.
+ *
+ * @example
+ * ```ts
+ * import { ndtr } from "./_ops.ts";
+ * import { scalar, type Tensor } from "../ad/mod.ts";
+ * console.log((ndtr(scalar(0)) as Tensor).item()); // 0.5
+ * ```
+ *
+ * @module
+ */
+import {
+  add,
+  bind,
+  exp,
+  matmul,
+  mul,
+  type Primitive,
+  reshape,
+  scalarOf,
+  swapLast,
+  Tensor,
+  triangularSolve,
+  unbroadcast,
+  type Value,
+} from "../ad/mod.ts";
+import { normal, type PrngKey, split, uniform } from "../random/prng.ts";
+import { lgammaScalar } from "../ad/ops.ts";
+
+/**
+ * The concrete tensor under a value (the innermost primal of a tracer).
+ *
+ * @param v A tensor or tracer.
+ * @returns The concrete tensor.
+ *
+ * @example
+ * ```ts
+ * import { concreteOf } from "./_ops.ts";
+ * import { tensor } from "../ad/mod.ts";
+ * console.log(concreteOf(tensor([1])).size); // 1
+ * ```
+ */
+export function concreteOf(v: Value): Tensor {
+  let x: Value = v;
+  while (!(x instanceof Tensor)) {
+    if (!x || typeof x !== "object" || !("primal" in x)) {
+      throw new TypeError(`expected a Tensor or tracer, got ${String(v)}`);
+    }
+    x = x.primal;
+  }
+  return x;
+}
+
+// ---------------------------------------------------------------------------------------------
+// scalar special functions
+
+const SQRT2 = Math.SQRT2;
+const SQRT2PI = Math.sqrt(2 * Math.PI);
+const INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
+
+function _erfSeries(x: number): number {
+  // erf(x) = 2/√π e^{-x²} Σ 2ⁿ x^{2n+1} / (1·3·…·(2n+1)); all terms positive for x > 0
+  const x2 = x * x;
+  let term = x, s = x;
+  for (let n = 1; n < 200; n++) {
+    term *= (2 * x2) / (2 * n + 1);
+    s += term;
+    if (Math.abs(term) <= 1e-17 * Math.abs(s)) break;
+  }
+  return 2 * INV_SQRT_PI * Math.exp(-x2) * s;
+}
+
+function _erfcCF(x: number): number {
+  // x > 0: erfc(x) = e^{-x²}/√π / (x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) (modified Lentz)
+  const tiny = 1e-300;
+  let f = x, C = x, D = 0;
+  for (let k = 1; k < 5000; k++) {
+    const a = k / 2;
+    D = x + a * D;
+    if (Math.abs(D) < tiny) D = tiny;
+    C = x + a / C;
+    if (Math.abs(C) < tiny) C = tiny;
+    D = 1 / D;
+    const delta = C * D;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(-x * x) * INV_SQRT_PI / f;
+}
+
+/**
+ * Error function erf(x) (series below |x| = 2, continued fraction above; ≲1e-15 relative).
+ *
+ * @param x Argument.
+ * @returns erf(x).
+ *
+ * @example
+ * ```ts
+ * import { erfScalar } from "./_ops.ts";
+ * console.log(Math.abs(erfScalar(1) - 0.8427007929497149) < 1e-15); // true
+ * ```
+ */
+export function erfScalar(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const a = Math.abs(x);
+  const v = a < 2 ? _erfSeries(a) : 1 - _erfcCF(a);
+  return x < 0 ? -v : v;
+}
+
+/**
+ * Complementary error function erfc(x) = 1 − erf(x), accurate in the upper tail.
+ *
+ * @param x Argument.
+ * @returns erfc(x).
+ *
+ * @example
+ * ```ts
+ * import { erfcScalar } from "./_ops.ts";
+ * console.log(Math.abs(erfcScalar(5) / 1.5374597944280349e-12 - 1) < 1e-13); // true
+ * ```
+ */
+export function erfcScalar(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x === Infinity) return 0;
+  if (x === -Infinity) return 2;
+  if (x >= 2) return _erfcCF(x);
+  if (x <= -2) return 2 - _erfcCF(-x);
+  return x >= 0 ? 1 - _erfSeries(x) : 1 + _erfSeries(-x);
+}
+
+/**
+ * Standard normal CDF Φ(x) = erfc(−x/√2)/2 (relative accuracy kept in the lower tail).
+ *
+ * @param x Argument.
+ * @returns Φ(x).
+ *
+ * @example
+ * ```ts
+ * import { ndtrScalar } from "./_ops.ts";
+ * console.log(Math.abs(ndtrScalar(1.959963984540054) - 0.975) < 1e-15); // true
+ * ```
+ */
+export function ndtrScalar(x: number): number {
+  return 0.5 * erfcScalar(-x / SQRT2);
+}
+
+/**
+ * Inverse standard normal CDF Φ⁻¹(p) (Abramowitz–Stegun 26.2.23 start, then Halley steps).
+ *
+ * @param p Probability in [0, 1] (0 → −∞, 1 → +∞, outside → NaN).
+ * @returns x with Φ(x) = p.
+ *
+ * @example
+ * ```ts
+ * import { ndtriScalar } from "./_ops.ts";
+ * console.log(Math.abs(ndtriScalar(0.975) - 1.959963984540054) < 1e-14); // true
+ * ```
+ */
+export function ndtriScalar(p: number): number {
+  if (!(p >= 0 && p <= 1)) return NaN;
+  if (p === 0) return -Infinity;
+  if (p === 1) return Infinity;
+  if (p > 0.5) return -ndtriScalar(1 - p);
+  if (p === 0.5) return 0;
+  const t = Math.sqrt(-2 * Math.log(p));
+  let x = -(t -
+    (2.515517 + 0.802853 * t + 0.010328 * t * t) /
+      (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t));
+  for (let i = 0; i < 50; i++) {
+    const e = ndtrScalar(x) - p;
+    const u = e * SQRT2PI * Math.exp(0.5 * x * x);
+    const dx = u / (1 + 0.5 * x * u);
+    x -= dx;
+    if (Math.abs(dx) <= 1e-16 * Math.max(1, Math.abs(x))) break;
+  }
+  return x;
+}
+
+/**
+ * Regularized lower incomplete gamma P(a, x) (series for x < a + 1, continued fraction above).
+ *
+ * @param a Shape a > 0.
+ * @param x Argument x ≥ 0.
+ * @returns P(a, x).
+ *
+ * @example
+ * ```ts
+ * import { gammaincScalar } from "./_ops.ts";
+ * console.log(Math.abs(gammaincScalar(1, 2) - (1 - Math.exp(-2))) < 1e-15); // true
+ * ```
+ */
+export function gammaincScalar(a: number, x: number): number {
+  if (!(a > 0) || !(x >= 0)) return NaN;
+  if (x === 0) return 0;
+  if (x === Infinity) return 1;
+  const lpre = a * Math.log(x) - x - lgammaScalar(a);
+  if (x < a + 1) {
+    let term = 1 / a, s = term;
+    for (let n = 1; n < 100000; n++) {
+      term *= x / (a + n);
+      s += term;
+      if (term < 1e-17 * s) break;
+    }
+    return Math.exp(lpre) * s;
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
+  for (let i = 1; i < 100000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  return 1 - Math.exp(lpre) * h;
+}
+
+function _digamma(x: number): number {
+  let r = 0;
+  while (x < 6) {
+    r -= 1 / x;
+    x += 1;
+  }
+  const f = 1 / (x * x);
+  return r + Math.log(x) - 0.5 / x -
+    f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
+}
+
+/**
+ * dz/dα for z ~ Gamma(α, 1) held at fixed CDF value (implicit reparameterization:
+ * dz/dα = −∂P(α, z)/∂α / p(z; α)), by the series
+ * ∂P/∂α · Γ(α+1) e^{z} z^{−α} = Σₙ uₙ (ln z − ψ(α+n+1)), uₙ = zⁿ/((α+1)…(α+n)),
+ * so dz/dα = −(z/α) Σₙ uₙ (ln z − ψ(α+n+1)).
+ *
+ * @param alpha Shape α > 0.
+ * @param z A positive draw.
+ * @returns dz/dα.
+ *
+ * @example
+ * ```ts
+ * import { gammaRsampleGradScalar } from "./_ops.ts";
+ * // α = 1 is Exp(1): z = −ln(1−u), and dz/dα at fixed u is finite and positive for large z
+ * console.log(gammaRsampleGradScalar(1, 3) > 0); // true
+ * ```
+ */
+export function gammaRsampleGradScalar(alpha: number, z: number): number {
+  if (!(z > 0) || !(alpha > 0)) return 0;
+  const lz = Math.log(z);
+  let u = 1, psi = _digamma(alpha + 1);
+  let s = u * (lz - psi);
+  let sAbs = Math.abs(s);
+  for (let n = 1; n < 1000000; n++) {
+    psi += 1 / (alpha + n);
+    u *= z / (alpha + n);
+    const t = u * (lz - psi);
+    s += t;
+    sAbs += Math.abs(t);
+    if (n > z - alpha && Math.abs(t) < 1e-17 * sAbs) break;
+    if (!Number.isFinite(u)) return NaN;
+  }
+  return -(z / alpha) * s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// samplers (concrete)
+
+/**
+ * Standard Gamma(α, 1) draws (Marsaglia–Tsang 2000; α < 1 boosted by U^{1/α}), one per entry
+ * of `alpha`, deterministic in the key.
+ *
+ * @param k PRNG key.
+ * @param alpha Shapes (> 0), one per draw.
+ * @returns The draws.
+ *
+ * @example
+ * ```ts
+ * import { sampleStandardGamma } from "./_ops.ts";
+ * import { key } from "../random/prng.ts";
+ * console.log(sampleStandardGamma(key(0), Float64Array.from([0.5, 3])).length); // 2
+ * ```
+ */
+export function sampleStandardGamma(
+  k: PrngKey,
+  alpha: Float64Array,
+): Float64Array {
+  const n = alpha.length;
+  const out = new Float64Array(n);
+  const [kBoost, kLoop] = split(k, 2) as [PrngKey, PrngKey];
+  const boost = uniform(kBoost, n);
+  let pending: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (alpha[i]! > 0) pending.push(i);
+    else out[i] = NaN;
+  }
+  let kk = kLoop;
+  for (let round = 0; pending.length > 0 && round < 1000; round++) {
+    const [kNext, kn, ku] = split(kk, 3) as [PrngKey, PrngKey, PrngKey];
+    kk = kNext;
+    const m = pending.length;
+    const z = normal(kn, m), u = uniform(ku, m);
+    const still: number[] = [];
+    for (let j = 0; j < m; j++) {
+      const i = pending[j]!;
+      const a = alpha[i]! < 1 ? alpha[i]! + 1 : alpha[i]!;
+      const d = a - 1 / 3, c = 1 / Math.sqrt(9 * d);
+      const x = z[j]!;
+      const v0 = 1 + c * x;
+      if (v0 <= 0) {
+        still.push(i);
+        continue;
+      }
+      const v = v0 * v0 * v0;
+      const uu = 1 - u[j]!; // (0, 1]
+      if (Math.log(uu) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
+        let g = d * v;
+        if (alpha[i]! < 1) {
+          g *= Math.exp(Math.log(1 - boost[i]!) / alpha[i]!);
+        }
+        out[i] = g;
+      } else still.push(i);
+    }
+    pending = still;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// primitives
+
+const _SQRT2PI_T = scalarOf(SQRT2PI);
+const _HALF = scalarOf(0.5);
+const _NEG_HALF = scalarOf(-0.5);
+
+function _unaryMap(a: Tensor, f: (x: number) => number): Tensor {
+  const out = new Float64Array(a.size);
+  for (let i = 0; i < out.length; i++) out[i] = f(a.data[i]!);
+  return new Tensor(out, a.shape);
+}
+
+/** φ(x) = e^{−x²/2}/√(2π) written with primitives (nestable). */
+function _phi(x: Value): Value {
+  return mul(exp(mul(_NEG_HALF, mul(x, x))), scalarOf(1 / SQRT2PI));
+}
+
+/** Primitive: Φ(x), the standard normal CDF (derivative φ(x)). */
+export const ndtrPrim: Primitive = {
+  name: "ndtr",
+  impl: ([a]) => _unaryMap(a!, ndtrScalar),
+  jvp([a], [ta]) {
+    return [ndtr(a!), mul(ta!, _phi(a!))];
+  },
+  vjp([a], _o, ct) {
+    return [mul(ct, _phi(a!))];
+  },
+};
+
+/** Primitive: Φ⁻¹(p) (derivative √(2π) e^{y²/2} with y = Φ⁻¹(p)). */
+export const ndtriPrim: Primitive = {
+  name: "ndtri",
+  impl: ([a]) => _unaryMap(a!, ndtriScalar),
+  jvp([a], [ta]) {
+    const y = ndtri(a!);
+    return [y, mul(ta!, mul(_SQRT2PI_T, exp(mul(_HALF, mul(y, y)))))];
+  },
+  vjp(_p, y, ct) {
+    return [mul(ct, mul(_SQRT2PI_T, exp(mul(_HALF, mul(y, y)))))];
+  },
+};
+
+/**
+ * Φ(x), the standard normal CDF, elementwise and differentiable.
+ *
+ * @param x Value.
+ * @returns Φ(x).
+ *
+ * @example
+ * ```ts
+ * import { ndtr } from "./_ops.ts";
+ * import { tensor, type Tensor } from "../ad/mod.ts";
+ * console.log((ndtr(tensor([0])) as Tensor).data[0]); // 0.5
+ * ```
+ */
+export function ndtr(x: Value): Value {
+  return bind(ndtrPrim, [x], {});
+}
+
+/**
+ * Φ⁻¹(p), the standard normal quantile, elementwise and differentiable.
+ *
+ * @param p Probabilities in (0, 1).
+ * @returns Φ⁻¹(p).
+ *
+ * @example
+ * ```ts
+ * import { ndtri } from "./_ops.ts";
+ * import { tensor, type Tensor } from "../ad/mod.ts";
+ * console.log((ndtri(tensor([0.5])) as Tensor).data[0]); // 0
+ * ```
+ */
+export function ndtri(p: Value): Value {
+  return bind(ndtriPrim, [p], {});
+}
+
+function _cholConcrete(a: Tensor): Tensor {
+  const n = a.shape[0]!;
+  const A = a.data;
+  const L = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let s = 0.5 * (A[j * n + j]! + A[j * n + j]!);
+    for (let k = 0; k < j; k++) s -= L[j * n + k]! * L[j * n + k]!;
+    if (!(s > 0)) return new Tensor(new Float64Array(n * n).fill(NaN), a.shape);
+    const d = Math.sqrt(s);
+    L[j * n + j] = d;
+    for (let i = j + 1; i < n; i++) {
+      let t = 0.5 * (A[i * n + j]! + A[j * n + i]!);
+      for (let k = 0; k < j; k++) t -= L[i * n + k]! * L[j * n + k]!;
+      L[i * n + j] = t / d;
+    }
+  }
+  return new Tensor(L, a.shape);
+}
+
+const _phiMasks = new Map<number, Tensor>();
+/** Lower triangle with halved diagonal (Φ of the Cholesky derivative). */
+function _phiMask(n: number): Tensor {
+  let m = _phiMasks.get(n);
+  if (!m) {
+    const d = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) d[i * n + j] = 1;
+      d[i * n + i] = 0.5;
+    }
+    m = new Tensor(d, [n, n]);
+    _phiMasks.set(n, m);
+  }
+  return m;
+}
+
+function _kToColumns(t: Value, k: number, n: number, m: number): Value {
+  // [K, n, m] → [n, K·m]
+  const perm = swapLast(reshape(t, [k, n * m]));
+  const a = reshape(perm, [n, m, k]);
+  return reshape(swapLast(a), [n, k * m]);
+}
+
+function _columnsToK(t: Value, k: number, n: number, m: number): Value {
+  // [n, K·m] → [K, n, m]
+  const a = swapLast(reshape(t, [n, k, m]));
+  return reshape(swapLast(reshape(a, [n * m, k])), [k, n, m]);
+}
+
+/** Primitive: lower Cholesky factor of a symmetric positive-definite [n, n] matrix. */
+export const choleskyPrim: Primitive = {
+  name: "cholesky",
+  impl([a]) {
+    if (a!.rank !== 2 || a!.shape[0] !== a!.shape[1]) {
+      throw new TypeError(
+        `cholesky(): needs a square [n, n] matrix, got [${a!.shape}]`,
+      );
+    }
+    return _cholConcrete(a!);
+  },
+  jvp([a], [ta], _p, k) {
+    // dL = L Φ(L⁻¹ sym(dA) L⁻ᵀ)
+    const L = cholesky(a!);
+    const n = a!.shape[0]!;
+    const dA = mul(add(ta!, swapLast(ta!)), _HALF); // [K, n, n]
+    const X = _columnsToK(
+      triangularSolve(L, _kToColumns(dA, k, n, n)),
+      k,
+      n,
+      n,
+    ); // L⁻¹ dA
+    const Y = _columnsToK(
+      triangularSolve(L, _kToColumns(swapLast(X), k, n, n)),
+      k,
+      n,
+      n,
+    ); // L⁻¹ (L⁻¹ dA)ᵀ = (L⁻¹ dA L⁻ᵀ)ᵀ = L⁻¹ dA L⁻ᵀ (symmetric)
+    return [L, matmul(L, mul(Y, _phiMask(n)))];
+  },
+  vjp(_p, L, ct) {
+    // Ā = sym(L⁻ᵀ Φ(Lᵀ L̄) L⁻¹)
+    const n = L.shape[0]!;
+    const P = mul(matmul(swapLast(L), ct), _phiMask(n));
+    const S1 = triangularSolve(L, P, { trans: true }); // L⁻ᵀ P
+    const S = swapLast(triangularSolve(L, swapLast(S1), { trans: true })); // (L⁻ᵀ (L⁻ᵀP)ᵀ)ᵀ = L⁻ᵀ P L⁻¹
+    return [mul(add(S, swapLast(S)), _HALF)];
+  },
+};
+
+/**
+ * Lower Cholesky factor L (L Lᵀ = A) of a symmetric positive-definite [n, n] matrix; the input
+ * is symmetrized ((A + Aᵀ)/2) first, so derivatives are those of the symmetric part. A matrix
+ * that is not positive definite gives NaNs (as JAX), not an error.
+ *
+ * @param a [n, n] matrix.
+ * @returns L.
+ *
+ * @example
+ * ```ts
+ * import { cholesky } from "./_ops.ts";
+ * import { tensor, type Tensor } from "../ad/mod.ts";
+ * console.log(Array.from((cholesky(tensor([4, 2, 2, 2], [2, 2])) as Tensor).data)); // [2, 0, 1, 1]
+ * ```
+ */
+export function cholesky(a: Value): Value {
+  return bind(choleskyPrim, [a], {});
+}
+
+/** Primitive: Gamma(α, 1) draws with implicit-reparameterization derivatives (first order). */
+export const standardGammaPrim: Primitive = {
+  name: "standardGammaRsample",
+  firstOrderOnly: true,
+  impl([a], { key, shape }: { key: PrngKey; shape: number[] }) {
+    const n = shape.reduce((s, d) => s * d, 1);
+    const al = new Tensor(new Float64Array(n), shape);
+    const full = _bcast(a!, al);
+    return new Tensor(sampleStandardGamma(key, full), shape);
+  },
+  jvp([a], [ta], p) {
+    const z = bind(standardGammaPrim, [a!], p);
+    const dz = _gammaGrad(a!, z);
+    const r = z.shape.length;
+    const t = ta!;
+    const [k, ...rest] = t.shape;
+    const padded = reshape(t, [
+      k!,
+      ...new Array(r - rest.length).fill(1),
+      ...rest,
+    ]);
+    return [z, mul(padded, dz)];
+  },
+  vjp([a], z, ct) {
+    return [unbroadcast(mul(ct, _gammaGrad(a!, z)), a!.shape)];
+  },
+};
+
+function _bcast(a: Tensor, like: Tensor): Float64Array {
+  const shape = like.shape;
+  const n = like.size;
+  if (a.size === n) return a.data;
+  if (a.size === 1) return new Float64Array(n).fill(a.data[0]!);
+  // right-aligned broadcast of a into shape
+  const out = new Float64Array(n);
+  const r = shape.length, ar = a.shape.length;
+  for (let i = 0; i < n; i++) {
+    let rem = i, off = 0, stride = 1;
+    for (let d = r - 1; d >= 0; d--) {
+      const id = rem % shape[d]!;
+      rem = Math.floor(rem / shape[d]!);
+      const ad = d - (r - ar);
+      if (ad >= 0) {
+        if (a.shape[ad] !== 1) off += id * stride;
+        stride *= a.shape[ad]!;
+      }
+    }
+    out[i] = a.data[off]!;
+  }
+  return out;
+}
+
+function _gammaGrad(a: Value, z: Value): Tensor {
+  const zc = concreteOf(z);
+  const ac = _bcast(concreteOf(a), zc);
+  const out = new Float64Array(zc.size);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = gammaRsampleGradScalar(ac[i]!, zc.data[i]!);
+  }
+  return new Tensor(out, zc.shape);
+}
+
+/**
+ * Gamma(α, 1) draws of a given shape, differentiable in α by implicit reparameterization
+ * (dz/dα = −∂F(z; α)/∂α / f(z; α)); first-order derivatives only (the derivative is computed on
+ * concrete values, so a second derivative through it is zero).
+ *
+ * @param k PRNG key.
+ * @param alpha Shapes, broadcastable to `shape`.
+ * @param shape Output shape.
+ * @returns Draws of shape `shape`.
+ *
+ * @example
+ * ```ts
+ * import { standardGammaRsample } from "./_ops.ts";
+ * import { key } from "../random/prng.ts";
+ * import { scalar } from "../ad/mod.ts";
+ * console.log(standardGammaRsample(key(1), scalar(2), [3]).shape); // [ 3 ]
+ * ```
+ */
+export function standardGammaRsample(
+  k: PrngKey,
+  alpha: Value,
+  shape: readonly number[],
+): Value {
+  return bind(standardGammaPrim, [alpha], { key: k, shape: [...shape] });
+}
+
+/** Primitive: clip(x, lo, hi) with constant bounds (params.lo, params.hi); derivative 1 inside. */
+export const clipPrim: Primitive = {
+  name: "clip",
+  impl: ([a], { lo, hi }) =>
+    _unaryMap(a!, (x) => (x < lo ? lo : x > hi ? hi : x)),
+  jvp([a], [ta], p) {
+    return [bind(clipPrim, [a!], p), mul(ta!, _inside(a!, p.lo, p.hi))];
+  },
+  vjp([a], _o, ct, p) {
+    return [mul(ct, _inside(a!, p.lo, p.hi))];
+  },
+};
+
+function _inside(a: Value, lo: number, hi: number): Tensor {
+  return _unaryMap(concreteOf(a), (x) => (x >= lo && x <= hi ? 1 : 0));
+}
+
+/**
+ * Clamps values into [lo, hi] (derivative 1 inside, 0 where clamped).
+ *
+ * @param x Value.
+ * @param lo Lower bound.
+ * @param hi Upper bound (≥ lo).
+ * @returns The clamped value.
+ *
+ * @example
+ * ```ts
+ * import { clip } from "./_ops.ts";
+ * import { tensor, type Tensor } from "../ad/mod.ts";
+ * console.log(Array.from((clip(tensor([-2, 0.5, 3]), 0, 1) as Tensor).data)); // [0, 0.5, 1]
+ * ```
+ */
+export function clip(x: Value, lo: number, hi: number): Value {
+  if (!(lo <= hi)) {
+    throw new RangeError(`clip(): needs lo <= hi, got ${lo}, ${hi}`);
+  }
+  return bind(clipPrim, [x], { lo, hi });
+}

@@ -1,0 +1,716 @@
+/**
+ * The machinery shared by the autoguides (NumPyro's `AutoGuide` / `AutoContinuous`):
+ *
+ * - a **prototype** run of the model (seeded, traced, latent sites initialized by an
+ *   {@link InitStrategy}) that finds the latent sample sites, their shapes and supports;
+ * - {@link AutoGuideBase}: registers the guide's `param` sites lazily (their initial values are
+ *   made from the prototype with the key the `param` initializer receives) and turns an
+ *   implementation object into a callable guide with the model's signature;
+ * - {@link AutoContinuous}: flattens all latent sites into one unconstrained vector of length
+ *   `latentDim` via `bijectTo(site.fn.support)`. The guide samples that vector as the auxiliary
+ *   site `_{prefix}_latent` from the subclass's distribution, then every latent site as a `Delta`
+ *   at its constrained value whose log density is −log|det J| of the transform, so that the
+ *   guide density is the density of the constrained values. Subclasses only define their
+ *   distribution over the vector ({@link Latent}).
+ *
+ * @example
+ * ```ts
+ * import { buildPrototype } from "./base.ts";
+ * import { initToUniform } from "./init.ts";
+ * import { Exponential, Normal } from "../distributions.ts";
+ * import type { ModelContext } from "../handlers.ts";
+ * import { key } from "../../random/mod.ts";
+ * import { scalar } from "../../ad/mod.ts";
+ * const model = (ctx: ModelContext) => {
+ *   const s = ctx.sample("s", new Exponential(1));
+ *   ctx.sample("y", new Normal(0, s), { obs: scalar(0.5) });
+ * };
+ * const p = buildPrototype(model, key(0), [], initToUniform());
+ * console.log(p.latentDim, p.sites.map((s) => s.name)); // 1 [ "s" ]
+ * ```
+ *
+ * @module
+ */
+import {
+  add,
+  neg,
+  reshape,
+  slice,
+  sum,
+  Tensor,
+  type Value,
+} from "../../ad/mod.ts";
+import {
+  key as makeKey,
+  normal as normalDraws,
+  type PrngKey,
+  split,
+} from "../../random/mod.ts";
+import type { Constraint } from "../constraints.ts";
+import { realVector } from "../constraints.ts";
+import { quantile } from "../diagnostics.ts";
+import { Delta, type Distribution } from "../distributions.ts";
+import {
+  type Model,
+  type ModelContext,
+  seed,
+  substitute,
+  type Trace,
+  trace,
+} from "../handlers.ts";
+import { bijectTo, type Transform } from "../transforms.ts";
+import { ndtriScalar } from "../_ops.ts";
+import { type InitStrategy, initToUniform } from "./init.ts";
+
+/** One latent site of the model as seen by an autoguide. */
+export interface LatentSite {
+  /** Site name. */
+  name: string;
+  /** The site's distribution in the prototype run. */
+  fn: Distribution;
+  /** Shape of the constrained value. */
+  shape: number[];
+  /** Shape of the unconstrained value. */
+  unconShape: number[];
+  /** Offset of the site in the flat unconstrained vector. */
+  offset: number;
+  /** Number of unconstrained entries. */
+  size: number;
+  /** bijectTo(fn.support): unconstrained → constrained. */
+  transform: Transform;
+}
+
+/** The result of the prototype run. */
+export interface Prototype {
+  /** Latent sites in execution order. */
+  sites: LatentSite[];
+  /** Length of the flat unconstrained vector. */
+  latentDim: number;
+  /** Initial unconstrained vector (from the init strategy). */
+  initLatent: Float64Array;
+  /** Initial constrained values by site. */
+  initValues: Record<string, Tensor>;
+  /** The prototype trace. */
+  trace: Trace;
+}
+
+function _concrete(v: Value): Tensor {
+  let x: Value = v;
+  while (!(x instanceof Tensor)) x = x.primal;
+  return x;
+}
+
+function _nthKey(k: PrngKey, i: number): PrngKey {
+  return split(k, i + 1)[i]!;
+}
+
+/**
+ * Runs the model once (seeded, traced, latent sites set by `initLocFn`) and describes its latent
+ * sites.
+ *
+ * @param model The model.
+ * @param key PRNG key.
+ * @param args Model arguments.
+ * @param initLocFn Init strategy.
+ * @returns The prototype.
+ * @throws RangeError when an initial value is outside its support.
+ *
+ * @example
+ * ```ts
+ * import { buildPrototype } from "./base.ts";
+ * import { initToValue } from "./init.ts";
+ * import { HalfNormal } from "../distributions.ts";
+ * import type { ModelContext } from "../handlers.ts";
+ * import { key } from "../../random/mod.ts";
+ * import { scalar } from "../../ad/mod.ts";
+ * const m = (ctx: ModelContext) => { ctx.sample("s", new HalfNormal(1)); };
+ * const p = buildPrototype(m, key(0), [], initToValue({ s: scalar(1) }));
+ * console.log(p.initLatent[0]); // 0
+ * ```
+ */
+export function buildPrototype<A extends unknown[]>(
+  model: Model<A>,
+  key: PrngKey,
+  args: A,
+  initLocFn: InitStrategy,
+): Prototype {
+  const [km, ki] = split(key, 2) as [PrngKey, PrngKey];
+  let i = 0;
+  const init = substitute(seed(model, km), (msg) => {
+    if (msg.type !== "sample" || msg.isObserved || !msg.fn) return undefined;
+    return initLocFn(msg, _nthKey(ki, i++));
+  });
+  const tr = trace(init).getTrace(...args);
+  const sites: LatentSite[] = [];
+  const parts: Float64Array[] = [];
+  const initValues: Record<string, Tensor> = {};
+  let offset = 0;
+  for (const s of tr.values()) {
+    if (s.type !== "sample" || s.isObserved || !s.fn) continue;
+    const value = _concrete(s.value);
+    const transform = bijectTo(s.fn.support);
+    const u = _concrete(transform.inverse(value));
+    if (!u.data.every(Number.isFinite)) {
+      throw new RangeError(
+        `autoguide: initial value of site '${s.name}' is not strictly inside its support ${s.fn.support.name}`,
+      );
+    }
+    sites.push({
+      name: s.name,
+      fn: s.fn,
+      shape: [...value.shape],
+      unconShape: [...u.shape],
+      offset,
+      size: u.size,
+      transform,
+    });
+    parts.push(u.data);
+    initValues[s.name] = value;
+    offset += u.size;
+  }
+  const initLatent = new Float64Array(offset);
+  let o = 0;
+  for (const p of parts) {
+    initLatent.set(p, o);
+    o += p.length;
+  }
+  return { sites, latentDim: offset, initLatent, initValues, trace: tr };
+}
+
+/**
+ * Splits flat unconstrained vectors `[...lead, D]` into constrained site values
+ * `[...lead, ...shape]` and the total log|det J| of the transforms (shape `lead`).
+ *
+ * @param proto The prototype.
+ * @param z Flat vectors.
+ * @returns Values by site and the log-Jacobian.
+ *
+ * @example
+ * ```ts
+ * import { buildPrototype, unpackLatent } from "./base.ts";
+ * import { initToUniform } from "./init.ts";
+ * import { Exponential } from "../distributions.ts";
+ * import type { ModelContext } from "../handlers.ts";
+ * import { key } from "../../random/mod.ts";
+ * import { tensor, type Tensor } from "../../ad/mod.ts";
+ * const m = (ctx: ModelContext) => { ctx.sample("r", new Exponential(1)); };
+ * const p = buildPrototype(m, key(0), [], initToUniform());
+ * const { values, logDet } = unpackLatent(p, tensor([0]));
+ * console.log((values.r as Tensor).item(), (logDet as Tensor).item()); // 1 0
+ * ```
+ */
+export function unpackLatent(
+  proto: Prototype,
+  z: Value,
+): { values: Record<string, Value>; logDet: Value } {
+  const lead = z.shape.slice(0, -1);
+  const values: Record<string, Value> = {};
+  let logDet: Value | null = null;
+  for (const s of proto.sites) {
+    const zs = reshape(slice(z, -1, s.offset, s.offset + s.size), [
+      ...lead,
+      ...s.unconShape,
+    ]);
+    const v = s.transform.forward(zs);
+    values[s.name] = v;
+    let ld = s.transform.logAbsDetJacobian(zs, v);
+    const extra = ld.shape.length - lead.length;
+    if (extra > 0) {
+      const r = ld.shape.length;
+      ld = sum(ld, [...Array(extra).keys()].map((j) => r - 1 - j));
+    }
+    logDet = logDet === null ? ld : add(logDet, ld);
+  }
+  return {
+    values,
+    logDet: logDet ??
+      new Tensor(new Float64Array(lead.reduce((a, b) => a * b, 1)), lead),
+  };
+}
+
+/** A callable autoguide: a guide with the model's signature plus posterior utilities. */
+export interface AutoGuide<A extends unknown[]> {
+  /** The guide (same arguments as the model). */
+  (ctx: ModelContext, ...args: A): void;
+  /** Class name, e.g. "AutoNormal". */
+  readonly name: string;
+  /** Prefix of the param and auxiliary site names (default "auto"). */
+  readonly prefix: string;
+  /** The model. */
+  readonly model: Model<A>;
+  /** The prototype (after the first call or `setup`). */
+  readonly prototype: Prototype | undefined;
+  /** Runs the prototype explicitly (otherwise done at the first call). */
+  setup(key: PrngKey, ...args: A): Prototype;
+  /**
+   * Draws from the approximate posterior.
+   *
+   * @param key PRNG key.
+   * @param params Constrained params (e.g. `svi.getParams(state)`).
+   * @param opts `sampleShape` (default []).
+   * @returns Site name → draws `[...sampleShape, ...siteShape]`.
+   */
+  samplePosterior(
+    key: PrngKey,
+    params: Record<string, Value>,
+    opts?: { sampleShape?: number[] },
+  ): Record<string, Tensor>;
+  /** Posterior median of every latent site (constrained). */
+  median(params: Record<string, Value>): Record<string, Tensor>;
+  /**
+   * Posterior quantiles `[qs.length, ...siteShape]` of every latent site: exact marginals for
+   * Gaussian guides (mapped through the site's transform), Monte Carlo with `numSamples` draws
+   * (default 4000) for flows.
+   */
+  quantiles(
+    params: Record<string, Value>,
+    qs: readonly number[],
+    opts?: { key?: PrngKey; numSamples?: number },
+  ): Record<string, Tensor>;
+}
+
+/** Common options of the autoguides. */
+export interface AutoGuideOptions {
+  /** Prefix of param and auxiliary site names (default "auto"). */
+  prefix?: string;
+  /** Init strategy (default {@link initToUniform}). */
+  initLocFn?: InitStrategy;
+}
+
+/** A param of the guide: full name and constraint. */
+export interface ParamSpec {
+  /** Full site name. */
+  name: string;
+  /** Constraint (default real). */
+  constraint?: Constraint;
+}
+
+/**
+ * Base of the autoguide implementations: prototype, lazy param registration, median from
+ * quantiles. Subclasses give their params, the guide body, draws and quantiles; see
+ * {@link makeGuide} for an example.
+ */
+export abstract class AutoGuideBase<A extends unknown[]> {
+  /** Class name. */
+  abstract readonly name: string;
+  /** The model. */
+  readonly model: Model<A>;
+  /** Name prefix. */
+  readonly prefix: string;
+  /** Init strategy. */
+  readonly initLocFn: InitStrategy;
+  /** The prototype. */
+  proto: Prototype | undefined;
+  /** Model arguments of the prototype run (and of the latest call). */
+  args: A | undefined;
+  #inits: Record<string, Tensor> | undefined;
+
+  /**
+   * @param model The model.
+   * @param opts Common options.
+   */
+  constructor(model: Model<A>, opts: AutoGuideOptions = {}) {
+    if (typeof model !== "function") {
+      throw new TypeError(
+        "autoguide: model must be a function (ctx, ...args) => …",
+      );
+    }
+    this.model = model;
+    this.prefix = opts.prefix ?? "auto";
+    if (typeof this.prefix !== "string" || this.prefix.length === 0) {
+      throw new TypeError("autoguide: prefix must be a non-empty string");
+    }
+    this.initLocFn = opts.initLocFn ?? initToUniform();
+  }
+
+  /** Runs the prototype. */
+  setup(key: PrngKey, ...args: A): Prototype {
+    this.proto = buildPrototype(this.model, key, args, this.initLocFn);
+    this.args = args;
+    this.#inits = undefined;
+    this.checkPrototype(this.proto);
+    return this.proto;
+  }
+
+  /** Subclass hook: reject unsupported models (default accepts all). */
+  protected checkPrototype(_proto: Prototype): void {}
+
+  /** The prototype, built on first use with the context's key (or key(0) without a seed). */
+  protected ensure(ctx: ModelContext, args: A): Prototype {
+    if (!this.proto) this.setup(ctx.prngKey() ?? makeKey(0), ...args);
+    this.args = args;
+    return this.proto!;
+  }
+
+  /** The prototype or an error. */
+  protected ready(what: string): Prototype {
+    if (!this.proto) {
+      throw new Error(
+        `${this.name}.${what}(): the guide has not been run yet (call svi.init or guide.setup first)`,
+      );
+    }
+    return this.proto;
+  }
+
+  /** The guide's param sites. */
+  protected abstract paramSpecs(proto: Prototype): ParamSpec[];
+  /** Initial constrained values of the params. */
+  protected abstract initParams(
+    proto: Prototype,
+    key: PrngKey,
+  ): Record<string, Tensor>;
+
+  /** Registers all params on a context and returns their values. */
+  protected params(ctx: ModelContext, proto: Prototype): Record<string, Value> {
+    const out: Record<string, Value> = {};
+    for (const spec of this.paramSpecs(proto)) {
+      const init = (k: PrngKey) => {
+        if (!this.#inits) this.#inits = this.initParams(proto, k);
+        const v = this.#inits[spec.name];
+        if (!v) {
+          throw new Error(
+            `${this.name}: no initial value for param '${spec.name}'`,
+          );
+        }
+        return v;
+      };
+      out[spec.name] = spec.constraint
+        ? ctx.param(spec.name, init, { constraint: spec.constraint })
+        : ctx.param(spec.name, init);
+    }
+    return out;
+  }
+
+  /** Picks this guide's params out of a record (throws on a missing one). */
+  protected pick(
+    proto: Prototype,
+    params: Record<string, Value>,
+  ): Record<string, Value> {
+    const out: Record<string, Value> = {};
+    for (const { name } of this.paramSpecs(proto)) {
+      const v = params[name];
+      if (v === undefined) {
+        throw new TypeError(`${this.name}: missing param '${name}'`);
+      }
+      out[name] = v;
+    }
+    return out;
+  }
+
+  /** The guide body. */
+  abstract call(ctx: ModelContext, args: A): void;
+  /** See {@link AutoGuide.samplePosterior}. */
+  abstract samplePosterior(
+    key: PrngKey,
+    params: Record<string, Value>,
+    opts?: { sampleShape?: number[] },
+  ): Record<string, Tensor>;
+  /** See {@link AutoGuide.quantiles}. */
+  abstract quantiles(
+    params: Record<string, Value>,
+    qs: readonly number[],
+    opts?: { key?: PrngKey; numSamples?: number },
+  ): Record<string, Tensor>;
+  /** See {@link AutoGuide.median}. */
+  median(params: Record<string, Value>): Record<string, Tensor> {
+    const q = this.quantiles(params, [0.5]);
+    const out: Record<string, Tensor> = {};
+    for (const [k, v] of Object.entries(q)) {
+      out[k] = new Tensor(v.data, v.shape.slice(1));
+    }
+    return out;
+  }
+
+  /** Monte Carlo quantiles from posterior draws. */
+  protected mcQuantiles(
+    params: Record<string, Value>,
+    qs: readonly number[],
+    opts: { key?: PrngKey; numSamples?: number },
+  ): Record<string, Tensor> {
+    const n = opts.numSamples ?? 4000;
+    const draws = this.samplePosterior(opts.key ?? makeKey(0), params, {
+      sampleShape: [n],
+    });
+    const out: Record<string, Tensor> = {};
+    for (const [k, v] of Object.entries(draws)) out[k] = quantile(v, qs);
+    return out;
+  }
+}
+
+/**
+ * Wraps an implementation into a callable guide (how every `Auto…` factory builds its result).
+ *
+ * @param impl The implementation.
+ * @param extra Extra members to expose.
+ * @returns The callable guide.
+ *
+ * @example
+ * ```ts
+ * import { AutoGuideBase, makeGuide } from "./base.ts";
+ * import type { ModelContext } from "../handlers.ts";
+ * import { Tensor } from "../../ad/mod.ts";
+ * class Nothing extends AutoGuideBase<[]> {
+ *   readonly name = "Nothing";
+ *   protected paramSpecs() { return []; }
+ *   protected initParams() { return {}; }
+ *   call(_ctx: ModelContext) {}
+ *   samplePosterior() { return {}; }
+ *   quantiles(): Record<string, Tensor> { return {}; }
+ * }
+ * const g = makeGuide(new Nothing(() => {}));
+ * console.log(typeof g, g.name); // function Nothing
+ * ```
+ */
+export function makeGuide<
+  A extends unknown[],
+  E extends object = Record<never, never>,
+>(
+  impl: AutoGuideBase<A>,
+  extra?: E,
+): AutoGuide<A> & E {
+  const f = ((ctx: ModelContext, ...args: A) => impl.call(ctx, args)) as
+    & AutoGuide<A>
+    & E;
+  Object.defineProperties(f, {
+    name: { value: impl.name },
+    prefix: { value: impl.prefix },
+    model: { value: impl.model },
+    prototype: { get: () => impl.proto },
+  });
+  Object.assign(f, {
+    setup: (key: PrngKey, ...args: A) => impl.setup(key, ...args),
+    samplePosterior: (
+      key: PrngKey,
+      params: Record<string, Value>,
+      opts?: { sampleShape?: number[] },
+    ) => impl.samplePosterior(key, params, opts),
+    median: (params: Record<string, Value>) => impl.median(params),
+    quantiles: (
+      params: Record<string, Value>,
+      qs: readonly number[],
+      opts?: { key?: PrngKey; numSamples?: number },
+    ) => impl.quantiles(params, qs, opts),
+  }, extra ?? {});
+  return f;
+}
+
+/** A subclass's distribution over the flat unconstrained latent vector. */
+export interface Latent {
+  /**
+   * A reparameterized draw z `[...sampleShape, D]` and its log density log q(z) `[...sampleShape]`.
+   */
+  sample(key: PrngKey, sampleShape: number[]): [Value, Value];
+  /** log q(z) at any z (optional: flows without an inverse lack it). */
+  logProb?(z: Value): Value;
+  /** Marginal mean and standard deviation of each coordinate (Gaussian guides). */
+  marginal?(): { loc: Float64Array; sd: Float64Array };
+}
+
+/** Wraps a {@link Latent} as a Distribution over `[D]` (remembering its last draw's density). */
+class _LatentDistribution implements Distribution {
+  readonly batchShape: number[] = [];
+  readonly eventShape: number[];
+  readonly support: Constraint = realVector;
+  readonly hasRsample = true;
+  readonly name = "AutoLatent";
+  #latent: Latent;
+  #last: { z: Value; logq: Value } | undefined;
+  constructor(latent: Latent, d: number) {
+    this.#latent = latent;
+    this.eventShape = [d];
+  }
+  rsample(key: PrngKey, sampleShape?: number[]): Value {
+    const [z, logq] = this.#latent.sample(key, sampleShape ?? []);
+    this.#last = { z, logq };
+    return z;
+  }
+  sample(key: PrngKey, sampleShape?: number[]): Tensor {
+    return _concrete(this.rsample(key, sampleShape));
+  }
+  logProb(value: Value): Value {
+    if (this.#last && value === this.#last.z) return this.#last.logq;
+    if (this.#latent.logProb) return this.#latent.logProb(value);
+    throw new Error(
+      "this autoguide's latent density is only available at its own draws (the flow has no inverse)",
+    );
+  }
+  get mean(): Value {
+    const m = this.#latent.marginal?.();
+    if (!m) throw new Error("the latent mean is not available in closed form");
+    return new Tensor(m.loc, [m.loc.length]);
+  }
+  get variance(): Value {
+    const m = this.#latent.marginal?.();
+    if (!m) {
+      throw new Error("the latent variance is not available in closed form");
+    }
+    return new Tensor(m.sd.map((s) => s * s), [m.sd.length]);
+  }
+}
+
+/**
+ * Base of the guides over the flat unconstrained vector (NumPyro's `AutoContinuous`).
+ * Subclasses define {@link AutoContinuous.latent} (and their params); `AutoDiagonalNormal`,
+ * `AutoMultivariateNormal`, `AutoLowRankMultivariateNormal`, `AutoLaplaceApproximation`,
+ * `AutoIAFNormal` and `AutoBNAFNormal` are built this way.
+ *
+ * @example
+ * ```ts
+ * import { AutoContinuous } from "./base.ts";
+ * import { AutoMultivariateNormal } from "./mvn.ts";
+ * console.log(typeof AutoContinuous, AutoMultivariateNormal.name); // function AutoMultivariateNormal
+ * ```
+ */
+export abstract class AutoContinuous<A extends unknown[]>
+  extends AutoGuideBase<A> {
+  /** The subclass's distribution over the latent vector, given its params. */
+  abstract latent(proto: Prototype, params: Record<string, Value>): Latent;
+
+  /** @inheritdoc */
+  call(ctx: ModelContext, args: A): void {
+    const proto = this.ensure(ctx, args);
+    const params = this.params(ctx, proto);
+    const dist = new _LatentDistribution(
+      this.latent(proto, params),
+      proto.latentDim,
+    );
+    const z = ctx.sample(`_${this.prefix}_latent`, dist, {
+      infer: { isAuxiliary: true },
+    });
+    for (const s of proto.sites) {
+      const zs = reshape(
+        slice(z, -1, s.offset, s.offset + s.size),
+        s.unconShape,
+      );
+      const v = s.transform.forward(zs);
+      const ld = s.transform.logAbsDetJacobian(zs, v);
+      const total = ld.shape.length ? sum(ld) : ld;
+      ctx.sample(
+        s.name,
+        new Delta(v, { logDensity: neg(total), eventDim: v.shape.length }),
+      );
+    }
+  }
+
+  /** The distribution used for posterior draws and quantiles (default: {@link latent}). */
+  posteriorLatent(proto: Prototype, params: Record<string, Value>): Latent {
+    return this.latent(proto, params);
+  }
+
+  /** Draws flat latent vectors `[n, D]` (concrete). */
+  protected drawLatent(
+    key: PrngKey,
+    params: Record<string, Value>,
+    n: number,
+  ): Tensor {
+    const proto = this.ready("samplePosterior");
+    const [z] = this.posteriorLatent(proto, this.pick(proto, params)).sample(
+      key,
+      [n],
+    );
+    return _concrete(z);
+  }
+
+  /** @inheritdoc */
+  samplePosterior(
+    key: PrngKey,
+    params: Record<string, Value>,
+    opts: { sampleShape?: number[] } = {},
+  ): Record<string, Tensor> {
+    const proto = this.ready("samplePosterior");
+    const ss = opts.sampleShape ?? [];
+    const n = ss.reduce((a, b) => a * b, 1);
+    const z = this.drawLatent(key, params, n);
+    const { values } = unpackLatent(proto, z);
+    const out: Record<string, Tensor> = {};
+    for (const s of proto.sites) {
+      const v = _concrete(values[s.name]!);
+      out[s.name] = new Tensor(v.data, [...ss, ...v.shape.slice(1)]);
+    }
+    return out;
+  }
+
+  /** @inheritdoc */
+  quantiles(
+    params: Record<string, Value>,
+    qs: readonly number[],
+    opts: { key?: PrngKey; numSamples?: number } = {},
+  ): Record<string, Tensor> {
+    const proto = this.ready("quantiles");
+    for (const q of qs) {
+      if (!(q >= 0 && q <= 1)) {
+        throw new RangeError(`quantiles: q must lie in [0, 1], got ${q}`);
+      }
+    }
+    const m = this.posteriorLatent(proto, this.pick(proto, params))
+      .marginal?.();
+    if (!m) return this.mcQuantiles(params, qs, opts);
+    const d = proto.latentDim;
+    const z = new Float64Array(qs.length * d);
+    qs.forEach((q, i) => {
+      const c = ndtriScalar(q);
+      for (let j = 0; j < d; j++) {
+        z[i * d + j] = m.sd[j] === 0 ? m.loc[j]! : m.loc[j]! + m.sd[j]! * c;
+      }
+    });
+    const { values } = unpackLatent(proto, new Tensor(z, [qs.length, d]));
+    const out: Record<string, Tensor> = {};
+    for (const s of proto.sites) out[s.name] = _concrete(values[s.name]!);
+    return out;
+  }
+}
+
+/**
+ * A standard normal draw of a shape as a constant tensor.
+ *
+ * @param key PRNG key.
+ * @param shape Shape.
+ * @returns The draw.
+ *
+ * @example
+ * ```ts
+ * import { standardNormal } from "./base.ts";
+ * import { key } from "../../random/mod.ts";
+ * console.log(standardNormal(key(0), [2, 3]).shape); // [ 2, 3 ]
+ * ```
+ */
+export function standardNormal(key: PrngKey, shape: number[]): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return new Tensor(normalDraws(key, n), shape);
+}
+
+/**
+ * ½ ln 2π.
+ *
+ * @example
+ * ```ts
+ * import { HALF_LOG_2PI } from "./base.ts";
+ * console.log(HALF_LOG_2PI.toFixed(4)); // 0.9189
+ * ```
+ */
+export const HALF_LOG_2PI: number = 0.5 * Math.log(2 * Math.PI);
+
+/**
+ * Σ over the last axis of the standard normal log density of ε (a constant), shape `ε.shape[:-1]`.
+ *
+ * @param eps Draws `[..., D]`.
+ * @returns log N(ε; 0, I) per row.
+ *
+ * @example
+ * ```ts
+ * import { stdNormalLogDensity } from "./base.ts";
+ * import { tensor } from "../../ad/mod.ts";
+ * console.log(stdNormalLogDensity(tensor([0, 0], [1, 2])).data[0]!.toFixed(4)); // -1.8379
+ * ```
+ */
+export function stdNormalLogDensity(eps: Tensor): Tensor {
+  const d = eps.shape[eps.shape.length - 1]!;
+  const rows = eps.size / d;
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += eps.data[r * d + j]! ** 2;
+    out[r] = -0.5 * s - d * HALF_LOG_2PI;
+  }
+  return new Tensor(out, eps.shape.slice(0, -1));
+}

@@ -1,0 +1,184 @@
+/**
+ * {@link AutoLaplaceApproximation} (NumPyro's `AutoLaplaceApproximation`): during SVI a point
+ * mass at `{prefix}_loc` in unconstrained space (so SVI finds the mode of the log joint plus the
+ * log-Jacobian of the transforms); afterwards the posterior is the Normal centred there whose
+ * precision is the Hessian of the negative log joint in unconstrained space, computed by
+ * forward-over-reverse AD (`jacfwd(grad(·))`).
+ *
+ * @example
+ * ```ts
+ * import { AutoLaplaceApproximation } from "./laplace.ts";
+ * import { Normal } from "../distributions.ts";
+ * import type { ModelContext } from "../handlers.ts";
+ * import { key } from "../../random/mod.ts";
+ * import { tensor } from "../../ad/mod.ts";
+ * const model = (ctx: ModelContext) => { ctx.sample("x", new Normal(1, 2)); };
+ * const g = AutoLaplaceApproximation(model);
+ * g.setup(key(0));
+ * const H = g.hessian({ auto_loc: tensor([1]) });
+ * console.log(H.data[0]); // 0.25
+ * ```
+ *
+ * @module
+ */
+import {
+  broadcastTo,
+  grad,
+  jacfwd,
+  Tensor,
+  triangularSolve,
+  type Value,
+} from "../../ad/mod.ts";
+import { key as makeKey, type PrngKey } from "../../random/mod.ts";
+import { MultivariateNormal } from "../distributions.ts";
+import { TraceELBO } from "../elbo.ts";
+import type { Model, ModelContext } from "../handlers.ts";
+import { cholesky } from "../_ops.ts";
+import {
+  AutoContinuous,
+  type AutoGuide,
+  type AutoGuideOptions,
+  type Latent,
+  makeGuide,
+  type ParamSpec,
+  type Prototype,
+} from "./base.ts";
+import { mvnLatent } from "./mvn.ts";
+
+function _concrete(v: Value): Tensor {
+  let x: Value = v;
+  while (!(x instanceof Tensor)) x = x.primal;
+  return x;
+}
+
+class _AutoLaplace<A extends unknown[]> extends AutoContinuous<A> {
+  readonly name = "AutoLaplaceApproximation";
+  constructor(model: Model<A>, opts: AutoGuideOptions) {
+    super(model, opts);
+  }
+  get locName(): string {
+    return `${this.prefix}_loc`;
+  }
+  protected paramSpecs(): ParamSpec[] {
+    return [{ name: this.locName }];
+  }
+  protected initParams(proto: Prototype): Record<string, Tensor> {
+    return {
+      [this.locName]: new Tensor(proto.initLatent.slice(), [proto.latentDim]),
+    };
+  }
+  latent(proto: Prototype, p: Record<string, Value>): Latent {
+    const loc = p[this.locName]!;
+    const d = proto.latentDim;
+    return {
+      sample(_key: PrngKey, ss: number[]): [Value, Value] {
+        const n = ss.reduce((a, b) => a * b, 1);
+        return [
+          ss.length ? broadcastTo(loc, [...ss, d]) : loc,
+          new Tensor(new Float64Array(n), ss),
+        ];
+      },
+    };
+  }
+  /** Hessian of the negative log joint (unconstrained space) at the params' loc. */
+  hessian(params: Record<string, Value>): Tensor {
+    const proto = this.ready("hessian");
+    const args = this.args!;
+    const loc = _concrete(params[this.locName] ?? _missing(this.locName));
+    const guide = (ctx: ModelContext, ...a: A) => this.call(ctx, a);
+    const elbo = TraceELBO();
+    const f = (z: Value) =>
+      elbo.loss(
+        makeKey(0),
+        { ...params, [this.locName]: z },
+        this.model,
+        guide,
+        ...args,
+      );
+    const H = _concrete(jacfwd(grad(f))(loc));
+    const d = proto.latentDim;
+    const out = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < d; j++) {
+        out[i * d + j] = 0.5 * (H.data[i * d + j]! + H.data[j * d + i]!);
+      }
+    }
+    return new Tensor(out, [d, d]);
+  }
+  /** Lower Cholesky factor of the inverse Hessian. */
+  scaleTril(params: Record<string, Value>): Tensor {
+    const H = this.hessian(params);
+    const d = H.shape[0]!;
+    const LH = _concrete(cholesky(H));
+    if (!LH.data.every(Number.isFinite)) {
+      throw new RangeError(
+        "AutoLaplaceApproximation: the Hessian is not positive definite at loc (has SVI converged to a mode?)",
+      );
+    }
+    const eye = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) eye[i * d + i] = 1;
+    const X = _concrete(triangularSolve(LH, new Tensor(eye, [d, d]))); // L⁻¹
+    const cov = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let k = 0; k < d; k++) {
+          s += X.data[k * d + i]! * X.data[k * d + j]!;
+        }
+        cov[i * d + j] = s;
+      }
+    }
+    return _concrete(cholesky(new Tensor(cov, [d, d])));
+  }
+  override posteriorLatent(
+    _proto: Prototype,
+    p: Record<string, Value>,
+  ): Latent {
+    return mvnLatent(_concrete(p[this.locName]!), this.scaleTril(p));
+  }
+}
+
+function _missing(name: string): never {
+  throw new TypeError(`AutoLaplaceApproximation: missing param '${name}'`);
+}
+
+/** The callable Laplace guide with its extra methods. */
+export interface LaplaceGuide<A extends unknown[]> extends AutoGuide<A> {
+  /** Hessian [D, D] of the negative log joint in unconstrained space at `{prefix}_loc`. */
+  hessian(params: Record<string, Value>): Tensor;
+  /** The Laplace posterior over the flat unconstrained vector: MVN(loc, (Hessian)⁻¹). */
+  getPosterior(params: Record<string, Value>): MultivariateNormal;
+}
+
+/**
+ * The Laplace approximation guide: MAP during SVI, then a Normal with the inverse Hessian as
+ * covariance (`getPosterior`, `samplePosterior`, `quantiles`, `median`).
+ *
+ * @param model The model.
+ * @param opts `prefix`, `initLocFn`.
+ * @returns The guide.
+ *
+ * @example
+ * ```ts
+ * import { AutoLaplaceApproximation } from "./laplace.ts";
+ * import { Normal } from "../distributions.ts";
+ * import type { ModelContext } from "../handlers.ts";
+ * console.log(AutoLaplaceApproximation((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); }).name); // AutoLaplaceApproximation
+ * ```
+ */
+export function AutoLaplaceApproximation<A extends unknown[]>(
+  model: Model<A>,
+  opts: AutoGuideOptions = {},
+): LaplaceGuide<A> {
+  const impl = new _AutoLaplace(model, opts);
+  return makeGuide(impl, {
+    hessian: (params: Record<string, Value>) => impl.hessian(params),
+    getPosterior: (params: Record<string, Value>) =>
+      new MultivariateNormal(
+        _concrete(params[impl.locName] ?? _missing(impl.locName)),
+        {
+          scaleTril: impl.scaleTril(params),
+        },
+      ),
+  });
+}

@@ -1,0 +1,468 @@
+/**
+ * Stochastic variational inference, functional as NumPyro's `SVI`: `init(key, ...args)` runs
+ * the guide and the model once to collect the `param` sites and maps them to unconstrained
+ * space with {@link bijectTo} of each param's constraint; `update(state, ...args)` takes one
+ * optimizer step on the gradient of the loss (by reverse-mode AD through `src/ad`);
+ * `stableUpdate` refuses steps whose loss or gradient is not finite; `run` loops with a progress
+ * display.
+ *
+ * States are plain values (`{ optimState, rngKey, constraints }`): keep, copy or restart from any
+ * of them.
+ *
+ * @example
+ * ```ts
+ * import { SVI } from "./svi.ts";
+ * import { TraceELBO } from "./elbo.ts";
+ * import { adam } from "./optim.ts";
+ * import { Normal } from "./distributions.ts";
+ * import type { ModelContext } from "./handlers.ts";
+ * import { key } from "../random/mod.ts";
+ * import { scalar } from "../ad/mod.ts";
+ * const model = (ctx: ModelContext) => { ctx.sample("z", new Normal(3, 1)); };
+ * const guide = (ctx: ModelContext) => {
+ *   ctx.sample("z", new Normal(ctx.param("m", scalar(0)), 1));
+ * };
+ * const svi = SVI(model, guide, adam(0.1), TraceELBO());
+ * const { params } = svi.run(key(0), 300, { progress: false });
+ * console.log(Math.abs(params.m!.item() - 3) < 0.3); // true
+ * ```
+ *
+ * @module
+ */
+import { Tensor, type Value, valueAndGrad } from "../ad/mod.ts";
+import { type PrngKey, split } from "../random/mod.ts";
+import { type Constraint, real } from "./constraints.ts";
+import type { ELBO } from "./elbo.ts";
+import { type Model, replay, seed, trace } from "./handlers.ts";
+import type { Optimizer, OptimState } from "./optim.ts";
+import { bijectTo } from "./transforms.ts";
+
+/** The state of an SVI run (a plain value). */
+export interface SVIState {
+  /** Optimizer state over the unconstrained parameters. */
+  readonly optimState: OptimState;
+  /** Key for the next step. */
+  readonly rngKey: PrngKey;
+  /** Constraint of each parameter (maps unconstrained → constrained with bijectTo). */
+  readonly constraints: Readonly<Record<string, Constraint>>;
+}
+
+/** Options of {@link SVIInstance.run}. */
+export interface RunOptions {
+  /** Show progress (default true): a bar on a terminal, periodic plain lines otherwise. */
+  progress?: boolean;
+  /** Use {@link SVIInstance.stableUpdate} (skip non-finite steps; default false). */
+  stable?: boolean;
+  /** Receives the progress lines (plain-line mode) instead of the console. */
+  log?: (line: string) => void;
+  /** Continue from this state instead of calling `init`. */
+  initState?: SVIState;
+  /** Steps between plain progress lines (default: a tenth of the run). */
+  logEvery?: number;
+}
+
+/** What {@link SVIInstance.run} returns. */
+export interface SVIRunResult {
+  /** Constrained parameters at the end. */
+  params: Record<string, Tensor>;
+  /** Final state. */
+  state: SVIState;
+  /** Loss of every step (NaN for a step refused by the stable update). */
+  losses: Float64Array;
+  /** Number of steps refused by the stable update. */
+  skippedSteps: number;
+}
+
+/** An SVI object bound to a model, a guide, an optimizer and a loss. */
+export interface SVIInstance<A extends unknown[]> {
+  /** The model. */
+  readonly model: Model<A>;
+  /** The guide. */
+  readonly guide: Model<A>;
+  /** The optimizer. */
+  readonly optim: Optimizer;
+  /** The objective. */
+  readonly loss: ELBO;
+  /** Runs guide and model once and returns the initial state. */
+  init(key: PrngKey, ...args: A): SVIState;
+  /** One optimizer step: `[newState, loss]`. */
+  update(state: SVIState, ...args: A): [SVIState, number];
+  /**
+   * One step that refuses a non-finite loss or gradient: then the optimizer state is kept (only
+   * the key advances) and `skipped` is true.
+   */
+  stableUpdate(state: SVIState, ...args: A): [SVIState, number, boolean];
+  /** The loss at the state's parameters, with the key the next update would use. */
+  evaluate(state: SVIState, ...args: A): number;
+  /** Constrained parameters of a state. */
+  getParams(state: SVIState): Record<string, Tensor>;
+  /**
+   * Runs `numSteps` updates. The trailing argument may be a {@link RunOptions} object (a plain
+   * object whose keys are all option names; pass a final `{}` when the model's own last argument
+   * could be mistaken for one).
+   */
+  run(
+    key: PrngKey,
+    numSteps: number,
+    ...args: [...A] | [...A, RunOptions]
+  ): SVIRunResult;
+}
+
+const _RUN_KEYS = new Set([
+  "progress",
+  "stable",
+  "log",
+  "initState",
+  "logEvery",
+]);
+
+function _isRunOptions(x: unknown): x is RunOptions {
+  if (
+    x === null || typeof x !== "object" ||
+    Object.getPrototypeOf(x) !== Object.prototype
+  ) {
+    return false;
+  }
+  return Object.keys(x).every((k) => _RUN_KEYS.has(k));
+}
+
+function _concrete(v: Value, what: string): Tensor {
+  if (!(v instanceof Tensor)) {
+    throw new TypeError(`${what} is not a concrete tensor`);
+  }
+  return v;
+}
+
+function _allFinite(t: Tensor): boolean {
+  for (const x of t.data) if (!Number.isFinite(x)) return false;
+  return true;
+}
+
+/**
+ * Makes an SVI object (NumPyro's `SVI(model, guide, optim, loss)`).
+ *
+ * @param model The model `(ctx, ...args) => …`.
+ * @param guide The guide, same arguments (e.g. an autoguide).
+ * @param optim A functional optimizer ({@link adam}, …).
+ * @param loss An objective ({@link TraceELBO}, …).
+ * @returns The SVI object.
+ *
+ * @example
+ * ```ts
+ * import { SVI } from "./svi.ts";
+ * import { TraceELBO } from "./elbo.ts";
+ * import { sgd } from "./optim.ts";
+ * import { Normal } from "./distributions.ts";
+ * import { positive } from "./constraints.ts";
+ * import type { ModelContext } from "./handlers.ts";
+ * import { key } from "../random/mod.ts";
+ * import { scalar } from "../ad/mod.ts";
+ * const model = (ctx: ModelContext) => { ctx.sample("z", new Normal(0, 1)); };
+ * const guide = (ctx: ModelContext) => {
+ *   ctx.sample("z", new Normal(0, ctx.param("s", scalar(2), { constraint: positive })));
+ * };
+ * const svi = SVI(model, guide, sgd(0.01), TraceELBO());
+ * const s0 = svi.init(key(0));
+ * console.log(s0.optimState.params.s!.item().toFixed(4), svi.getParams(s0).s!.item()); // 0.6931 2
+ * ```
+ */
+export function SVI<A extends unknown[]>(
+  model: Model<A>,
+  guide: Model<A>,
+  optim: Optimizer,
+  loss: ELBO,
+): SVIInstance<A> {
+  if (typeof model !== "function") {
+    throw new TypeError("SVI: model must be a function");
+  }
+  if (typeof guide !== "function") {
+    throw new TypeError("SVI: guide must be a function");
+  }
+  if (!optim || typeof optim.update !== "function") {
+    throw new TypeError("SVI: optim must be an optimizer (adam(…), sgd(…), …)");
+  }
+  if (!loss || typeof loss.loss !== "function") {
+    throw new TypeError("SVI: loss must be an ELBO (TraceELBO(), …)");
+  }
+
+  const constrain = (
+    params: Readonly<Record<string, Value>>,
+    constraints: Readonly<Record<string, Constraint>>,
+  ): Record<string, Value> => {
+    const out: Record<string, Value> = {};
+    for (const [k, v] of Object.entries(params)) {
+      const c = constraints[k] ?? real;
+      out[k] = c === real ? v : bijectTo(c).forward(v);
+    }
+    return out;
+  };
+
+  const lossAndGrads = (
+    state: SVIState,
+    k: PrngKey,
+    args: A,
+  ): [number, Record<string, Tensor>] => {
+    const params = state.optimState.params;
+    const names = Object.keys(params);
+    const f = (...xs: Value[]) => {
+      const p: Record<string, Value> = {};
+      names.forEach((n, i) => (p[n] = xs[i]!));
+      return loss.loss(
+        k,
+        constrain(p, state.constraints),
+        model,
+        guide,
+        ...args,
+      );
+    };
+    if (names.length === 0) {
+      return [_concrete(f(), "loss").item(), {}];
+    }
+    const [v, gs] = valueAndGrad(f)(...names.map((n) => params[n]!));
+    const grads: Record<string, Tensor> = {};
+    names.forEach((
+      n,
+      i,
+    ) => (grads[n] = _concrete(gs[i]!, `gradient of '${n}'`)));
+    return [_concrete(v, "loss").item(), grads];
+  };
+
+  const self: SVIInstance<A> = {
+    model,
+    guide,
+    optim,
+    loss,
+    init(key: PrngKey, ...args: A): SVIState {
+      const [rngKey, km, kg] = split(key, 3) as [PrngKey, PrngKey, PrngKey];
+      const guideTrace = trace(seed(guide, kg)).getTrace(...args);
+      const modelTrace = trace(replay(seed(model, km), guideTrace)).getTrace(
+        ...args,
+      );
+      const params: Record<string, Tensor> = {};
+      const constraints: Record<string, Constraint> = {};
+      for (const site of [...guideTrace.values(), ...modelTrace.values()]) {
+        if (site.type !== "param" || Object.hasOwn(params, site.name)) continue;
+        const c = site.constraint ?? real;
+        const v = _concrete(
+          site.value,
+          `initial value of param '${site.name}'`,
+        );
+        const u = _concrete(bijectTo(c).inverse(v), `param '${site.name}'`);
+        if (!_allFinite(u)) {
+          throw new RangeError(
+            `param '${site.name}': initial value is not strictly inside its constraint ${c.name}`,
+          );
+        }
+        params[site.name] = u;
+        constraints[site.name] = c;
+      }
+      return { optimState: optim.init(params), rngKey, constraints };
+    },
+    update(state, ...args) {
+      const [rngKey, k] = split(state.rngKey, 2) as [PrngKey, PrngKey];
+      const [l, grads] = lossAndGrads(state, k, args);
+      return [
+        {
+          optimState: optim.update(grads, state.optimState),
+          rngKey,
+          constraints: state.constraints,
+        },
+        l,
+      ];
+    },
+    stableUpdate(state, ...args) {
+      const [rngKey, k] = split(state.rngKey, 2) as [PrngKey, PrngKey];
+      const [l, grads] = lossAndGrads(state, k, args);
+      const ok = Number.isFinite(l) && Object.values(grads).every(_allFinite);
+      if (!ok) {
+        return [{ ...state, rngKey }, Number.isFinite(l) ? NaN : l, true];
+      }
+      return [
+        {
+          optimState: optim.update(grads, state.optimState),
+          rngKey,
+          constraints: state.constraints,
+        },
+        l,
+        false,
+      ];
+    },
+    evaluate(state, ...args) {
+      const [, k] = split(state.rngKey, 2) as [PrngKey, PrngKey];
+      const p = constrain(state.optimState.params, state.constraints);
+      return _concrete(loss.loss(k, p, model, guide, ...args), "loss").item();
+    },
+    getParams(state) {
+      const out: Record<string, Tensor> = {};
+      for (
+        const [n, v] of Object.entries(
+          constrain(state.optimState.params, state.constraints),
+        )
+      ) {
+        out[n] = _concrete(v, `param '${n}'`);
+      }
+      return out;
+    },
+    run(key, numSteps, ...rest) {
+      if (!Number.isInteger(numSteps) || numSteps < 1) {
+        throw new RangeError(
+          `numSteps must be a positive integer, got ${numSteps}`,
+        );
+      }
+      let opts: RunOptions = {};
+      let args = rest as unknown as A;
+      if (rest.length > 0 && _isRunOptions(rest[rest.length - 1])) {
+        opts = rest[rest.length - 1] as RunOptions;
+        args = rest.slice(0, -1) as unknown as A;
+      }
+      let state = opts.initState ?? self.init(key, ...args);
+      const losses = new Float64Array(numSteps);
+      let skipped = 0;
+      const progress = _progress(numSteps, opts);
+      for (let i = 0; i < numSteps; i++) {
+        if (opts.stable) {
+          const [s, l, sk] = self.stableUpdate(state, ...args);
+          state = s;
+          losses[i] = sk ? NaN : l;
+          if (sk) skipped++;
+        } else {
+          const [s, l] = self.update(state, ...args);
+          state = s;
+          losses[i] = l;
+        }
+        progress.step(i, losses);
+      }
+      progress.done(losses, skipped);
+      return {
+        params: self.getParams(state),
+        state,
+        losses,
+        skippedSteps: skipped,
+      };
+    },
+  };
+  return self;
+}
+
+// ---------------------------------------------------------------------------------------------
+// progress display
+
+function _avg(losses: Float64Array, from: number, to: number): number {
+  let s = 0, n = 0;
+  for (let i = from; i <= to; i++) {
+    const v = losses[i]!;
+    if (Number.isFinite(v)) {
+      s += v;
+      n++;
+    }
+  }
+  return n ? s / n : NaN;
+}
+
+function _fmtTime(s: number): string {
+  const t = Math.max(0, Math.round(s));
+  const m = Math.floor(t / 60), ss = t % 60;
+  return `${String(m).padStart(2, "0")}:${String(ss).padStart(2, "0")}`;
+}
+
+function _isTerminal(): boolean {
+  try {
+    return typeof Deno !== "undefined" && Deno.stdout.isTerminal();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The progress line of {@link SVIInstance.run}: step count, rate, the initial loss and the
+ * running average over the last tenth of the steps done (non-finite losses left out).
+ *
+ * @param i Steps done (1-based index of the last one).
+ * @param numSteps Total steps.
+ * @param losses Losses so far.
+ * @param elapsedS Seconds since the start.
+ * @returns The line, e.g. `"svi 100/1000 (250.0 it/s) init loss: 12.5000, avg. loss [91-100]: 3.2000"`.
+ *
+ * @example
+ * ```ts
+ * import { progressLine } from "./svi.ts";
+ * console.log(progressLine(2, 4, Float64Array.from([4, 2, 0, 0]), 1));
+ * // svi 2/4 (2.0 it/s) init loss: 4.0000, avg. loss [2-2]: 2.0000
+ * ```
+ */
+export function progressLine(
+  i: number,
+  numSteps: number,
+  losses: Float64Array,
+  elapsedS: number,
+): string {
+  const w = Math.max(1, Math.floor(numSteps / 10));
+  const from = Math.max(1, i - w + 1);
+  const rate = elapsedS > 0 ? i / elapsedS : 0;
+  return `svi ${i}/${numSteps} (${rate.toFixed(1)} it/s) init loss: ${
+    losses[0]!.toFixed(4)
+  }, avg. loss [${from}-${i}]: ${_avg(losses, from - 1, i - 1).toFixed(4)}`;
+}
+
+function _progress(numSteps: number, opts: RunOptions) {
+  const on = opts.progress ?? true;
+  const t0 = performance.now();
+  const elapsed = () => (performance.now() - t0) / 1000;
+  if (!on) return { step: () => {}, done: () => {} };
+  const tty = !opts.log && _isTerminal();
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const every = Math.max(1, opts.logEvery ?? Math.floor(numSteps / 10));
+  if (!tty) {
+    return {
+      step(i: number, losses: Float64Array) {
+        const n = i + 1;
+        if (n % every === 0 || n === numSteps) {
+          log(progressLine(n, numSteps, losses, elapsed()));
+        }
+      },
+      done(_losses: Float64Array, skipped: number) {
+        const e = elapsed();
+        log(
+          `svi done: ${numSteps} steps in ${e.toFixed(2)} s (${
+            (numSteps / Math.max(e, 1e-9)).toFixed(1)
+          } it/s), ${skipped} skipped`,
+        );
+      },
+    };
+  }
+  const enc = new TextEncoder();
+  let last = -Infinity;
+  const draw = (n: number, losses: Float64Array) => {
+    const e = elapsed();
+    const frac = n / numSteps;
+    const width = 20;
+    const full = Math.floor(frac * width);
+    const bar = "█".repeat(full) + " ".repeat(width - full);
+    const rate = e > 0 ? n / e : 0;
+    const eta = rate > 0 ? (numSteps - n) / rate : 0;
+    const w = Math.max(1, Math.floor(numSteps / 10));
+    const from = Math.max(1, n - w + 1);
+    const line = `\r${
+      String(Math.floor(frac * 100)).padStart(3)
+    }%|${bar}| ${n}/${numSteps} [${_fmtTime(e)}<${_fmtTime(eta)}, ${
+      rate.toFixed(2)
+    }it/s, init loss: ${losses[0]!.toFixed(4)}, avg. loss [${from}-${n}]: ${
+      _avg(losses, from - 1, n - 1).toFixed(4)
+    }]`;
+    Deno.stdout.writeSync(enc.encode(line));
+  };
+  return {
+    step(i: number, losses: Float64Array) {
+      const now = performance.now();
+      if (now - last > 100 || i + 1 === numSteps) {
+        last = now;
+        draw(i + 1, losses);
+      }
+    },
+    done(_losses: Float64Array, skipped: number) {
+      Deno.stdout.writeSync(
+        enc.encode(skipped ? `\n${skipped} steps skipped\n` : "\n"),
+      );
+    },
+  };
+}
