@@ -28,3 +28,8 @@ export {
   TUTORIAL_PARAMS,
   type TutorialAd,
 } from "./tutorial_ad.ts";
+export {
+  TUTORIAL_PRIORS,
+  TUTORIAL_SIGMA_RATE,
+  tutorialModelProb,
+} from "./retrieval.ts";

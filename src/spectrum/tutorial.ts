@@ -19,6 +19,7 @@ import { loadExomol } from "../db/exomol.ts";
 import { loadCia } from "../db/cia.ts";
 import type { LineList } from "../db/types.ts";
 import { createOpaPremodit, type OpaPremodit } from "../opacity/premodit.ts";
+import type { RfftPlan } from "../opacity/fft.ts";
 import { createOpaDirect, type OpaDirect } from "../opacity/direct.ts";
 import { createOpaCia, type OpaCia } from "../opacity/cia.ts";
 import { type ArtEmisPure, createArtEmisPure } from "../rt/art_emis_pure.ts";
@@ -56,6 +57,8 @@ export interface TutorialOptions {
   nstream?: number;
   /** Instrument resolving power (default 70 000). */
   resolutionInst?: number;
+  /** FFT plan factory for PreMODIT (e.g. the WASM SIMD one); default the TypeScript FFT. */
+  rfftPlan?: (n: number) => RfftPlan;
 }
 
 /** Intermediate products of one evaluation of the tutorial model. */
@@ -189,6 +192,7 @@ export async function createTutorialModel(
     : createOpaPremodit(lines, nuGrid, {
       autoTrange,
       ditGridResolution: opts.ditGridResolution ?? 1.0,
+      ...(opts.rfftPlan ? { rfftPlan: opts.rfftPlan } : {}),
     });
   const cia = await loadCia(database.ciaPath);
   const opaCia = createOpaCia(cia, nuGrid);
