@@ -35,7 +35,7 @@ export function _config(): Record<string, unknown> {
       tickColor: "#888",
       domainColor: "#888",
     },
-    legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 260 },
+    legend: { labelFontSize: 12, titleFontSize: 12, labelLimit: 520 },
     title: {
       fontSize: 15,
       fontWeight: "bold",
