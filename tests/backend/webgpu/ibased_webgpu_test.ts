@@ -464,3 +464,13 @@ async function assertRejects(
   }
   throw new Error(`expected a ${cls.name}`);
 }
+
+// Last test of the file: release the shared device so that no GPU device outlives the tests
+// (a device left to process teardown is a native-crash risk on Mesa's llvmpipe).
+Deno.test({
+  name: "teardown: destroy the shared WebGPU backend",
+  ignore: !HAVE_GPU,
+  fn() {
+    be!.destroy();
+  },
+});

@@ -149,3 +149,13 @@ gpuTest(
     be!.free(b);
   },
 );
+
+// Last test of the file: release the shared device so that no GPU device outlives the tests
+// (a device left to process teardown is a native-crash risk on Mesa's llvmpipe).
+Deno.test({
+  name: "teardown: destroy the shared WebGPU backend",
+  ignore: !HAVE_GPU,
+  fn() {
+    be!.destroy();
+  },
+});
