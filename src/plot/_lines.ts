@@ -5,8 +5,11 @@ import {
   _checkLength,
   _checkNonEmpty,
   _decimate,
+  _extent,
+  _nuX,
   _PALETTE,
   _round,
+  _topLevel,
   _wavelengthAxisLayer,
 } from "./_util.ts";
 import type { NumArray, VegaLiteSpec } from "./types.ts";
@@ -189,4 +192,46 @@ export function _withWavelengthAxis(
   spec.layer = [{ layer: layers }, top];
   spec.resolve = { axis: { x: "independent" } };
   return spec;
+}
+
+/**
+ * A wavenumber figure made of labelled line series: one line layer over `nu` (x), with the
+ * given y encoding, the colour legend when there are two or more series, and the optional
+ * top wavelength axis. Shared by the spectrum and cross-section builders.
+ */
+export function _lineFigure(
+  nu: NumArray,
+  rows: Record<string, unknown>[],
+  labels: readonly string[],
+  y: Record<string, unknown>,
+  opts: {
+    width?: number | undefined;
+    height: number;
+    title?: string | undefined;
+    subtitle?: string | undefined;
+    wavelengthAxis?: boolean | undefined;
+  },
+): VegaLiteSpec {
+  const [numin, numax] = _extent(nu);
+  const main = {
+    data: { values: rows },
+    mark: {
+      type: "line",
+      strokeWidth: 1.2,
+      clip: true,
+      invalid: "break-paths-filter-domains",
+    },
+    encoding: {
+      x: _nuX(numin, numax),
+      y: { field: "v", type: "quantitative", ...y },
+      color: _colorEncoding(labels, labels.length > 1),
+    },
+  };
+  return _withWavelengthAxis(
+    _topLevel(opts.width ?? 1200, opts.height, opts.title, opts.subtitle),
+    [main],
+    numin,
+    numax,
+    opts.wavelengthAxis ?? true,
+  );
 }

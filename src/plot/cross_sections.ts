@@ -12,14 +12,14 @@
  * @module
  */
 
-import { _colorEncoding, _seriesRows, _withWavelengthAxis } from "./_lines.ts";
+import { _lineFigure, _seriesRows } from "./_lines.ts";
 import {
   _checkArray,
   _checkNonEmpty,
-  _extent,
+  type _extent,
   _log10Axis,
-  _nuX,
-  _topLevel,
+  type _nuX,
+  type _topLevel,
 } from "./_util.ts";
 import type { FigureOptions, NumArray, VegaLiteSpec } from "./types.ts";
 
@@ -106,40 +106,11 @@ export function crossSectionsSpec(input: CrossSectionsInput): VegaLiteSpec {
     yScale.domainMax = Math.pow(10, Math.ceil(Math.log10(ymax)));
     yScale.nice = false;
   }
-  const [numin, numax] = _extent(nu);
-  const labels = series.map((s) => s.label);
-  const main = {
-    data: { values: rows },
-    mark: {
-      type: "line",
-      strokeWidth: 1.2,
-      clip: true,
-      invalid: "break-paths-filter-domains",
-    },
-    encoding: {
-      x: _nuX(numin, numax),
-      y: {
-        field: "v",
-        type: "quantitative",
-        title: input.yTitle ?? "cross section [cm²]",
-        scale: yScale,
-        axis: typeof yScale.domainMin === "number"
-          ? _log10Axis(yScale.domainMin, yScale.domainMax as number)
-          : {},
-      },
-      color: _colorEncoding(labels, labels.length > 1),
-    },
-  };
-  return _withWavelengthAxis(
-    _topLevel(
-      input.width ?? 1200,
-      input.height ?? 400,
-      input.title,
-      input.subtitle,
-    ),
-    [main],
-    numin,
-    numax,
-    input.wavelengthAxis ?? true,
-  );
+  return _lineFigure(nu, rows, series.map((s) => s.label), {
+    title: input.yTitle ?? "cross section [cm²]",
+    scale: yScale,
+    axis: typeof yScale.domainMin === "number"
+      ? _log10Axis(yScale.domainMin, yScale.domainMax as number)
+      : {},
+  }, { ...input, height: input.height ?? 400 });
 }

@@ -16,6 +16,7 @@
 import {
   _colorEncoding,
   _dataLayers,
+  _lineFigure,
   _observedRows,
   _seriesRows,
   _withWavelengthAxis,
@@ -90,39 +91,10 @@ export function spectrumSpec(input: SpectrumInput): VegaLiteSpec {
     "flux",
     input.maxPoints ?? 6000,
   );
-  const [numin, numax] = _extent(nu);
-  const labels = series.map((s) => s.label);
-  const main = {
-    data: { values: rows },
-    mark: {
-      type: "line",
-      strokeWidth: 1.2,
-      clip: true,
-      invalid: "break-paths-filter-domains",
-    },
-    encoding: {
-      x: _nuX(numin, numax),
-      y: {
-        field: "v",
-        type: "quantitative",
-        title: input.yTitle ?? FLUX_TITLE,
-        scale: { zero: false },
-      },
-      color: _colorEncoding(labels, labels.length > 1),
-    },
-  };
-  return _withWavelengthAxis(
-    _topLevel(
-      input.width ?? 1200,
-      input.height ?? 360,
-      input.title,
-      input.subtitle,
-    ),
-    [main],
-    numin,
-    numax,
-    input.wavelengthAxis ?? true,
-  );
+  return _lineFigure(nu, rows, series.map((s) => s.label), {
+    title: input.yTitle ?? FLUX_TITLE,
+    scale: { zero: false },
+  }, { ...input, height: input.height ?? 360 });
 }
 
 /** Input of {@link observedSpectrumSpec}. */

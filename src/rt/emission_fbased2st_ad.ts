@@ -18,7 +18,7 @@
  * @module
  */
 
-import { _expn3 } from "./expn.ts";
+import { _expn3, _expnContinuedFraction } from "./expn.ts";
 import { _checkDtau, _checkNu, _checkTemperature } from "./_validate.ts";
 import {
   _blockDiagonalPullback,
@@ -62,23 +62,7 @@ function _expn2Series(x: number): number {
  */
 export function _expn2(x: number): number {
   if (x <= 1) return _expn2Series(x);
-  if (x > 745) return 0;
-  // E_n(x) = e^{-x} / (x + n − 1·n/(x + n + 2 − 2(n+1)/(x + n + 4 − …))), n = 2
-  const tiny = 1e-300;
-  let b = x + 2;
-  let c = 1 / tiny;
-  let d = 1 / b;
-  let h = d;
-  for (let i = 1; i <= 500; i++) {
-    const an = -i * (1 + i);
-    b += 2;
-    d = 1 / (an * d + b);
-    c = b + an / c;
-    const del = c * d;
-    h *= del;
-    if (Math.abs(del - 1) <= 1e-16) break;
-  }
-  return h * Math.exp(-x);
+  return _expnContinuedFraction(2, x);
 }
 
 /**

@@ -8,30 +8,39 @@
 const EULER_GAMMA = 0.5772156649015329;
 
 /**
+ * Eₙ(x) for x > 1 by the modified-Lentz continued fraction
+ * Eₙ(x) = e^{−x} / (x + n − 1·n/(x + n + 2 − 2(n+1)/(x + n + 4 − …))); 0 beyond x ≈ 745.
+ *
+ * @param n Order (≥ 1).
+ * @param x Argument, > 1 (or +Infinity).
+ * @returns Eₙ(x) to ~1e-15 relative.
+ */
+export function _expnContinuedFraction(n: number, x: number): number {
+  if (x > 745) return 0;
+  const tiny = 1e-300;
+  let b = x + n;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i <= 500; i++) {
+    const an = -i * (n - 1 + i);
+    b += 2;
+    d = 1 / (an * d + b);
+    c = b + an / c;
+    const del = c * d;
+    h *= del;
+    if (Math.abs(del - 1) <= 1e-16) break;
+  }
+  return h * Math.exp(-x);
+}
+
+/**
  * E₃(x) without validation (x ≥ 0 or +Infinity). Power series for x ≤ 1, modified-Lentz
  * continued fraction for x > 1; relative accuracy ~1e-15 (underflows to 0 beyond x ≈ 740).
  */
 export function _expn3(x: number): number {
   if (x === 0) return 0.5;
-  if (x > 1) {
-    if (x > 745) return 0;
-    // E_n(x) = e^{-x} / (x + n − 1·n/(x + n + 2 − 2(n+1)/(x + n + 4 − …))), n = 3
-    const tiny = 1e-300;
-    let b = x + 3;
-    let c = 1 / tiny;
-    let d = 1 / b;
-    let h = d;
-    for (let i = 1; i <= 500; i++) {
-      const an = -i * (2 + i);
-      b += 2;
-      d = 1 / (an * d + b);
-      c = b + an / c;
-      const del = c * d;
-      h *= del;
-      if (Math.abs(del - 1) <= 1e-16) break;
-    }
-    return h * Math.exp(-x);
-  }
+  if (x > 1) return _expnContinuedFraction(3, x);
   // E_3(x) = 1/2 − x + x²/2 (3/2 − γ − ln x) − Σ_{k≥3} (−x)^k / ((k − 2) k!)
   let sum = 0;
   let term = (x * x) / 2; // (−x)^k / k! at k = 2

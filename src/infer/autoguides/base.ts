@@ -36,7 +36,9 @@ import {
   neg,
   reshape,
   slice,
+  sub,
   sum,
+  take,
   Tensor,
   type Value,
 } from "../../ad/mod.ts";
@@ -713,4 +715,48 @@ export function stdNormalLogDensity(eps: Tensor): Tensor {
     out[r] = -0.5 * s - d * HALF_LOG_2PI;
   }
   return new Tensor(out, eps.shape.slice(0, -1));
+}
+
+/**
+ * Draws from a stack of autoregressive flows over a D-dimensional standard normal: the layers
+ * are applied in order with the coordinates reversed between consecutive layers (as NumPyro's
+ * IAF/BNAF guides), and the log-density of the draw is log N(ε) − Σ log|det J|.
+ *
+ * @param key PRNG key.
+ * @param sampleShape Leading sample shape.
+ * @param d Latent dimension D.
+ * @param layers Flows: each maps x [..., D] to [y, log|det J| [...]].
+ * @returns `[x, log q(x)]`.
+ *
+ * @example
+ * ```ts
+ * import { sampleFlowStack } from "./base.ts";
+ * import { key } from "../../random/mod.ts";
+ * import { scalarOf, type Tensor } from "../../ad/mod.ts";
+ * const [x, lq] = sampleFlowStack(key(0), [3], 2, [(x) => [x, scalarOf(0)]]);
+ * console.log(x.shape, (lq as Tensor).shape); // [ 3, 2 ] [ 3 ]
+ * ```
+ */
+export function sampleFlowStack(
+  key: PrngKey,
+  sampleShape: number[],
+  d: number,
+  layers: readonly ((x: Value) => [Value, Value])[],
+): [Value, Value] {
+  const eps = standardNormal(key, [...sampleShape, d]);
+  const rev = Array.from({ length: d }, (_, i) => d - 1 - i);
+  let x: Value = eps;
+  let logDet: Value | null = null;
+  layers.forEach((layer, i) => {
+    if (i > 0) x = take(x, rev, -1);
+    const [y, ld] = layer(x);
+    x = y;
+    logDet = logDet === null ? ld : add(logDet, ld);
+  });
+  return [
+    x,
+    logDet === null
+      ? stdNormalLogDensity(eps)
+      : sub(stdNormalLogDensity(eps), logDet),
+  ];
 }

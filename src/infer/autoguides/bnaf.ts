@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { add, sub, take, type Tensor, type Value } from "../../ad/mod.ts";
+import type { Tensor, Value } from "../../ad/mod.ts";
 import { type PrngKey, split } from "../../random/mod.ts";
 import type { Model } from "../handlers.ts";
 import { applyBnaf, initBnaf } from "../nn.ts";
@@ -30,8 +30,7 @@ import {
   makeGuide,
   type ParamSpec,
   type Prototype,
-  standardNormal,
-  stdNormalLogDensity,
+  sampleFlowStack,
 } from "./base.ts";
 
 /** Options of {@link AutoBNAFNormal}. */
@@ -118,19 +117,16 @@ class _AutoBNAF<A extends unknown[]> extends AutoContinuous<A> {
       for (const w of this.#weightNames(i)) params[w] = p[this.#name(i, w)]!;
       return { net: { inputDim: d, factors, gated: this.#gated(i) }, params };
     });
-    const rev = Array.from({ length: d }, (_, i) => d - 1 - i);
     return {
       sample(key: PrngKey, ss: number[]): [Value, Value] {
-        const eps = standardNormal(key, [...ss, d]);
-        let x: Value = eps;
-        let logDet: Value | null = null;
-        nets.forEach(({ net, params }, i) => {
-          if (i > 0) x = take(x, rev, -1);
-          const [y, ld] = applyBnaf(net, params, x);
-          x = y;
-          logDet = logDet === null ? ld : add(logDet, ld);
-        });
-        return [x, sub(stdNormalLogDensity(eps), logDet!)];
+        return sampleFlowStack(
+          key,
+          ss,
+          d,
+          nets.map(({ net, params }) => (x: Value) =>
+            applyBnaf(net, params, x)
+          ),
+        );
       },
     };
   }

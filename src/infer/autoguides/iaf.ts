@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { add, sub, take, type Tensor, type Value } from "../../ad/mod.ts";
+import type { Tensor, Value } from "../../ad/mod.ts";
 import { type PrngKey, split } from "../../random/mod.ts";
 import type { Model } from "../handlers.ts";
 import { applyIaf, initMade, madeMasks } from "../nn.ts";
@@ -29,8 +29,7 @@ import {
   makeGuide,
   type ParamSpec,
   type Prototype,
-  standardNormal,
-  stdNormalLogDensity,
+  sampleFlowStack,
 } from "./base.ts";
 
 /** Options of {@link AutoIAFNormal}. */
@@ -121,19 +120,14 @@ class _AutoIAF<A extends unknown[]> extends AutoContinuous<A> {
       }
       nets.push(net);
     }
-    const rev = Array.from({ length: d }, (_, i) => d - 1 - i);
     return {
       sample(key: PrngKey, ss: number[]): [Value, Value] {
-        const eps = standardNormal(key, [...ss, d]);
-        let x: Value = eps;
-        let logDet: Value | null = null;
-        nets.forEach((net, i) => {
-          if (i > 0) x = take(x, rev, -1);
-          const [y, ld] = applyIaf(net, masks, x);
-          x = y;
-          logDet = logDet === null ? ld : add(logDet, ld);
-        });
-        return [x, sub(stdNormalLogDensity(eps), logDet!)];
+        return sampleFlowStack(
+          key,
+          ss,
+          d,
+          nets.map((net) => (x: Value) => applyIaf(net, masks, x)),
+        );
       },
     };
   }
