@@ -31,6 +31,7 @@ export * from "./elbo.ts";
 export * from "./optim.ts";
 export * from "./svi.ts";
 export * from "./autoguides/mod.ts";
+export * from "./laplace_fit.ts";
 export * from "./predictive.ts";
 export * from "./diagnostics.ts";
 export {

@@ -272,7 +272,17 @@ export function SVI<A extends unknown[]>(
     },
     stableUpdate(state, ...args) {
       const [rngKey, k] = split(state.rngKey, 2) as [PrngKey, PrngKey];
-      const [l, grads] = lossAndGrads(state, k, args);
+      let l: number, grads: Record<string, Tensor>;
+      try {
+        [l, grads] = lossAndGrads(state, k, args);
+      } catch (e) {
+        // Kernels refuse non-finite inputs with a RangeError ("… must be finite"); a draw that
+        // makes the model overflow is a non-finite step, skipped like a NaN loss.
+        if (e instanceof RangeError && /finite/.test(e.message)) {
+          return [{ ...state, rngKey }, NaN, true];
+        }
+        throw e;
+      }
       const ok = Number.isFinite(l) && Object.values(grads).every(_allFinite);
       if (!ok) {
         return [{ ...state, rngKey }, Number.isFinite(l) ? NaN : l, true];

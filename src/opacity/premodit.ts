@@ -596,6 +596,7 @@ export function createOpaPremodit(
     binNgammaRef: binNg,
     binNTexp: binNt,
     sigmaQFactor,
+    ...(opts.rfftPlan ? { rfftPlan: opts.rfftPlan } : {}),
   });
   return opa;
 }
@@ -608,6 +609,8 @@ export function createOpaPremodit(
 export interface _PremoditCore {
   /** Wavenumber grid [cm⁻¹]. */
   readonly nu: Float64Array;
+  /** The FFT plan factory given in the options, if any (also used by the derivative rules). */
+  readonly rfftPlan?: (n: number) => RfftPlan;
   /** Spectral resolution R. */
   readonly resolution: number;
   /** Accurate temperature range [K]. */

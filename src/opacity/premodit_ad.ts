@@ -209,7 +209,7 @@ function _createRules(opa: OpaPremodit, core: _PremoditCore): PremoditAd {
   const nb = binNg.length;
   const sqf = core.sigmaQFactor;
 
-  const plan = createRfftPlan(L2);
+  const plan = core.rfftPlan ? core.rfftPlan(L2) : createRfftPlan(L2);
   const kk = Float64Array.from({ length: nk }, (_, m) => (m / L2) * (m / L2));
   const twoPiMOverL = Float64Array.from(
     { length: nk },

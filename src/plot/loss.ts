@@ -19,10 +19,12 @@ import type { FigureOptions, NumArray, VegaLiteSpec } from "./types.ts";
  * - "log": the raw loss (all finite losses must be > 0);
  * - "shift": loss − min(loss) + 1, which is ≥ 1 whatever the sign or size of the loss
  *   (the ELBO loss of a well-fitted model is often negative) and reaches 1 at the best step;
- * - "auto" (default): "log" when every finite loss is > 0 and they span at most 6 decades,
- *   else "shift".
+ * - "linear": the raw loss on a linear axis that does not start at zero (for a run that starts
+ *   near its optimum, e.g. from a Laplace warm start, whose losses vary by a few per cent);
+ * - "auto" (default): "linear" when every finite loss is > 0 and max/min ≤ 1.5, "log" when they
+ *   are > 0 and span at most 6 decades, else "shift".
  */
-export type LossScale = "auto" | "log" | "shift";
+export type LossScale = "auto" | "log" | "shift" | "linear";
 
 /** Input of {@link lossSpec}. */
 export interface LossInput extends FigureOptions {
@@ -77,13 +79,19 @@ export function lossSpec(input: LossInput): VegaLiteSpec {
     );
   }
   let mode = input.scale ?? "auto";
-  if (mode === "auto") mode = min > 0 && max / min <= 1e6 ? "log" : "shift";
+  if (mode === "auto") {
+    mode = min > 0 && max / min <= 1.5
+      ? "linear"
+      : min > 0 && max / min <= 1e6
+      ? "log"
+      : "shift";
+  }
   if (mode === "log" && !(min > 0)) {
     throw new RangeError(
       `${fn}: scale "log" needs losses > 0, the minimum is ${min}; use "shift"`,
     );
   }
-  if (mode !== "log" && mode !== "shift") {
+  if (mode !== "log" && mode !== "shift" && mode !== "linear") {
     throw new RangeError(`${fn}: unknown scale "${mode}"`);
   }
   const shift = mode === "shift" ? 1 - min : 0;
@@ -123,12 +131,13 @@ export function lossSpec(input: LossInput): VegaLiteSpec {
       type: "quantitative",
       title: input.labels?.step ?? "step",
       scale: { nice: false, zero: false },
+      axis: { tickCount: 8, labelFlush: true },
     },
     y: {
       field: "loss",
       type: "quantitative",
       title: yTitle,
-      scale: { type: "log" },
+      scale: mode === "linear" ? { zero: false } : { type: "log" },
     },
   };
   return spec;

@@ -7,6 +7,8 @@ import {
   type Value,
   valueAndGrad,
 } from "../../src/ad/mod.ts";
+import { bind } from "../../src/ad/mod.ts";
+import { definePrimitive } from "../../src/ad/first_order.ts";
 import { positive } from "../../src/infer/constraints.ts";
 import { Normal } from "../../src/infer/distributions.ts";
 import { TraceELBO } from "../../src/infer/elbo.ts";
@@ -220,4 +222,49 @@ Deno.test("SVI rejects bad arguments with clear errors (bad model/guide, negativ
     RangeError,
     "'s'",
   );
+});
+
+Deno.test("stableUpdate() also skips a step whose kernel refuses a non-finite value with a RangeError; other errors propagate", () => {
+  // A first-order primitive that, like the physics kernels, refuses a non-finite input. It gets
+  // 1/z, which is ±Infinity only at z = 0; here it throws for z < 0 to make such steps frequent.
+  const check = (x: Float64Array) => {
+    if (!(x[0]! >= 0)) {
+      throw new RangeError(`x[0] must be finite and >= 0, got ${x[0]}`);
+    }
+    return new Float64Array([-0.5 * (x[0]! - 1) ** 2]);
+  };
+  const guarded = definePrimitive({
+    name: "guarded",
+    outShape: () => [],
+    forward: ([x]) => check(x!),
+    jvp: ([x], [t]) => ({
+      out: check(x!),
+      dout: new Float64Array([-(x![0]! - 1) * (t ? t[0]! : 0)]),
+    }),
+    withVjp: ([x]) => ({
+      out: check(x!),
+      pullback: (ct) => [new Float64Array([-(x![0]! - 1) * ct[0]!])],
+    }),
+  });
+  const m = (ctx: ModelContext) => {
+    const z = ctx.sample("z", new Normal(0, 1));
+    ctx.factor("f", bind(guarded, [z], {}));
+  };
+  const svi = SVI(m, nanGuide, adam(0.01), TraceELBO());
+  const r = svi.run(key(6), 100, { progress: false, stable: true });
+  assert(r.skippedSteps > 0, "some draws have z < 0 (P ≈ 0.16)");
+  assertEquals(r.losses.filter((v) => Number.isNaN(v)).length, r.skippedSteps);
+  // the plain update lets the error through
+  assertThrows(
+    () => svi.run(key(6), 100, { progress: false }),
+    RangeError,
+    "must be finite",
+  );
+  // an error that is not about a non-finite value propagates from stableUpdate too
+  const broken = (ctx: ModelContext) => {
+    ctx.sample("z", new Normal(0, 1));
+    throw new TypeError("broken model");
+  };
+  const s2 = SVI(broken, nanGuide, adam(0.01), TraceELBO());
+  assertThrows(() => s2.stableUpdate(s2.init(key(7))), TypeError, "broken");
 });

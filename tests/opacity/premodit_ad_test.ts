@@ -4,6 +4,10 @@ import { loadExomol } from "../../src/db/exomol.ts";
 import { createOpaPremodit } from "../../src/opacity/premodit.ts";
 import { createPremoditAd } from "../../src/opacity/premodit_ad.ts";
 import { key, split, uniform } from "../../src/random/mod.ts";
+import {
+  createWasmBackend,
+  createWasmRfftPlan,
+} from "../../src/backend/wasm/wasm_backend.ts";
 
 // The tutorial's setup: CO SAMPLE lines on the 3500-point ESLOG grid, 100 layers 1e-5–10 bar.
 const grid = wavenumberGrid(22920, 23000, 3500, {
@@ -332,4 +336,33 @@ Deno.test("createPremoditAd() and its rules reject wrong shapes (TypeError) and 
     RangeError,
     "t",
   );
+});
+
+Deno.test("xsmatrix rules on a calculator built with the WASM SIMD FFT plan equal the TypeScript-plan rules within 1e-12", async () => {
+  const be = await createWasmBackend();
+  try {
+    const opaW = createOpaPremodit(co, nu, {
+      autoTrange: [500, 1500],
+      rfftPlan: (n) => createWasmRfftPlan(be, n),
+    });
+    const adW = createPremoditAd(opaW);
+    const [d] = draws(31, 1, 1);
+    const { t, a, b, w } = d!;
+    const pj = ad.xsmatrixJvp(t, P, a, b);
+    const wj = adW.xsmatrixJvp(t, P, a, b);
+    const pv = ad.xsmatrixVjp(t, P, w);
+    const wv = adW.xsmatrixVjp(t, P, w);
+    const errs = [
+      normRel(wj.xs, pj.xs),
+      normRel(wj.dxs, pj.dxs),
+      normRel(wv.tBar, pv.tBar),
+      normRel(wv.pBar, pv.pBar),
+    ];
+    assert(
+      errs.every((e) => e <= 1e-12),
+      `WASM vs TS plan relative errors ${errs.map((e) => e.toExponential(2))}`,
+    );
+  } finally {
+    be.destroy();
+  }
 });

@@ -267,6 +267,22 @@ Deno.test("lossSpec() uses the raw log scale for positive losses, shift otherwis
   );
 });
 
+Deno.test("lossSpec() picks a linear y axis (not from zero) for losses within a factor 1.5, and honours scale", () => {
+  const flat = Float64Array.from(
+    { length: 200 },
+    (_, i) => 5002 + Math.sin(i),
+  );
+  const y = (spec: ReturnType<typeof lossSpec>) =>
+    (spec.encoding as { y: { scale: Record<string, unknown> } }).y.scale;
+  assertEquals(y(lossSpec({ losses: flat })), { zero: false });
+  assertEquals(y(lossSpec({ losses: flat, scale: "log" })), { type: "log" });
+  const wide = Float64Array.from({ length: 200 }, (_, i) => 1e4 / (1 + i));
+  assertEquals(y(lossSpec({ losses: wide })), { type: "log" });
+  assertEquals(y(lossSpec({ losses: wide, scale: "linear" })), {
+    zero: false,
+  });
+});
+
 Deno.test("pairPlotSpec() renders a lower-triangle corner plot with labels and truths", async () => {
   const n = 2000;
   const z = normal(key(3), n * 7);

@@ -114,6 +114,8 @@ Deno.test("examples/get_started_svi.ts runs end to end (2 steps, no figures) and
         SHARED_DATA,
         "--guide",
         "mvn",
+        "--precondition",
+        "none",
         "--steps",
         "2",
         "--samples",

@@ -53,6 +53,12 @@ import { realVector } from "../constraints.ts";
 import { quantile } from "../diagnostics.ts";
 import { Delta, type Distribution } from "../distributions.ts";
 import {
+  affineLatent,
+  checkPreconditioner,
+  type Preconditioner,
+  toWhitened,
+} from "./preconditioner.ts";
+import {
   type Model,
   type ModelContext,
   seed,
@@ -277,6 +283,14 @@ export interface AutoGuideOptions {
   prefix?: string;
   /** Init strategy (default {@link initToUniform}). */
   initLocFn?: InitStrategy;
+  /**
+   * A fixed affine map u = loc + scaleTril · w of the flat unconstrained latent vector (guides
+   * built on {@link AutoContinuous} only): the guide's params then describe w, and the initial
+   * location from `initLocFn` is mapped into w. `laplaceFit` returns one (MAP and the Cholesky
+   * factor of the inverse Hessian). The guide then starts at the preconditioner's centre unless
+   * `initLocFn` is given. Default: none (u = w, NumPyro's behaviour).
+   */
+  preconditioner?: Preconditioner;
 }
 
 /** A param of the guide: full name and constraint. */
@@ -506,6 +520,8 @@ export interface Latent {
   logProb?(z: Value): Value;
   /** Marginal mean and standard deviation of each coordinate (Gaussian guides). */
   marginal?(): { loc: Float64Array; sd: Float64Array };
+  /** Covariance [D·D], row-major (Gaussian guides). */
+  covariance?(): Float64Array;
 }
 
 /** Wraps a {@link Latent} as a Distribution over `[D]` (remembering its last draw's density). */
@@ -565,15 +581,64 @@ class _LatentDistribution implements Distribution {
  */
 export abstract class AutoContinuous<A extends unknown[]>
   extends AutoGuideBase<A> {
+  /** The affine preconditioner of the latent vector, if any. */
+  readonly preconditioner: Preconditioner | undefined;
+
+  /**
+   * @param model The model.
+   * @param opts Common options (including `preconditioner`).
+   */
+  constructor(model: Model<A>, opts: AutoGuideOptions = {}) {
+    super(model, opts);
+    const pc = opts.preconditioner;
+    // A copy: later changes to the caller's arrays do not change the guide.
+    this.preconditioner = pc
+      ? {
+        loc: Float64Array.from(pc.loc ?? []),
+        scaleTril: Float64Array.from(pc.scaleTril ?? []),
+      }
+      : undefined;
+    this.#explicitInit = opts.initLocFn !== undefined;
+  }
+  #explicitInit: boolean;
+
   /** The subclass's distribution over the latent vector, given its params. */
   abstract latent(proto: Prototype, params: Record<string, Value>): Latent;
+
+  /** @inheritdoc */
+  override setup(key: PrngKey, ...args: A): Prototype {
+    const proto = super.setup(key, ...args);
+    if (this.preconditioner) {
+      checkPreconditioner(this.preconditioner, proto.latentDim, this.name);
+    }
+    return proto;
+  }
+
+  /**
+   * The initial latent vector in the coordinates the guide's params describe: the prototype's
+   * `initLatent`, or with a preconditioner the preconditioner's centre (w = 0) unless an
+   * `initLocFn` was given, whose point is then mapped to whitened coordinates.
+   */
+  protected initialLatent(proto: Prototype): Float64Array {
+    if (!this.preconditioner) return proto.initLatent.slice();
+    return this.#explicitInit
+      ? toWhitened(this.preconditioner, proto.initLatent)
+      : new Float64Array(proto.latentDim);
+  }
+
+  /** The distribution of the latent vector u (the subclass's, through the preconditioner). */
+  protected latentU(latent: Latent): Latent {
+    return this.preconditioner
+      ? affineLatent(latent, this.preconditioner)
+      : latent;
+  }
 
   /** @inheritdoc */
   call(ctx: ModelContext, args: A): void {
     const proto = this.ensure(ctx, args);
     const params = this.params(ctx, proto);
     const dist = new _LatentDistribution(
-      this.latent(proto, params),
+      this.latentU(this.latent(proto, params)),
       proto.latentDim,
     );
     const z = ctx.sample(`_${this.prefix}_latent`, dist, {
@@ -606,10 +671,9 @@ export abstract class AutoContinuous<A extends unknown[]>
     n: number,
   ): Tensor {
     const proto = this.ready("samplePosterior");
-    const [z] = this.posteriorLatent(proto, this.pick(proto, params)).sample(
-      key,
-      [n],
-    );
+    const [z] = this.latentU(
+      this.posteriorLatent(proto, this.pick(proto, params)),
+    ).sample(key, [n]);
     return _concrete(z);
   }
 
@@ -644,8 +708,9 @@ export abstract class AutoContinuous<A extends unknown[]>
         throw new RangeError(`quantiles: q must lie in [0, 1], got ${q}`);
       }
     }
-    const m = this.posteriorLatent(proto, this.pick(proto, params))
-      .marginal?.();
+    const m = this.latentU(
+      this.posteriorLatent(proto, this.pick(proto, params)),
+    ).marginal?.();
     if (!m) return this.mcQuantiles(params, qs, opts);
     const d = proto.latentDim;
     const z = new Float64Array(qs.length * d);

@@ -38,6 +38,14 @@ function _concrete(v: Value): Tensor {
 
 class _AutoDelta<A extends unknown[]> extends AutoGuideBase<A> {
   readonly name = "AutoDelta";
+  constructor(model: Model<A>, opts: AutoGuideOptions = {}) {
+    super(model, opts);
+    if (opts.preconditioner) {
+      throw new TypeError(
+        "AutoDelta: a preconditioner needs a guide over the flat latent vector (e.g. AutoMultivariateNormal)",
+      );
+    }
+  }
   #loc(site: string): string {
     return `${site}_${this.prefix}_loc`;
   }

@@ -64,7 +64,7 @@ class _AutoLaplace<A extends unknown[]> extends AutoContinuous<A> {
   }
   protected initParams(proto: Prototype): Record<string, Tensor> {
     return {
-      [this.locName]: new Tensor(proto.initLatent.slice(), [proto.latentDim]),
+      [this.locName]: new Tensor(this.initialLatent(proto), [proto.latentDim]),
     };
   }
   latent(proto: Prototype, p: Record<string, Value>): Latent {
@@ -80,7 +80,11 @@ class _AutoLaplace<A extends unknown[]> extends AutoContinuous<A> {
       },
     };
   }
-  /** Hessian of the negative log joint (unconstrained space) at the params' loc. */
+  /**
+   * Hessian of the negative log joint at the params' loc, with respect to the guide's
+   * coordinates: unconstrained space, or the whitened coordinates w (Pᵀ H P) when the guide has
+   * a preconditioner.
+   */
   hessian(params: Record<string, Value>): Tensor {
     const proto = this.ready("hessian");
     const args = this.args!;
@@ -144,7 +148,10 @@ function _missing(name: string): never {
 
 /** The callable Laplace guide with its extra methods. */
 export interface LaplaceGuide<A extends unknown[]> extends AutoGuide<A> {
-  /** Hessian [D, D] of the negative log joint in unconstrained space at `{prefix}_loc`. */
+  /**
+   * Hessian [D, D] of the negative log joint at `{prefix}_loc`, in unconstrained space (in the
+   * whitened coordinates w, i.e. Pᵀ H P, when the guide has a preconditioner).
+   */
   hessian(params: Record<string, Value>): Tensor;
   /** The Laplace posterior over the flat unconstrained vector: MVN(loc, (Hessian)⁻¹). */
   getPosterior(params: Record<string, Value>): MultivariateNormal;
@@ -173,12 +180,31 @@ export function AutoLaplaceApproximation<A extends unknown[]>(
   const impl = new _AutoLaplace(model, opts);
   return makeGuide(impl, {
     hessian: (params: Record<string, Value>) => impl.hessian(params),
-    getPosterior: (params: Record<string, Value>) =>
-      new MultivariateNormal(
-        _concrete(params[impl.locName] ?? _missing(impl.locName)),
-        {
-          scaleTril: impl.scaleTril(params),
-        },
-      ),
+    getPosterior: (params: Record<string, Value>) => {
+      const loc = _concrete(params[impl.locName] ?? _missing(impl.locName));
+      const L = impl.scaleTril(params);
+      const pc = impl.preconditioner;
+      if (!pc) return new MultivariateNormal(loc, { scaleTril: L });
+      // u = a + P w with w ~ N(loc, L Lᵀ): N(a + P loc, (P L)(P L)ᵀ); P L is lower triangular.
+      const d = loc.size;
+      const m = new Float64Array(d), PL = new Float64Array(d * d);
+      for (let i = 0; i < d; i++) {
+        let s = pc.loc[i]!;
+        for (let k = 0; k <= i; k++) {
+          s += pc.scaleTril[i * d + k]! * loc.data[k]!;
+        }
+        m[i] = s;
+        for (let j = 0; j <= i; j++) {
+          let t = 0;
+          for (let k = j; k <= i; k++) {
+            t += pc.scaleTril[i * d + k]! * L.data[k * d + j]!;
+          }
+          PL[i * d + j] = t;
+        }
+      }
+      return new MultivariateNormal(new Tensor(m, [d]), {
+        scaleTril: new Tensor(PL, [d, d]),
+      });
+    },
   });
 }

@@ -93,7 +93,7 @@ class _AutoLowRank<A extends unknown[]> extends AutoContinuous<A> {
   protected initParams(proto: Prototype): Record<string, Tensor> {
     const d = proto.latentDim, r = this.rank(d);
     return {
-      [`${this.prefix}_loc`]: new Tensor(proto.initLatent.slice(), [d]),
+      [`${this.prefix}_loc`]: new Tensor(this.initialLatent(proto), [d]),
       [`${this.prefix}_cov_factor`]: new Tensor(new Float64Array(d * r), [
         d,
         r,
@@ -134,6 +134,18 @@ class _AutoLowRank<A extends unknown[]> extends AutoContinuous<A> {
           sd[i] = Math.sqrt(v);
         }
         return { loc: _concrete(loc).data, sd };
+      },
+      covariance() {
+        const w = _concrete(W).data, sc = _concrete(s).data;
+        const c = new Float64Array(d * d);
+        for (let i = 0; i < d; i++) {
+          for (let j = 0; j < d; j++) {
+            let v = i === j ? sc[i]! ** 2 : 0;
+            for (let k = 0; k < r; k++) v += w[i * r + k]! * w[j * r + k]!;
+            c[i * d + j] = v;
+          }
+        }
+        return c;
       },
     };
   }

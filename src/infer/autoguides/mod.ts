@@ -44,6 +44,12 @@ export {
 } from "./lowrank.ts";
 export { AutoMultivariateNormal, mvnLatent, mvnLogProb } from "./mvn.ts";
 export {
+  affineLatent,
+  checkPreconditioner,
+  type Preconditioner,
+  toWhitened,
+} from "./preconditioner.ts";
+export {
   AutoDiagonalNormal,
   AutoNormal,
   type NormalGuideOptions,

@@ -129,6 +129,20 @@ export function mvnLatent(loc: Value, L: Value): Latent {
       }
       return { loc: _concrete(loc).data, sd };
     },
+    covariance() {
+      const l = _concrete(L).data;
+      const c = new Float64Array(d * d);
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) {
+          let s = 0;
+          for (let k = 0; k <= Math.min(i, j); k++) {
+            s += l[i * d + k]! * l[j * d + k]!;
+          }
+          c[i * d + j] = s;
+        }
+      }
+      return c;
+    },
   };
 }
 
@@ -154,7 +168,7 @@ class _AutoMultivariateNormal<A extends unknown[]> extends AutoContinuous<A> {
     const L = new Float64Array(d * d);
     for (let i = 0; i < d; i++) L[i * d + i] = this.initScale;
     return {
-      [`${this.prefix}_loc`]: new Tensor(proto.initLatent.slice(), [d]),
+      [`${this.prefix}_loc`]: new Tensor(this.initialLatent(proto), [d]),
       [`${this.prefix}_scale_tril`]: new Tensor(L, [d, d]),
     };
   }

@@ -83,7 +83,7 @@ class _AutoDiagonalNormal<A extends unknown[]> extends AutoContinuous<A> {
   protected initParams(proto: Prototype): Record<string, Tensor> {
     const d = proto.latentDim;
     return {
-      [`${this.prefix}_loc`]: new Tensor(proto.initLatent.slice(), [d]),
+      [`${this.prefix}_loc`]: new Tensor(this.initialLatent(proto), [d]),
       [`${this.prefix}_scale`]: new Tensor(
         new Float64Array(d).fill(this.initScale),
         [d],
@@ -114,6 +114,12 @@ class _AutoDiagonalNormal<A extends unknown[]> extends AutoContinuous<A> {
       },
       marginal() {
         return { loc: _concrete(loc).data, sd: _concrete(scale).data };
+      },
+      covariance() {
+        const sc = _concrete(scale).data;
+        const c = new Float64Array(d * d);
+        for (let i = 0; i < d; i++) c[i * d + i] = sc[i]! ** 2;
+        return c;
       },
     };
   }
@@ -151,6 +157,11 @@ class _AutoNormal<A extends unknown[]> extends AutoGuideBase<A> {
   readonly initScale: number;
   constructor(model: Model<A>, opts: NormalGuideOptions) {
     super(model, opts);
+    if (opts.preconditioner) {
+      throw new TypeError(
+        "AutoNormal: a preconditioner needs a guide over the flat latent vector (e.g. AutoMultivariateNormal)",
+      );
+    }
     this.initScale = _initScale(opts.initScale);
   }
   #names(site: string): [string, string] {
