@@ -487,10 +487,9 @@ for (const gk of guideKeys) {
   console.log(`\n  posterior summary, ${gname} (${nSamples} draws)`);
   console.log(
     `  ${"param".padEnd(8)}${
-      ["mean", "sd", "5%", "50%", "95%", "truth", "(mean-truth)/sd"].map((h) =>
-        h.padStart(12)
-      ).join("")
-    }`,
+      ["mean", "sd", "5%", "50%", "95%", "truth"].map((h) => h.padStart(12))
+        .join("")
+    }${"(mean-truth)/sd".padStart(17)}`,
   );
   for (const r of rows) {
     console.log(
@@ -498,7 +497,7 @@ for (const gk of guideKeys) {
         [r.mean, r.sd, r.q5, r.q50, r.q95, r.truth].map((v) =>
           v.toPrecision(5).padStart(12)
         ).join("")
-      }${r.z.toFixed(2).padStart(12)}`,
+      }${r.z.toFixed(2).padStart(17)}`,
     );
   }
   console.log("");
