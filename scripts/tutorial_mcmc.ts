@@ -9,11 +9,14 @@
  * coordinates with unit mass, step `--eps` jittered ±20 % and `--leapfrog` steps). Prints a JSON summary (mean, sd,
  * integrated autocorrelation time and effective sample size per parameter, after burn-in).
  *
- *   deno run -A scripts/tutorial_mcmc.ts --db ../shared/data [--steps 5000] [--scale 0.6]
+ *   deno run -A scripts/tutorial_mcmc.ts --db ../shared/data [--steps 700 (hmc) | 5000 (rwm)] [--scale 0.6]
  *       [--key 5] [--data-seed 0] [--burn 200] [--chain-out chain.jsonl] [--chain chain.jsonl]
  *
  * `--chain FILE` summarises an existing chain (JSON lines with `x`) instead of running one.
- * `tests/fixtures/tutorial_posterior_seed0.json` was made with the defaults.
+ * `tests/fixtures/tutorial_posterior_seed0.json` concatenates three HMC chains (20 burn-in
+ * each, summarised with `--chain FILE --burn 0`): key 5, ε 0.3, 8 leapfrog steps, 150 iterations
+ * (ended by a divergence, before divergences were handled as rejections); key 5, ε 0.3, 8 steps,
+ * 700 iterations; key 11, ε 0.2, 10 steps, 450 iterations. Its `options` record this.
  */
 import { parseArgs } from "node:util";
 import { createTutorialModel } from "../src/spectrum/tutorial.ts";
@@ -33,7 +36,7 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     db: { type: "string", default: "../shared/data" },
-    steps: { type: "string", default: "5000" },
+    steps: { type: "string" },
     method: { type: "string", default: "hmc" },
     eps: { type: "string", default: "0.3" },
     leapfrog: { type: "string", default: "8" },
@@ -81,7 +84,8 @@ if (values.chain) {
     }
     return { lp: lp - TUTORIAL_SIGMA_RATE * x[6]! + u[6]!, x };
   };
-  const d = 7, n = Number(values.steps), scale = Number(values.scale);
+  const d = 7, scale = Number(values.scale);
+  const n = Number(values.steps ?? (values.method === "hmc" ? 700 : 5000));
   const P = fit.scaleTril;
   let u = fit.loc.slice();
   let cur = logp(u);
