@@ -23,7 +23,7 @@ import {
 } from "../src/spectrum/retrieval.ts";
 import { addGaussianNoise, spectrumToCsv } from "../src/spectrum/mock.ts";
 import { gravityJupiter } from "../src/rt/gravity.ts";
-import { type Tensor, tensor } from "../src/ad/mod.ts";
+import { Tensor, tensor } from "../src/ad/mod.ts";
 import { key, split } from "../src/random/mod.ts";
 import {
   adam,
@@ -43,6 +43,7 @@ import {
   type LaplaceFit,
   laplaceFit,
   type Model,
+  mvnLatent,
   type Preconditioner,
   Predictive,
   quantile,
@@ -375,15 +376,15 @@ if (values.precondition === "laplace") {
       ).join(", ")
     }`,
   );
+  const laplaceSd = mvnLatent(
+    new Tensor(laplace.loc, [d]),
+    new Tensor(laplace.scaleTril, [d, d]),
+  ).marginal!().sd;
   console.log(
     `  Laplace sd in unconstrained space: ${
-      laplace.sites.map((s) => {
-        let v = 0;
-        for (let j = 0; j <= s.offset; j++) {
-          v += laplace!.scaleTril[s.offset * d + j]! ** 2;
-        }
-        return `${s.name} ${Math.sqrt(v).toPrecision(3)}`;
-      }).join(", ")
+      laplace.sites.map((s) =>
+        `${s.name} ${laplaceSd[s.offset]!.toPrecision(3)}`
+      ).join(", ")
     }`,
   );
   guideOpts = {

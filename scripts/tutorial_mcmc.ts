@@ -3,8 +3,8 @@
  * Carlo (`--method hmc`, default; leapfrog on the potential energy with reverse-mode gradients)
  * or random-walk Metropolis (`--method rwm`), both
  * mock data as in `examples/get_started_svi.ts` (seed 0 by default), the exact log joint of
- * `tutorialModelProb` in unconstrained space (log-likelihood from the float64 forward model,
- * uniform and exponential priors, log-Jacobians of the transforms), and Gaussian proposals
+ * `tutorialModelProb` in unconstrained space (`potentialEnergy`: likelihood, uniform and
+ * exponential priors, log-Jacobians of the transforms), and Gaussian proposals
  * shaped by the Laplace fit (`scale` × its Cholesky factor; HMC runs in the same whitened
  * coordinates with unit mass, step `--eps` jittered ±20 % and `--leapfrog` steps). Prints a JSON summary (mean, sd,
  * integrated autocorrelation time and effective sample size per parameter, after burn-in).
@@ -21,15 +21,11 @@
 import { parseArgs } from "node:util";
 import { createTutorialModel } from "../src/spectrum/tutorial.ts";
 import { createTutorialAd } from "../src/spectrum/tutorial_ad.ts";
-import {
-  TUTORIAL_PRIORS,
-  TUTORIAL_SIGMA_RATE,
-  tutorialModelProb,
-} from "../src/spectrum/retrieval.ts";
+import { tutorialModelProb } from "../src/spectrum/retrieval.ts";
 import { gravityJupiter } from "../src/rt/gravity.ts";
 import { addGaussianNoise } from "../src/spectrum/mock.ts";
 import { laplaceFit, potentialEnergy } from "../src/infer/mod.ts";
-import { tensor } from "../src/ad/mod.ts";
+import { Tensor, tensor } from "../src/ad/mod.ts";
 import { key, normal, split, uniform } from "../src/random/mod.ts";
 
 const { values } = parseArgs({
@@ -65,38 +61,28 @@ if (values.chain) {
     500,
     Number(values["data-seed"]),
   );
-  const fit = laplaceFit(tutorialModelProb(createTutorialAd(m)), [tensor(y)]);
-  const box = NAMES.slice(0, 6).map((n) => TUTORIAL_PRIORS[n]!);
-  const sig = (u: number) => 1 / (1 + Math.exp(-u));
-  const logp = (u: Float64Array) => {
-    const x = Array.from(
-      u,
-      (v, i) =>
-        i < 6 ? box[i]![0] + (box[i]![1] - box[i]![0]) * sig(v) : Math.exp(v),
-    );
-    const mu = m.fspec(x[3]!, x[4]!, x[2]!, 10 ** x[0]!, x[1]!, x[5]!);
-    let rss = 0;
-    for (let i = 0; i < y.length; i++) rss += (y[i]! - mu[i]!) ** 2;
-    let lp = -0.5 * rss / x[6]! ** 2 - y.length * Math.log(x[6]!);
-    for (let i = 0; i < 6; i++) {
-      const s = sig(u[i]!);
-      lp += Math.log((box[i]![1] - box[i]![0]) * s * (1 - s));
-    }
-    return { lp: lp - TUTORIAL_SIGMA_RATE * x[6]! + u[6]!, x };
+  const modelProb = tutorialModelProb(createTutorialAd(m));
+  const fit = laplaceFit(modelProb, [tensor(y)]);
+  const pe = potentialEnergy(modelProb, [tensor(y)]);
+  /** Constrained values in NAMES order. */
+  const named = (u: Float64Array) => {
+    const v = pe.constrain(u);
+    return NAMES.map((k) => v[k]!.item());
   };
+  /** The exact log joint in unconstrained space (−U, forward only) and the constrained point. */
+  const logp = (u: Float64Array) => ({
+    lp: -(pe.U(new Tensor(u.slice(), [u.length])) as Tensor).item(),
+    x: named(u),
+  });
   const d = 7, scale = Number(values.scale);
   const n = Number(values.steps ?? (values.method === "hmc" ? 700 : 5000));
   const P = fit.scaleTril;
   let u = fit.loc.slice();
-  let cur = logp(u);
   let acc = 0;
   chain = [];
   const lines: string[] = [];
   const keys = split(key(Number(values.key)), n);
   if (values.method === "hmc") {
-    const pe = potentialEnergy(tutorialModelProb(createTutorialAd(m)), [
-      tensor(y),
-    ]);
     const toU = (w: Float64Array) => {
       const out = new Float64Array(d);
       for (let i = 0; i < d; i++) {
@@ -150,17 +136,16 @@ if (values.chain) {
         st = s2;
         acc++;
       }
-      const vals = pe.constrain(toU(w));
-      const xr = ["logg", "RV", "MMR", "T0", "alpha", "vsini", "sigmain"].map((
-        k,
-      ) => vals[k]!.item());
+      const xr = named(toU(w));
       chain.push(xr);
       lines.push(JSON.stringify({ t, x: xr, U: st.v }));
       if (values["chain-out"] && t % 50 === 49) {
         await Deno.writeTextFile(values["chain-out"], lines.join("\n") + "\n");
       }
     }
-  } else {for (let t = 0; t < n; t++) {
+  } else {
+    let cur = logp(u);
+    for (let t = 0; t < n; t++) {
       const [k1, k2] = split(keys[t]!, 2);
       const e = normal(k1!, d);
       const un = new Float64Array(d);
@@ -177,7 +162,8 @@ if (values.chain) {
       }
       chain.push(cur.x);
       lines.push(JSON.stringify({ t, x: cur.x, lp: cur.lp }));
-    }}
+    }
+  }
   acceptance = acc / n;
   if (values["chain-out"]) {
     await Deno.writeTextFile(values["chain-out"], lines.join("\n") + "\n");

@@ -31,17 +31,14 @@
  *
  * @module
  */
-import {
-  grad,
-  jacfwd,
-  Tensor,
-  triangularSolve,
-  type Value,
-  valueAndGrad,
-} from "../ad/mod.ts";
+import { grad, jacfwd, Tensor, type Value, valueAndGrad } from "../ad/mod.ts";
 import { key as makeKey, type PrngKey } from "../random/mod.ts";
 import { cholesky } from "./_ops.ts";
-import { AutoLaplaceApproximation } from "./autoguides/laplace.ts";
+import {
+  AutoLaplaceApproximation,
+  inverseCholesky,
+  symmetrise,
+} from "./autoguides/laplace.ts";
 import { type InitStrategy, initToMedian } from "./autoguides/init.ts";
 import { type Prototype, unpackLatent } from "./autoguides/base.ts";
 import type { Preconditioner } from "./autoguides/preconditioner.ts";
@@ -153,7 +150,7 @@ export function laplaceFit<A extends unknown[]>(
     if (mode === "ad") {
       try {
         const H = jacfwd(grad(U))(new Tensor(u.slice(), [d])) as Tensor;
-        return _symmetrise(H.data, d);
+        return symmetrise(H.data, d);
       } catch (e) {
         if (
           opts.hessian === "ad" ||
@@ -170,7 +167,7 @@ export function laplaceFit<A extends unknown[]>(
       const gp = evalU(up).g, gm = evalU(dn).g;
       for (let i = 0; i < d; i++) H[j * d + i] = (gp[i]! - gm[i]!) / (2 * h);
     }
-    return _symmetrise(H, d);
+    return symmetrise(H, d);
   };
 
   let u = proto.initLatent.slice();
@@ -222,21 +219,7 @@ export function laplaceFit<A extends unknown[]>(
     );
   }
   decrement = final.decrement;
-  const LH = cholesky(new Tensor(H, [d, d])) as Tensor;
-  const eye = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) eye[i * d + i] = 1;
-  const X = triangularSolve(LH, new Tensor(eye, [d, d])) as Tensor; // L⁻¹
-  const cov = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < d; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += X.data[k * d + i]! * X.data[k * d + j]!;
-      cov[i * d + j] = s;
-    }
-  }
-  const scaleTril =
-    (cholesky(new Tensor(_symmetrise(cov, d), [d, d])) as Tensor)
-      .data;
+  const scaleTril = inverseCholesky(H, d)!; // H is positive definite: `final` exists
   const constrained = pe.constrain(u);
   return {
     sites: proto.sites.map((s) => ({
@@ -356,14 +339,4 @@ function _newtonStep(
   let dec = 0;
   for (let i = 0; i < d; i++) dec += y[i]! * y[i]!;
   return { delta, decrement: 0.5 * dec };
-}
-
-function _symmetrise(a: Float64Array, d: number): Float64Array {
-  const out = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < d; j++) {
-      out[i * d + j] = 0.5 * (a[i * d + j]! + a[j * d + i]!);
-    }
-  }
-  return out;
 }

@@ -101,38 +101,18 @@ class _AutoLaplace<A extends unknown[]> extends AutoContinuous<A> {
       );
     const H = _concrete(jacfwd(grad(f))(loc));
     const d = proto.latentDim;
-    const out = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) {
-      for (let j = 0; j < d; j++) {
-        out[i * d + j] = 0.5 * (H.data[i * d + j]! + H.data[j * d + i]!);
-      }
-    }
-    return new Tensor(out, [d, d]);
+    return new Tensor(symmetrise(H.data, d), [d, d]);
   }
   /** Lower Cholesky factor of the inverse Hessian. */
   scaleTril(params: Record<string, Value>): Tensor {
     const H = this.hessian(params);
-    const d = H.shape[0]!;
-    const LH = _concrete(cholesky(H));
-    if (!LH.data.every(Number.isFinite)) {
+    const L = inverseCholesky(H.data, H.shape[0]!);
+    if (!L) {
       throw new RangeError(
         "AutoLaplaceApproximation: the Hessian is not positive definite at loc (has SVI converged to a mode?)",
       );
     }
-    const eye = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) eye[i * d + i] = 1;
-    const X = _concrete(triangularSolve(LH, new Tensor(eye, [d, d]))); // L⁻¹
-    const cov = new Float64Array(d * d);
-    for (let i = 0; i < d; i++) {
-      for (let j = 0; j < d; j++) {
-        let s = 0;
-        for (let k = 0; k < d; k++) {
-          s += X.data[k * d + i]! * X.data[k * d + j]!;
-        }
-        cov[i * d + j] = s;
-      }
-    }
-    return _concrete(cholesky(new Tensor(cov, [d, d])));
+    return new Tensor(L, H.shape);
   }
   override posteriorLatent(
     _proto: Prototype,
@@ -140,6 +120,63 @@ class _AutoLaplace<A extends unknown[]> extends AutoContinuous<A> {
   ): Latent {
     return mvnLatent(_concrete(p[this.locName]!), this.scaleTril(p));
   }
+}
+
+/**
+ * (A + Aᵀ)/2 of a square matrix.
+ *
+ * @param a Row-major [d·d].
+ * @param d Size.
+ * @returns The symmetric part, row-major.
+ *
+ * @example
+ * ```ts
+ * import { symmetrise } from "./laplace.ts";
+ * console.log(symmetrise(new Float64Array([1, 2, 0, 1]), 2)); // Float64Array(4) [ 1, 1, 1, 1 ]
+ * ```
+ */
+export function symmetrise(a: Float64Array, d: number): Float64Array {
+  const out = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      out[i * d + j] = 0.5 * (a[i * d + j]! + a[j * d + i]!);
+    }
+  }
+  return out;
+}
+
+/**
+ * Lower Cholesky factor of H⁻¹ for a symmetric positive-definite H (the Laplace posterior's
+ * scale_tril from the Hessian of the negative log joint).
+ *
+ * @param H Row-major [d·d], symmetric.
+ * @param d Size.
+ * @returns L with L Lᵀ = H⁻¹, row-major; `null` when H is not positive definite.
+ *
+ * @example
+ * ```ts
+ * import { inverseCholesky } from "./laplace.ts";
+ * console.log(inverseCholesky(new Float64Array([4, 0, 0, 0.25]), 2)); // Float64Array(4) [ 0.5, 0, 0, 2 ]
+ * ```
+ */
+export function inverseCholesky(
+  H: Float64Array,
+  d: number,
+): Float64Array | null {
+  const LH = _concrete(cholesky(new Tensor(H, [d, d])));
+  if (!LH.data.every(Number.isFinite)) return null;
+  const eye = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) eye[i * d + i] = 1;
+  const X = _concrete(triangularSolve(LH, new Tensor(eye, [d, d]))); // L_H⁻¹
+  const cov = new Float64Array(d * d); // X ᵀ X = H⁻¹
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += X.data[k * d + i]! * X.data[k * d + j]!;
+      cov[i * d + j] = s;
+    }
+  }
+  return _concrete(cholesky(new Tensor(symmetrise(cov, d), [d, d]))).data;
 }
 
 function _missing(name: string): never {
