@@ -1,9 +1,9 @@
 // deno bench -A bench/fft_bench.ts
 // Real FFT forward + inverse (numpy rfft/irfft semantics): the TypeScript f64 plan
-// (src/opacity/fft.ts, the baseline) versus the WASM v128-SIMD plan (asm/fft.ts) at the
+// (src/fft/fft.ts, the baseline) versus the WASM v128-SIMD plan (asm/fft.ts) at the
 // tutorial's zero-padded PreMODIT length n = 7000 = 2³·5³·7 and at 14000. Both copy Float64Array
 // in and out, as PreMODIT would use them.
-import { createRfftPlan } from "../src/opacity/fft.ts";
+import { createRfftPlan } from "../src/fft/fft.ts";
 import {
   createWasmBackend,
   createWasmRfftPlan,

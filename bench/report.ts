@@ -7,17 +7,17 @@ import { createTutorialAd } from "../src/spectrum/tutorial_ad.ts";
 import { addGaussianNoise } from "../src/spectrum/mock.ts";
 import { gravityJupiter } from "../src/rt/gravity.ts";
 import { createOpaDirect } from "../src/opacity/direct.ts";
-import { createRfftPlan } from "../src/opacity/fft.ts";
+import { createRfftPlan } from "../src/fft/mod.ts";
 import { emissionIbased } from "../src/rt/emission_ibased.ts";
 import {
   createWasmBackend,
   createWasmRfftPlan,
 } from "../src/backend/wasm/mod.ts";
 import {
-  createIbasedWebGpu,
   createWebGpuBackend,
   isWebGpuAvailable,
 } from "../src/backend/webgpu/mod.ts";
+import { createIbasedWebGpu } from "../src/rt/mod.ts";
 
 const repsArg = Deno.args.indexOf("--reps");
 const reps = repsArg >= 0 ? Number(Deno.args[repsArg + 1]) : 7;
@@ -102,7 +102,12 @@ let gpuName = "none";
 if (await isWebGpuAvailable()) {
   const gbe = await createWebGpuBackend();
   gpuName = gbe.adapterDescription;
-  const ib = createIbasedWebGpu(gbe, model.nuGrid, model.pressure.length, 8);
+  const ib = await createIbasedWebGpu(
+    gbe,
+    model.nuGrid,
+    model.pressure.length,
+    8,
+  );
   tGpu = await median(() => ib.forward(st.dtau, st.temperature));
   row(`ibased forward, WebGPU (${gpuName}) incl. transfers`, tGpu);
   ib.destroy();

@@ -9,9 +9,12 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { createTutorialModel } from "../src/spectrum/tutorial.ts";
-import { addGaussianNoise, spectrumToCsv } from "../src/spectrum/mock.ts";
-import { gravityJupiter } from "../src/rt/gravity.ts";
+import {
+  addGaussianNoise,
+  createTutorialModel,
+  spectrumToCsv,
+} from "../src/spectrum/mod.ts";
+import { gravityJupiter } from "../src/rt/mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

@@ -15,14 +15,15 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { createTutorialModel } from "../src/spectrum/tutorial.ts";
-import { createTutorialAd } from "../src/spectrum/tutorial_ad.ts";
 import {
+  addGaussianNoise,
+  createTutorialAd,
+  createTutorialModel,
+  spectrumToCsv,
   TUTORIAL_PRIORS,
   tutorialModelProb,
-} from "../src/spectrum/retrieval.ts";
-import { addGaussianNoise, spectrumToCsv } from "../src/spectrum/mock.ts";
-import { gravityJupiter } from "../src/rt/gravity.ts";
+} from "../src/spectrum/mod.ts";
+import { gravityJupiter } from "../src/rt/mod.ts";
 import { Tensor, tensor } from "../src/ad/mod.ts";
 import { key, split } from "../src/random/mod.ts";
 import {
@@ -207,7 +208,7 @@ await Deno.mkdir(outDir, { recursive: true });
 console.log("1. grid, databases, opacity");
 let t = performance.now();
 let rfftPlan:
-  | ((n: number) => import("../src/opacity/fft.ts").RfftPlan)
+  | ((n: number) => import("../src/fft/mod.ts").RfftPlan)
   | undefined;
 if (values.backend === "wasm") {
   const { createWasmBackend, createWasmRfftPlan } = await import(
@@ -411,7 +412,7 @@ for (const gk of guideKeys) {
   rootKey = kNext;
   console.log(`  ${gname}: Adam(${lr}), ${steps} steps`);
   t = performance.now();
-  const res = svi.run(kRun, steps, y, { stable: true });
+  const res = svi.run(kRun, steps, [y], { stable: true });
   const secs = (performance.now() - t) / 1000;
   const tail = res.losses.slice(Math.floor(0.9 * steps)).filter(
     Number.isFinite,

@@ -58,7 +58,9 @@ for (const seed of values.seeds.split(",").map(Number)) {
     initScale: 1,
   });
   const svi = SVI(modelProb, guide, adam(0.01), TraceELBO());
-  const res = svi.run(key(seed), Number(values.steps), y, { progress: false });
+  const res = svi.run(key(seed), Number(values.steps), [y], {
+    progress: false,
+  });
   const post = guide.samplePosterior(key(1000 + seed), res.params, {
     sampleShape: [4000],
   });

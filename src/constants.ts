@@ -3,8 +3,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { C2, TREF } from "./constants.ts";
- * console.log(C2 * 1000 / TREF > 0); // true
+ * assert.ok(C2 * 1000 / TREF > 0);
  * ```
  *
  * @module

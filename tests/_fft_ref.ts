@@ -1,5 +1,5 @@
 // Shared FFT test references (not published): the numpy.fft fixture, deterministic inputs,
-// a direct DFT and the error measure used by tests/opacity/fft_test.ts and
+// a direct DFT and the error measure used by tests/fft/fft_test.ts and
 // tests/backend/wasm/fft_wasm_test.ts.
 
 type Num = number | string;

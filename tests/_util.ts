@@ -103,3 +103,22 @@ export function assertThrows(
   }
   throw new Error("expected function to throw");
 }
+
+/**
+ * Reads tests/fixtures/<name> as JSON, mapping the strings "NaN", "Infinity" and "-Infinity"
+ * (how the Python generators write non-finite floats) to numbers.
+ */
+// deno-lint-ignore no-explicit-any
+export function readJsonFixture(name: string): any {
+  return JSON.parse(
+    Deno.readTextFileSync(new URL(`./fixtures/${name}`, import.meta.url)),
+    (_k, v) =>
+      v === "NaN"
+        ? NaN
+        : v === "Infinity"
+        ? Infinity
+        : v === "-Infinity"
+        ? -Infinity
+        : v,
+  );
+}

@@ -33,6 +33,7 @@
  */
 import { JvpTracer, type Primitive, Tracer, type Value } from "./core.ts";
 import { Tensor } from "./tensor.ts";
+import { FirstOrderOnlyError } from "../errors.ts";
 
 /** Kernels of a first-order primitive. Arrays are flat row-major; tangents have a leading K. */
 export interface FirstOrderKernels {
@@ -58,7 +59,8 @@ export interface FirstOrderKernels {
 
 function _concrete(v: Value, name: string, what: string): Tensor {
   if (v instanceof Tracer) {
-    throw new TypeError(
+    throw new FirstOrderOnlyError(
+      name,
       `${name}: ${what} is being differentiated twice; this primitive's rules are first order only ` +
         `(use one level of jvp/vjp/grad through it)`,
     );

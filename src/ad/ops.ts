@@ -24,6 +24,12 @@ import {
   type Value,
 } from "./core.ts";
 import { broadcastShapes, broadcastStrides, sizeOf, Tensor } from "./tensor.ts";
+import {
+  digammaScalar,
+  lgammaScalar,
+  tetragammaScalar,
+  trigammaScalar,
+} from "../special/gamma.ts";
 
 // ---------------------------------------------------------------------------------------------
 // concrete helpers
@@ -1317,123 +1323,6 @@ export function triangularSolve(
  */
 export function zerosLike(a: Value): Tensor {
   return new Tensor(new Float64Array(sizeOf(a.shape)), a.shape);
-}
-
-// ---------------------------------------------------------------------------------------------
-// special functions (scalar)
-
-/**
- * ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; ~1e-15 relative).
- *
- * @param x Argument.
- * @returns ln Γ(x).
- *
- * @example
- * ```ts
- * import { lgammaScalar } from "./ops.ts";
- * console.log(Math.abs(lgammaScalar(0.5) - Math.log(Math.sqrt(Math.PI))) < 1e-14); // true
- * ```
- */
-export function lgammaScalar(x: number): number {
-  if (x < 0.5) {
-    return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) -
-      lgammaScalar(1 - x);
-  }
-  const c = [
-    0.99999999999980993,
-    676.5203681218851,
-    -1259.1392167224028,
-    771.32342877765313,
-    -176.61502916214059,
-    12.507343278686905,
-    -0.13857109526572012,
-    9.9843695780195716e-6,
-    1.5056327351493116e-7,
-  ];
-  const z = x - 1;
-  let a = c[0]!;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i]! / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t +
-    Math.log(a);
-}
-
-/**
- * Digamma ψ(x) (recurrence to x ≥ 6, then the asymptotic series).
- *
- * @param x Argument (x > 0, or non-integer x < 0 by reflection).
- * @returns ψ(x).
- *
- * @example
- * ```ts
- * import { digammaScalar } from "./ops.ts";
- * console.log(Math.abs(digammaScalar(2) - (1 - 0.5772156649015329)) < 1e-13); // true
- * ```
- */
-export function digammaScalar(x: number): number {
-  if (x <= 0 && Number.isInteger(x)) return NaN;
-  if (x < 0) return digammaScalar(1 - x) - Math.PI / Math.tan(Math.PI * x);
-  let r = 0;
-  while (x < 6) {
-    r -= 1 / x;
-    x += 1;
-  }
-  const f = 1 / (x * x);
-  return r + Math.log(x) - 0.5 / x -
-    f *
-      (1 / 12 -
-        f *
-          (1 / 120 -
-            f *
-              (1 / 252 -
-                f * (1 / 240 - f * (1 / 132 - f * (691 / 32760 - f / 12))))));
-}
-
-/**
- * Trigamma ψ′(x) for x > 0.
- *
- * @param x Argument.
- * @returns ψ′(x).
- *
- * @example
- * ```ts
- * import { trigammaScalar } from "./ops.ts";
- * console.log(Math.abs(trigammaScalar(1) - Math.PI ** 2 / 6) < 1e-13); // true
- * ```
- */
-export function trigammaScalar(x: number): number {
-  let r = 0;
-  while (x < 6) {
-    r += 1 / (x * x);
-    x += 1;
-  }
-  const f = 1 / (x * x);
-  return r + 1 / x + f / 2 +
-    (1 / (x * x * x)) *
-      (1 / 6 - f * (1 / 30 - f * (1 / 42 - f * (1 / 30 - f * 5 / 66))));
-}
-
-/**
- * Tetragamma ψ″(x) for x > 0.
- *
- * @param x Argument.
- * @returns ψ″(x).
- *
- * @example
- * ```ts
- * import { tetragammaScalar } from "./ops.ts";
- * console.log(Math.abs(tetragammaScalar(1) + 2.404113806319188) < 1e-12); // true
- * ```
- */
-export function tetragammaScalar(x: number): number {
-  let r = 0;
-  while (x < 6) {
-    r -= 2 / (x * x * x);
-    x += 1;
-  }
-  const f = 1 / (x * x);
-  return r - f - 1 / (x * x * x) -
-    f * f * (1 / 2 - f * (1 / 6 - f * (1 / 6 - f * (3 / 10 - f * 5 / 6))));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ export {
   type KernelParams,
   MissingKernelError,
 } from "./backend.ts";
+export type { FftPlan, RfftPlan } from "./fft_plan.ts";
 export {
   createJsBackend,
   type JsBackend,

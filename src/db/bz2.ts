@@ -3,8 +3,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { isBz2 } from "./bz2.ts";
- * console.log(isBz2(new TextEncoder().encode("BZh91AY"))); // true
+ * assert.strictEqual(isBz2(new TextEncoder().encode("BZh91AY")), true);
  * ```
  *
  * @module
@@ -22,9 +23,10 @@ import { DatabaseFormatError } from "./errors.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { isBz2 } from "./bz2.ts";
- * console.log(isBz2(new Uint8Array([0x42, 0x5a, 0x68, 0x39]))); // true
- * console.log(isBz2(new Uint8Array([1, 2, 3]))); // false
+ * assert.strictEqual(isBz2(new Uint8Array([0x42, 0x5a, 0x68, 0x39])), true);
+ * assert.strictEqual(isBz2(new Uint8Array([1, 2, 3])), false);
  * ```
  */
 export function isBz2(bytes: Uint8Array): boolean {
@@ -45,12 +47,11 @@ export function isBz2(bytes: Uint8Array): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { decompressBz2 } from "./bz2.ts";
- * try {
- *   decompressBz2(new Uint8Array([1, 2, 3]), "x.bz2");
- * } catch (e) {
- *   console.log((e as Error).message); // x.bz2, field "bzip2 stream": not bzip2 data (no "BZh" magic)
- * }
+ * assert.throws(() => decompressBz2(new Uint8Array([1, 2, 3]), "x.bz2"), {
+ *   message: 'x.bz2, field "bzip2 stream": not bzip2 data (no "BZh" magic)',
+ * });
  * ```
  */
 export function decompressBz2(bytes: Uint8Array, file: string): Uint8Array {

@@ -3,9 +3,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadCia } from "./cia.ts";
  * const cia = await loadCia("../shared/data/CIA/H2-H2_TEST.cia");
- * console.log(cia.pair, cia.t.length, cia.nu.length); // H2-H2 1 100
+ * assert.deepStrictEqual([cia.pair, cia.t.length, cia.nu.length], ["H2-H2", 1, 100]);
  * ```
  *
  * @module
@@ -44,9 +45,10 @@ export interface CiaTable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseCia } from "./cia.ts";
  * const txt = "H2-H2 1.0 2.0 2 300.0 1e-45 -.999 x 1\n 1.0 1e-46\n 2.0 1e-45\n";
- * console.log(parseCia(txt, "x.cia").logk); // Float64Array(2) [ -46, -45 ]
+ * assert.deepStrictEqual(Array.from(parseCia(txt, "x.cia").logk), [-46, -45]);
  * ```
  */
 export function parseCia(text: string, file: string): CiaTable {
@@ -228,9 +230,10 @@ export function parseCia(text: string, file: string): CiaTable {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadCia } from "./cia.ts";
  * const cia = await loadCia("../shared/data/CIA/H2-H2_Borysow.cia");
- * console.log(cia.t.length, cia.nu.length); // 20 824
+ * assert.deepStrictEqual([cia.t.length, cia.nu.length], [20, 824]);
  * ```
  */
 export async function loadCia(path: string): Promise<CiaTable> {

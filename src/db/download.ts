@@ -3,12 +3,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { validateBz2 } from "./download.ts";
- * try {
- *   validateBz2(new TextEncoder().encode("<html>"));
- * } catch (e) {
- *   console.log((e as Error).message.includes("BZh")); // true
- * }
+ * assert.throws(() => validateBz2(new TextEncoder().encode("<html>")), /BZh/);
  * ```
  *
  * @module
@@ -24,28 +21,49 @@ export interface DownloadOptions {
   readonly fetch?: typeof fetch;
   /** Checks the downloaded bytes; throws to reject them. */
   readonly validate?: (bytes: Uint8Array) => void;
+  /**
+   * Give up when the response (headers or body) delivers no data for this long [ms]
+   * (default {@linkcode DOWNLOAD_IDLE_TIMEOUT_MS}). There is no limit on the total time.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 /**
- * Downloads `url` to `dest`. The body is checked (HTTP status ok, non-empty, then
- * `opts.validate`), written to `<dest>.tmp-<random>` and renamed onto `dest`, so `dest` is
- * either absent or complete. Parent directories are created. On any failure nothing is left
- * behind and a {@linkcode DownloadError} naming the URL is thrown.
+ * Default idle timeout of {@linkcode downloadToFile} [ms]: a server that sends nothing for a
+ * minute is given up on.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { DOWNLOAD_IDLE_TIMEOUT_MS } from "./download.ts";
+ * assert.strictEqual(DOWNLOAD_IDLE_TIMEOUT_MS, 60000);
+ * ```
+ */
+export const DOWNLOAD_IDLE_TIMEOUT_MS = 60000;
+
+/**
+ * Downloads `url` to `dest`. The body is checked (HTTP status ok, as long as its
+ * `Content-Length`, non-empty, then `opts.validate`), written to `<dest>.tmp-<random>` and
+ * renamed onto `dest`, so `dest` is either absent or complete. Parent directories are
+ * created. A server that sends nothing for `opts.idleTimeoutMs` is given up on. On any
+ * failure nothing is left behind and a {@linkcode DownloadError} naming the URL is thrown.
  *
  * @param url Source URL.
  * @param dest Destination path.
  * @param opts Fetch implementation and validator.
  * @returns Resolves when `dest` is in place.
- * @throws {DownloadError} on a network error, a non-2xx status, an empty body or a body
- *   rejected by `validate` (the validator's error is the `cause`).
+ * @throws {DownloadError} on a network error, a non-2xx status, a stalled, short or empty
+ *   body, or a body rejected by `validate` (the validator's error is the `cause`).
+ * @throws {RangeError} when `opts.idleTimeoutMs` is not positive.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { downloadToFile } from "./download.ts";
  * const dir = await Deno.makeTempDir();
  * const fakeFetch = (() => Promise.resolve(new Response("hello"))) as typeof fetch;
  * await downloadToFile("https://example.org/a.txt", `${dir}/sub/a.txt`, { fetch: fakeFetch });
- * console.log(await Deno.readTextFile(`${dir}/sub/a.txt`)); // hello
+ * assert.strictEqual(await Deno.readTextFile(`${dir}/sub/a.txt`), "hello");
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
@@ -64,37 +82,72 @@ export async function downloadToFile(
       `downloadToFile(): dest must be a non-empty string, got ${dest}`,
     );
   }
+  const idleMs = opts.idleTimeoutMs ?? DOWNLOAD_IDLE_TIMEOUT_MS;
+  if (!(idleMs > 0)) {
+    throw new RangeError(
+      `downloadToFile(): idleTimeoutMs must be positive, got ${idleMs}`,
+    );
+  }
   const doFetch = opts.fetch ?? globalThis.fetch;
+  const abort = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stalled = false;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      abort.abort();
+    }, idleMs);
+  };
+  const why = (e: unknown) =>
+    stalled
+      ? `no data for ${idleMs} ms`
+      : e instanceof Error
+      ? e.message
+      : String(e);
   let res: Response;
-  try {
-    res = await doFetch(url);
-  } catch (e) {
-    throw new DownloadError(
-      url,
-      `network error: ${e instanceof Error ? e.message : String(e)}`,
-      undefined,
-      { cause: e },
-    );
-  }
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new DownloadError(
-      url,
-      `HTTP ${res.status} ${res.statusText}`.trim(),
-      res.status,
-    );
-  }
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await res.arrayBuffer());
-  } catch (e) {
+    arm();
+    try {
+      res = await doFetch(url, { signal: abort.signal });
+    } catch (e) {
+      throw new DownloadError(url, `network error: ${why(e)}`, undefined, {
+        cause: e,
+      });
+    }
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => {});
+      throw new DownloadError(
+        url,
+        `HTTP ${res.status} ${res.statusText}`.trim(),
+        res.status,
+      );
+    }
+    try {
+      bytes = await _readBody(res, arm, abort.signal);
+    } catch (e) {
+      throw new DownloadError(
+        url,
+        `reading the body failed: ${why(e)}`,
+        res.status,
+        { cause: e },
+      );
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  // A body shorter (or longer) than the declared length is a broken transfer.
+  const declared = res.headers.get("content-length");
+  if (
+    declared !== null && /^\d+$/.test(declared) &&
+    res.headers.get("content-encoding") === null &&
+    Number(declared) !== bytes.length
+  ) {
     throw new DownloadError(
       url,
-      `reading the body failed: ${e instanceof Error ? e.message : String(e)}`,
+      `the body has ${bytes.length} bytes but Content-Length is ${declared}`,
       res.status,
-      {
-        cause: e,
-      },
     );
   }
   if (bytes.length === 0) {
@@ -130,6 +183,40 @@ export async function downloadToFile(
       },
     );
   }
+}
+
+/** Reads a response body chunk by chunk, re-arming the idle timer after each chunk. */
+async function _readBody(
+  res: Response,
+  onData: () => void,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
+  if (res.body === null) return new Uint8Array(0);
+  const reader = res.body.getReader();
+  const onAbort = () => reader.cancel().catch(() => {});
+  signal.addEventListener("abort", onAbort);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (signal.aborted) throw new Error("aborted");
+      if (done) break;
+      onData();
+      chunks.push(value);
+      total += value.length;
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    reader.releaseLock();
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
 }
 
 /**

@@ -3,9 +3,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { DatabaseFormatError } from "./errors.ts";
  * const e = new DatabaseFormatError("/data/x.trans", 17, "A", '"x.y" is not a number');
- * console.log(e.message); // x.trans line 17, field "A": "x.y" is not a number
+ * assert.strictEqual(e.message, 'x.trans line 17, field "A": "x.y" is not a number');
  * ```
  *
  * @module
@@ -19,9 +20,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { DatabaseFormatError } from "./errors.ts";
  * const e = new DatabaseFormatError("a/b.pf", 3, "Q", "is not a number");
- * console.log(e.file, e.line, e.field); // a/b.pf 3 Q
+ * assert.deepStrictEqual([e.file, e.line, e.field], ["a/b.pf", 3, "Q"]);
  * ```
  */
 export class DatabaseFormatError extends Error {
@@ -62,9 +64,10 @@ export class DatabaseFormatError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { DatabaseNotFoundError } from "./errors.ts";
  * const e = new DatabaseNotFoundError("/db/x.def", "https://example.org/x.def");
- * console.log(e.message.includes("https://example.org/x.def")); // true
+ * assert.ok(e.message.includes("https://example.org/x.def"));
  * ```
  */
 export class DatabaseNotFoundError extends Error {
@@ -93,9 +96,10 @@ export class DatabaseNotFoundError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { DownloadError } from "./errors.ts";
  * const e = new DownloadError("https://example.org/a.bz2", "HTTP 404 Not Found");
- * console.log(e.message); // Download of https://example.org/a.bz2 failed: HTTP 404 Not Found
+ * assert.strictEqual(e.message, "Download of https://example.org/a.bz2 failed: HTTP 404 Not Found");
  * ```
  */
 export class DownloadError extends Error {

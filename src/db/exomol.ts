@@ -6,9 +6,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadExomol } from "./exomol.ts";
  * const db = await loadExomol("../shared/data/CO/12C-16O/SAMPLE", { nuRange: [4340, 4350] });
- * console.log(db.molecule, db.molmass, db.nu.length > 0); // CO 28.0101 true
+ * assert.deepStrictEqual([db.molecule, db.molmass, db.nu.length > 0], ["CO", 28.0101, true]);
  * ```
  *
  * @module
@@ -17,7 +18,11 @@
 import { basename, dirname, join } from "node:path";
 import { C2, C_CGS, TREF } from "../constants.ts";
 import type { LineList, PartitionFunction } from "./types.ts";
-import { DatabaseNotFoundError, DownloadError } from "./errors.ts";
+import {
+  DatabaseFormatError,
+  DatabaseNotFoundError,
+  DownloadError,
+} from "./errors.ts";
 import {
   type ExomolBroad,
   type ExomolDef,
@@ -50,6 +55,8 @@ export interface ExomolDownloadOptions {
   readonly baseUrl?: string;
   /** The fetch implementation (default `globalThis.fetch`). */
   readonly fetch?: typeof fetch;
+  /** Give up on a response body that delivers no data for this long [ms] (default 60000). */
+  readonly idleTimeoutMs?: number;
 }
 
 /** Options of {@linkcode loadExomol}. */
@@ -105,12 +112,13 @@ export interface ExomolDb extends LineList {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { lineStrengthFromEinsteinA } from "./exomol.ts";
  * const s = lineStrengthFromEinsteinA(
  *   new Float64Array([39.7]), new Float64Array([105]), new Float64Array([10000]),
  *   new Float64Array([4329.45]), 107.4,
  * );
- * console.log(s[0]! > 0); // true
+ * assert.ok(s[0]! > 0);
  * ```
  */
 export function lineStrengthFromEinsteinA(
@@ -150,8 +158,9 @@ export function lineStrengthFromEinsteinA(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { moleculeFromIsotopologue } from "./exomol.ts";
- * console.log(moleculeFromIsotopologue("12C-1H4")); // CH4
+ * assert.strictEqual(moleculeFromIsotopologue("12C-1H4"), "CH4");
  * ```
  */
 export function moleculeFromIsotopologue(slug: string): string {
@@ -187,10 +196,11 @@ export interface ExomolFileSet {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { exomolFiles } from "./exomol.ts";
  * const f = exomolFiles(".database/CO/12C-16O/Li2015");
- * console.log(`${f.urlStem}.def`); // https://www.exomol.com/db/CO/12C-16O/Li2015/12C-16O__Li2015.def
- * console.log(f.broadUrl("H2")); // https://www.exomol.com/db/CO/12C-16O/12C-16O__H2.broad
+ * assert.strictEqual(`${f.urlStem}.def`, "https://www.exomol.com/db/CO/12C-16O/Li2015/12C-16O__Li2015.def");
+ * assert.strictEqual(f.broadUrl("H2"), "https://www.exomol.com/db/CO/12C-16O/12C-16O__H2.broad");
  * ```
  */
 export function exomolFiles(
@@ -240,8 +250,9 @@ export function exomolFiles(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { exomolTransChunks } from "./exomol.ts";
- * console.log(exomolTransChunks(2, 200)[1]!.tag); // 00100-00200
+ * assert.strictEqual(exomolTransChunks(2, 200)[1]!.tag, "00100-00200");
  * ```
  */
 export function exomolTransChunks(
@@ -299,9 +310,10 @@ export function exomolTransChunks(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadExomol } from "./exomol.ts";
  * const db = await loadExomol("../shared/data/CO/12C-16O/SAMPLE", { nuRange: [4329, 4363] });
- * console.log(db.nu.length, db.alphaRef[0]! > 0); // 259 true
+ * assert.deepStrictEqual([db.nu.length, db.alphaRef[0]! > 0], [259, true]);
  * ```
  */
 export async function loadExomol(
@@ -362,32 +374,50 @@ export async function loadExomol(
         "(or call loadExomol() with { download: true })",
       );
     }
-    const fetchOpt = dl.fetch === undefined ? {} : { fetch: dl.fetch };
-    await downloadToFile(url, candidates[0]!, { ...fetchOpt, validate });
+    await downloadToFile(url, candidates[0]!, { ...dlOpts, validate });
     return candidates[0]!;
   };
+  const dlOpts = dl === null ? {} : {
+    ...(dl.fetch === undefined ? {} : { fetch: dl.fetch }),
+    ...(dl.idleTimeoutMs === undefined
+      ? {}
+      : { idleTimeoutMs: dl.idleTimeoutMs }),
+  };
 
+  const defUrl = `${files.urlStem}.def`;
   const defPath = await ensure(
     [`${files.stem}.def`],
-    `${files.urlStem}.def`,
-    validateStartsWith("EXOMOL.def"),
+    defUrl,
+    (b) => {
+      validateStartsWith("EXOMOL.def")(b);
+      parseExomolDef(_completeText(b, defUrl), defUrl);
+    },
   );
   const def = parseExomolDef(await readDatabaseText(defPath), defPath);
+  const pfUrl = `${files.urlStem}.pf`;
   const pfPath = await ensure(
     [`${files.stem}.pf`],
-    `${files.urlStem}.pf`,
+    pfUrl,
     (b) => {
-      parsePartitionFunction(
-        new TextDecoder().decode(b),
-        `${files.urlStem}.pf`,
-      );
+      const table = parsePartitionFunction(_completeText(b, pfUrl), pfUrl);
+      _qAtTref(table, pfUrl);
+      const tmax = def.pfMaxTemperature;
+      const last = table.t[table.t.length - 1]!;
+      if (tmax !== null && last < tmax) {
+        throw new DatabaseFormatError(
+          pfUrl,
+          undefined,
+          "T",
+          `the table ends at ${last} K but the .def declares ${tmax} K (truncated download?)`,
+        );
+      }
     },
   );
   const pf: PartitionFunction = parsePartitionFunction(
     await readDatabaseText(pfPath),
     pfPath,
   );
-  const qtref = partitionFunctionAt(pf, TREF);
+  const qtref = _qAtTref(pf, pfPath);
 
   // Transition files (chunked when the .def says so) overlapping [lo, hi].
   let transStems: { stem: string; url: string }[];
@@ -433,6 +463,7 @@ export async function loadExomol(
   const states = parseExomolStates(
     await readDatabaseText(statesPath),
     statesPath,
+    def.nStates,
   );
   const parts: ExomolTransitions[] = [];
   for (const tp of transPaths) {
@@ -449,8 +480,13 @@ export async function loadExomol(
     broadFile = broadPath;
   } else if (dl !== null) {
     try {
-      const fetchOpt = dl.fetch === undefined ? {} : { fetch: dl.fetch };
-      await downloadToFile(files.broadUrl(broadener), broadPath, fetchOpt);
+      const url = files.broadUrl(broadener);
+      await downloadToFile(url, broadPath, {
+        ...dlOpts,
+        validate: (b) => {
+          parseExomolBroad(_completeText(b, url), url);
+        },
+      });
       broadFile = broadPath;
     } catch (e) {
       if (!(e instanceof DownloadError && e.status === 404)) throw e;
@@ -464,7 +500,7 @@ export async function loadExomol(
   let total = 0;
   for (const p of parts) total += p.nu.length;
   const cat = (
-    key: keyof Omit<ExomolTransitions, "hasWavenumber">,
+    key: keyof Omit<ExomolTransitions, "hasWavenumber" | "line">,
   ): Float64Array => {
     const out = new Float64Array(total);
     let o = 0;
@@ -481,6 +517,20 @@ export async function loadExomol(
   const jlAll = cat("jlower");
   const juAll = cat("jupper");
   const sAll = lineStrengthFromEinsteinA(aAll, gAll, eAll, nuAll, qtref);
+  // Extreme but finite inputs (A·g′ ~ 1e308, ν ~ 1e-320, E″ ~ -1e308) overflow S: name the row.
+  for (let i = 0, p = 0, o = 0; i < total; i++) {
+    while (i - o >= parts[p]!.nu.length) o += parts[p++]!.nu.length;
+    if (!Number.isFinite(sAll[i]!)) {
+      throw new DatabaseFormatError(
+        transPaths[p]!,
+        parts[p]!.line[i - o],
+        "A",
+        `line strength S(296 K) = ${sAll[i]} from A = ${aAll[i]} s⁻¹, g′ = ${
+          gAll[i]
+        }, E″ = ${eAll[i]} cm⁻¹, ν = ${nuAll[i]} cm⁻¹ is not finite`,
+      );
+    }
+  }
   const order: number[] = [];
   for (let i = 0; i < total; i++) if (sAll[i]! >= strengthCut) order.push(i);
   order.sort((x, y) => nuAll[x]! - nuAll[y]! || x - y);
@@ -535,4 +585,34 @@ export async function loadExomol(
     jlower: jl,
     jupper: ju,
   };
+}
+
+/** Q(Tref) of a table, or a DatabaseFormatError naming the file when the table misses Tref. */
+function _qAtTref(pf: PartitionFunction, file: string): number {
+  const n = pf.t.length;
+  if (!(pf.t[0]! <= TREF && pf.t[n - 1]! >= TREF)) {
+    throw new DatabaseFormatError(
+      file,
+      undefined,
+      "T",
+      `the table [${pf.t[0]}, ${
+        pf.t[n - 1]
+      }] K does not cover Tref = ${TREF} K, needed for the line strengths`,
+    );
+  }
+  return partitionFunctionAt(pf, TREF);
+}
+
+/** Downloaded text; refuses a body cut inside a line (every ExoMol text file ends in a newline). */
+function _completeText(bytes: Uint8Array, url: string): string {
+  const text = new TextDecoder().decode(bytes);
+  if (!text.endsWith("\n")) {
+    throw new DatabaseFormatError(
+      url,
+      text.split("\n").length,
+      "end of file",
+      "the file does not end with a newline (truncated download?)",
+    );
+  }
+  return text;
 }

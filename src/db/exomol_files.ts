@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseExomolBroad } from "./exomol_files.ts";
  * const b = parseExomolBroad("a0 0.0772 0.671 0\n", "x.broad");
- * console.log(b.a0.get(0)); // [0.0772, 0.671]
+ * assert.deepStrictEqual(b.a0.get(0), [0.0772, 0.671]);
  * ```
  *
  * @module
@@ -21,6 +22,19 @@ import {
   readDatabaseText,
   splitFields,
 } from "./text.ts";
+
+/**
+ * Largest number of `.trans` files a `.def` may declare (ExoMol's biggest line lists have a
+ * few hundred wavenumber chunks); a larger count is treated as a corrupt file.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { EXOMOL_MAX_TRANS_FILES } from "./exomol_files.ts";
+ * assert.strictEqual(EXOMOL_MAX_TRANS_FILES, 100000);
+ * ```
+ */
+export const EXOMOL_MAX_TRANS_FILES = 100000;
 
 /** Contents of an ExoMol `.def` file that the readers use. */
 export interface ExomolDef {
@@ -94,6 +108,8 @@ export interface ExomolTransitions {
   readonly jlower: Float64Array;
   /** Upper-state J. */
   readonly jupper: Float64Array;
+  /** 1-based line of each transition in the file (for error messages). */
+  readonly line: Int32Array;
 }
 
 /**
@@ -104,9 +120,10 @@ export interface ExomolTransitions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readExomolDef } from "./exomol_files.ts";
  * const def = await readExomolDef("../shared/data/CO/12C-16O/SAMPLE/12C-16O__SAMPLE.def");
- * console.log(def.molmass, def.nTransFiles); // 28.0101 1
+ * assert.deepStrictEqual([def.molmass, def.nTransFiles], [28.0101, 1]);
  * ```
  */
 export async function readExomolDef(path: string): Promise<ExomolDef> {
@@ -121,14 +138,17 @@ export async function readExomolDef(path: string): Promise<ExomolDef> {
  * @param text File content.
  * @param file File name for error messages.
  * @returns The parsed definition.
- * @throws {DatabaseFormatError} when the first line is not `EXOMOL.def`, the mass is missing,
- *   or a needed value is not a number.
+ * @throws {DatabaseFormatError} when the first line is not `EXOMOL.def`, the mass is missing
+ *   or not positive, a needed value is not a number, the default α_ref is negative, or the
+ *   number of `.trans` files is outside 1..{@linkcode EXOMOL_MAX_TRANS_FILES} (or, above 1,
+ *   without a Maximum wavenumber of at least 1 cm⁻¹ per file).
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseExomolDef } from "./exomol_files.ts";
  * const d = parseExomolDef("EXOMOL.def # ID\n  28.01 0.46e-25 # Isotopologue mass (Da) and (kg)\n", "x.def");
- * console.log(d.molmass); // 28.01
+ * assert.strictEqual(d.molmass, 28.01);
  * ```
  */
 export function parseExomolDef(text: string, file: string): ExomolDef {
@@ -137,7 +157,8 @@ export function parseExomolDef(text: string, file: string): ExomolDef {
     if (line.trim() === "") return;
     const k = line.indexOf("#");
     const value = (k >= 0 ? line.slice(0, k) : line).trim();
-    const comment = k >= 0 ? line.slice(k + 1).trim() : "";
+    // Comments are matched by their words: blanks (tabs, repeated spaces) collapse to one space.
+    const comment = k >= 0 ? line.slice(k + 1).trim().replace(/\s+/g, " ") : "";
     entries.push({ value, comment, line: n });
   });
   if (entries.length === 0 || !entries[0]!.value.startsWith("EXOMOL.def")) {
@@ -189,12 +210,45 @@ export function parseExomolDef(text: string, file: string): ExomolDef {
   }
   const nTransFiles =
     int("No. of transition files", "No. of transition files") ?? 1;
-  if (nTransFiles < 1) {
+  if (nTransFiles < 1 || nTransFiles > EXOMOL_MAX_TRANS_FILES) {
     throw new DatabaseFormatError(
       file,
       find("No. of transition files")!.line,
       "No. of transition files",
-      `must be >= 1, got ${nTransFiles}`,
+      `must be in 1..${EXOMOL_MAX_TRANS_FILES}, got ${nTransFiles}`,
+    );
+  }
+  const maxWavenumber = num("Maximum wavenumber", "Maximum wavenumber");
+  if (nTransFiles > 1) {
+    // Chunked .trans files are named by the integer bounds of maxWavenumber / n wide chunks.
+    const e = find("Maximum wavenumber");
+    if (maxWavenumber === null) {
+      throw new DatabaseFormatError(
+        file,
+        undefined,
+        "Maximum wavenumber",
+        `entry is missing but ${nTransFiles} transition files are declared (their names need it)`,
+      );
+    }
+    if (!(maxWavenumber / nTransFiles >= 1)) {
+      throw new DatabaseFormatError(
+        file,
+        e!.line,
+        "Maximum wavenumber",
+        `${maxWavenumber} cm⁻¹ split in ${nTransFiles} transition files gives chunks narrower than 1 cm⁻¹`,
+      );
+    }
+  }
+  const alphaRefDefault = num(
+    "Default value of Lorentzian half-width",
+    "Default Lorentzian half-width",
+  );
+  if (alphaRefDefault !== null && alphaRefDefault < 0) {
+    throw new DatabaseFormatError(
+      file,
+      find("Default value of Lorentzian half-width")!.line,
+      "Default Lorentzian half-width",
+      `α_ref ${alphaRefDefault} cm⁻¹ bar⁻¹ must be non-negative`,
     );
   }
   const quantumLabels: string[] = [];
@@ -214,7 +268,7 @@ export function parseExomolDef(text: string, file: string): ExomolDef {
       "Total number of transitions",
     ),
     nTransFiles,
-    maxWavenumber: num("Maximum wavenumber", "Maximum wavenumber"),
+    maxWavenumber,
     pfMaxTemperature: num(
       "Maximum temperature of partition function",
       "Maximum temperature of partition function",
@@ -223,10 +277,7 @@ export function parseExomolDef(text: string, file: string): ExomolDef {
       "No. of pressure broadeners available",
       "No. of pressure broadeners",
     ),
-    alphaRefDefault: num(
-      "Default value of Lorentzian half-width",
-      "Default Lorentzian half-width",
-    ),
+    alphaRefDefault,
     nTempDefault: num(
       "Default value of temperature exponent",
       "Default temperature exponent",
@@ -241,18 +292,27 @@ export function parseExomolDef(text: string, file: string): ExomolDef {
  *
  * @param text File content.
  * @param file File name for error messages.
+ * @param declaredStates Number of states the `.def` declares, or null: ids up to
+ *   max(declaredStates, 16 × rows + 2²⁰) are accepted (the id index is dense).
  * @returns The states and an id → row index.
- * @throws {DatabaseFormatError} on fewer than 4 columns, non-numeric fields, duplicate ids.
+ * @throws {DatabaseFormatError} on fewer than 4 columns, non-numeric fields, duplicate ids,
+ *   or an id beyond that bound.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseExomolStates } from "./exomol_files.ts";
  * const s = parseExomolStates("1 0.0 1 0 e\n3 3.84 3 1 e\n", "x.states");
- * console.log(s.energy[s.index[3]!]); // 3.84
+ * assert.strictEqual(s.energy[s.index[3]!], 3.84);
  * ```
  */
-export function parseExomolStates(text: string, file: string): ExomolStates {
+export function parseExomolStates(
+  text: string,
+  file: string,
+  declaredStates: number | null = null,
+): ExomolStates {
   const id: number[] = [];
+  const rowLine: number[] = [];
   const energy: number[] = [];
   const g: number[] = [];
   const j: number[] = [];
@@ -290,6 +350,7 @@ export function parseExomolStates(text: string, file: string): ExomolStates {
     }
     const jv = parseNumberField(f[3]!, file, n, "J");
     id.push(i);
+    rowLine.push(n);
     energy.push(e);
     g.push(gv);
     j.push(jv);
@@ -303,15 +364,31 @@ export function parseExomolStates(text: string, file: string): ExomolStates {
       "the states file has no rows",
     );
   }
+  // The id → row index is dense (ids are counting numbers 1..N): refuse ids far beyond both
+  // the row count and the declared number of states rather than allocating for them.
+  const limit = Math.max(declaredStates ?? 0, 16 * id.length + (1 << 20));
+  if (maxId > limit) {
+    const r = id.indexOf(maxId);
+    throw new DatabaseFormatError(
+      file,
+      rowLine[r],
+      "i",
+      `state id ${maxId} is far beyond the ${id.length} states in the file${
+        declaredStates === null ? "" : ` and the ${declaredStates} declared`
+      } (ids count the states 1..N)`,
+    );
+  }
   const index = new Int32Array(maxId + 1).fill(-1);
   for (let r = 0; r < id.length; r++) {
     const i = id[r]!;
     if (index[i] !== -1) {
       throw new DatabaseFormatError(
         file,
-        undefined,
+        rowLine[r],
         "i",
-        `state id ${i} appears twice (rows ${index[i]! + 1} and ${r + 1})`,
+        `state id ${i} appears twice (lines ${rowLine[index[i]!]} and ${
+          rowLine[r]
+        })`,
       );
     }
     index[i] = r;
@@ -338,14 +415,16 @@ export function parseExomolStates(text: string, file: string): ExomolStates {
  * @param hi Upper wavenumber bound [cm⁻¹] (inclusive).
  * @returns The selected transitions, in file order.
  * @throws {DatabaseFormatError} on a wrong or inconsistent column count, non-numeric fields,
- *   negative A, unknown state ids, or unsorted wavenumbers.
+ *   negative A, unknown (or negative) state ids, unsorted wavenumbers, or a non-finite
+ *   E′ − E″.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseExomolStates, parseExomolTrans } from "./exomol_files.ts";
  * const s = parseExomolStates("1 0.0 1 0\n2 3.84 3 1\n", "x.states");
  * const t = parseExomolTrans("2 1 7.5e-8\n", "x.trans", s, 0, 10);
- * console.log(t.nu[0], t.hasWavenumber); // 3.84 false
+ * assert.deepStrictEqual([t.nu[0], t.hasWavenumber], [3.84, false]);
  * ```
  */
 export function parseExomolTrans(
@@ -362,10 +441,11 @@ export function parseExomolTrans(
   const gu: number[] = [];
   const jl: number[] = [];
   const ju: number[] = [];
+  const lineNo: number[] = [];
   let ncol = 0;
   let prevNu = -Infinity;
   const row = (id: number, n: number, field: string): number => {
-    const r = id < states.index.length ? states.index[id]! : -1;
+    const r = id >= 0 && id < states.index.length ? states.index[id]! : -1;
     if (r < 0) {
       throw new DatabaseFormatError(
         file,
@@ -425,8 +505,17 @@ export function parseExomolTrans(
       if (v > hi) return false;
     } else {
       v = states.energy[ru]! - states.energy[rl]!;
+      if (!Number.isFinite(v)) {
+        throw new DatabaseFormatError(
+          file,
+          n,
+          "i_upper",
+          `wavenumber E′ − E″ of states ${iu} and ${il} is not finite (${v})`,
+        );
+      }
     }
     if (!(v > 0) || v < lo || v > hi) return;
+    lineNo.push(n);
     nu.push(v);
     a.push(av);
     el.push(states.energy[rl]!);
@@ -450,6 +539,7 @@ export function parseExomolTrans(
     gupper: Float64Array.from(gu),
     jlower: Float64Array.from(jl),
     jupper: Float64Array.from(ju),
+    line: Int32Array.from(lineNo),
   };
 }
 
@@ -460,13 +550,15 @@ export function parseExomolTrans(
  * @param text File content.
  * @param file File name for error messages.
  * @returns The a0 and a1 tables.
- * @throws {DatabaseFormatError} on missing columns or non-numeric values.
+ * @throws {DatabaseFormatError} on a line not starting with a code (letter and digits),
+ *   missing columns or non-numeric values.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseExomolBroad } from "./exomol_files.ts";
  * const b = parseExomolBroad("a0 0.07 0.5 3\na1 0.06 0.4 3 4\n", "x.broad");
- * console.log(b.a1.get("3,4")); // [0.06, 0.4]
+ * assert.deepStrictEqual(b.a1.get("3,4"), [0.06, 0.4]);
  * ```
  */
 export function parseExomolBroad(text: string, file: string): ExomolBroad {
@@ -477,6 +569,14 @@ export function parseExomolBroad(text: string, file: string): ExomolBroad {
     const f = splitFields(line);
     if (f.length === 0) return;
     const code = f[0]!;
+    if (!/^[a-z]\d+$/i.test(code)) {
+      throw new DatabaseFormatError(
+        file,
+        n,
+        "code",
+        `"${code}" is not a broadening code (a letter and digits, e.g. a0)`,
+      );
+    }
     if (code !== "a0" && code !== "a1") return;
     const need = code === "a0" ? 4 : 5;
     if (f.length < need) {

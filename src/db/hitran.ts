@@ -3,8 +3,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { hitranIsotopeId } from "./hitran.ts";
- * console.log(hitranIsotopeId("0"), hitranIsotopeId("A")); // 10 11
+ * assert.deepStrictEqual([hitranIsotopeId("0"), hitranIsotopeId("A")], [10, 11]);
  * ```
  *
  * @module
@@ -173,8 +174,9 @@ const _FIELDS: readonly (readonly [string, number, number])[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { hitranIsotopeId } from "./hitran.ts";
- * console.log(hitranIsotopeId("5"), hitranIsotopeId("B")); // 5 12
+ * assert.deepStrictEqual([hitranIsotopeId("5"), hitranIsotopeId("B")], [5, 12]);
  * ```
  */
 export function hitranIsotopeId(ch: string): number {
@@ -195,13 +197,15 @@ export function hitranIsotopeId(ch: string): number {
  * @param file File name for error messages.
  * @param lineNo 1-based line number for error messages.
  * @returns The parsed record.
- * @throws {DatabaseFormatError} for a short record or a non-numeric field.
+ * @throws {DatabaseFormatError} for a record not 160 characters long (trailing blanks aside),
+ *   a non-numeric field, a molecule id below 1, ν <= 0, or a negative S, A, γ or g.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseHitranRecord } from "./hitran.ts";
  * const rec = " 51 4100.0087333.186E-127 2.648E+01.04510.04651407.07690.67-.008358             31             28                    P 28      447664 5 8 2 2 1 7    55.0   57.0";
- * console.log(parseHitranRecord(rec, "x.par", 1).gupper); // 55
+ * assert.strictEqual(parseHitranRecord(rec, "x.par", 1).gupper, 55);
  * ```
  */
 export function parseHitranRecord(
@@ -214,19 +218,32 @@ export function parseHitranRecord(
   const f = (k: number): string => rec.slice(_FIELDS[k]![1], _FIELDS[k]![2]);
   const num = (k: number): number =>
     parseNumberField(f(k), file, lineNo, _FIELDS[k]![0]);
+  // Quantities that cannot be negative (and ν, which must be positive).
+  const pos = (k: number, strict = false): number => {
+    const v = num(k);
+    if (strict ? !(v > 0) : v < 0) {
+      throw new DatabaseFormatError(
+        file,
+        lineNo,
+        _FIELDS[k]![0],
+        `${v} must be ${strict ? "positive" : "non-negative"}`,
+      );
+    }
+    return v;
+  };
   return {
-    moleculeId: parseIntField(f(0), file, lineNo, "molecule id"),
+    moleculeId: _moleculeId(f(0), file, lineNo),
     isotope: _isotope(f(1), file, lineNo),
-    nu: num(2),
-    s: num(3),
-    a: num(4),
-    gammaAir: num(5),
-    gammaSelf: num(6),
+    nu: pos(2, true),
+    s: pos(3),
+    a: pos(4),
+    gammaAir: pos(5),
+    gammaSelf: pos(6),
     elower: num(7),
     nAir: num(8),
     deltaAir: num(9),
-    gupper: num(17),
-    glower: num(18),
+    gupper: pos(17),
+    glower: pos(18),
   };
 }
 
@@ -243,25 +260,27 @@ export function parseHitranRecord(
  *   `gamma_hitran` divides P[bar] by 1.01325), `nTemp` = n_air for both broadeners (the
  *   160-character format has no self exponent).
  * - Kept: the selected isotope with `nuRange[0] − margin <= ν <= nuRange[1] + margin`,
- *   sorted by ν. Every record's length, molecule id, isotope id and ν are validated, the
+ *   sorted by ν. Every record's length, molecule id, isotope id and ν (> 0) are validated, the
  *   other fields only for the selected records. All records must belong to one molecule.
  *
  * @param path `.par` file path.
  * @param opts Range, isotope, broadener, partition function, mass.
  * @returns The line list.
  * @throws {DatabaseNotFoundError} when the file is missing.
- * @throws {DatabaseFormatError} for short records, non-numeric fields, mixed molecules.
+ * @throws {DatabaseFormatError} for records not 160 characters long, non-numeric or
+ *   out-of-range fields (see {@linkcode parseHitranRecord}), mixed molecules.
  * @throws {RangeError} for invalid options, an unknown default mass, or no line selected.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadHitranPar } from "./hitran.ts";
  * import { readPartitionFunction } from "./partition_function.ts";
  * const pf = await readPartitionFunction("../shared/data/CO/12C-16O/SAMPLE/12C-16O__SAMPLE.pf");
  * const ll = await loadHitranPar("../shared/data/HITEMP/05_HITEMP_SAMPLE.par", {
  *   nuRange: [4300, 4310], partitionFunction: pf,
  * });
- * console.log(ll.molecule, ll.molmass); // CO 27.994915
+ * assert.deepStrictEqual([ll.molecule, ll.molmass], ["CO", 27.994915]);
  * ```
  */
 export async function loadHitranPar(
@@ -325,7 +344,7 @@ export async function loadHitranPar(
     const rec = line.endsWith("\r") ? line.slice(0, -1) : line;
     if (rec.trim() === "") return;
     _checkLength(rec, path, n);
-    const m = parseIntField(rec.slice(0, 2), path, n, "molecule id");
+    const m = _moleculeId(rec.slice(0, 2), path, n);
     if (molId < 0) molId = m;
     else if (m !== molId) {
       throw new DatabaseFormatError(
@@ -337,6 +356,9 @@ export async function loadHitranPar(
     }
     const iso = _isotope(rec.slice(2, 3), path, n);
     const nu = parseNumberField(rec.slice(3, 15), path, n, "nu");
+    if (!(nu > 0)) {
+      throw new DatabaseFormatError(path, n, "nu", `${nu} must be positive`);
+    }
     if (iso !== isotope || nu < lo || nu > hi) return;
     recs.push(parseHitranRecord(rec, path, n));
   });
@@ -392,8 +414,31 @@ export async function loadHitranPar(
   };
 }
 
+function _moleculeId(field: string, file: string, lineNo: number): number {
+  const m = parseIntField(field, file, lineNo, "molecule id");
+  if (m < 1) {
+    throw new DatabaseFormatError(
+      file,
+      lineNo,
+      "molecule id",
+      `${m} is not a HITRAN molecule id (1-99)`,
+    );
+  }
+  return m;
+}
+
 function _checkLength(rec: string, file: string, lineNo: number): void {
-  if (rec.length >= 160) return;
+  if (rec.length > 160) {
+    // Only blanks may follow the 160 characters: anything else means shifted columns.
+    if (rec.slice(160).trim() === "") return;
+    throw new DatabaseFormatError(
+      file,
+      lineNo,
+      "g_lower",
+      `record has ${rec.length} characters, a .par record has 160`,
+    );
+  }
+  if (rec.length === 160) return;
   const cut = _FIELDS.find((f) => f[2] > rec.length)!;
   throw new DatabaseFormatError(
     file,

@@ -4,10 +4,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { loadCia, loadExomol } from "./mod.ts";
  * const db = await loadExomol("../shared/data/CO/12C-16O/SAMPLE", { nuRange: [4347.8, 4363.0] });
  * const cia = await loadCia("../shared/data/CIA/H2-H2_Borysow.cia");
- * console.log(db.nu.length, cia.pair); // 125 H2-H2
+ * assert.deepStrictEqual([db.nu.length, cia.pair], [125, "H2-H2"]);
  * ```
  *
  * @module
@@ -21,6 +22,7 @@ export {
 } from "./errors.ts";
 export { decompressBz2, isBz2 } from "./bz2.ts";
 export {
+  DOWNLOAD_IDLE_TIMEOUT_MS,
   type DownloadOptions,
   downloadToFile,
   validateBz2,
@@ -32,6 +34,7 @@ export {
   readPartitionFunction,
 } from "./partition_function.ts";
 export {
+  EXOMOL_MAX_TRANS_FILES,
   type ExomolBroad,
   type ExomolDef,
   type ExomolStates,

@@ -3,9 +3,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { partitionFunctionAt } from "./partition_function.ts";
  * const pf = { t: new Float64Array([100, 200]), q: new Float64Array([10, 20]) };
- * console.log(partitionFunctionAt(pf, 150)); // 15
+ * assert.strictEqual(partitionFunctionAt(pf, 150), 15);
  * ```
  *
  * @module
@@ -32,9 +33,10 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readPartitionFunction } from "./partition_function.ts";
  * const pf = await readPartitionFunction("../shared/data/CO/12C-16O/SAMPLE/12C-16O__SAMPLE.pf");
- * console.log(pf.t.length, pf.q[0]); // 9000 1.0119
+ * assert.deepStrictEqual([pf.t.length, pf.q[0]], [9000, 1.0119]);
  * ```
  */
 export async function readPartitionFunction(
@@ -53,9 +55,10 @@ export async function readPartitionFunction(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parsePartitionFunction } from "./partition_function.ts";
  * const pf = parsePartitionFunction("1.0 1.5\n2.0 2.5\n", "x.pf");
- * console.log(pf.q[1]); // 2.5
+ * assert.strictEqual(pf.q[1], 2.5);
  * ```
  */
 export function parsePartitionFunction(
@@ -128,9 +131,10 @@ export function parsePartitionFunction(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { partitionFunctionAt } from "./partition_function.ts";
  * const pf = { t: new Float64Array([1, 2, 4]), q: new Float64Array([1, 3, 7]) };
- * console.log(partitionFunctionAt(pf, 3)); // 5
+ * assert.strictEqual(partitionFunctionAt(pf, 3), 5);
  * ```
  */
 export function partitionFunctionAt(pf: PartitionFunction, t: number): number {

@@ -5,8 +5,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseNumberField } from "./text.ts";
- * console.log(parseNumberField("1.5D+02", "f.txt", 1, "x")); // 150
+ * assert.strictEqual(parseNumberField("1.5D+02", "f.txt", 1, "x"), 150);
  * ```
  *
  * @module
@@ -28,9 +29,10 @@ const _INT_RE = /^[+-]?\d+$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { readDatabaseText } from "./text.ts";
  * const txt = await readDatabaseText("../shared/data/CO/12C-16O/SAMPLE/12C-16O__SAMPLE.trans.bz2");
- * console.log(txt.startsWith("5682")); // true
+ * assert.ok(txt.startsWith("5682"));
  * ```
  */
 export async function readDatabaseText(path: string): Promise<string> {
@@ -44,6 +46,7 @@ export async function readDatabaseText(path: string): Promise<string> {
     throw e;
   }
   if (path.endsWith(".bz2")) bytes = decompressBz2(bytes, path);
+  // The decoder drops a leading byte-order mark (fixed-column .par records would shift).
   return new TextDecoder("utf-8").decode(bytes);
 }
 
@@ -57,8 +60,13 @@ export async function readDatabaseText(path: string): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { forEachLine } from "./text.ts";
- * forEachLine("a\r\nb\n", (l, n) => console.log(n, l)); // 1 a, 2 b, 3 (empty)
+ * const seen: [number, string][] = [];
+ * forEachLine("a\r\nb\n", (l, n) => {
+ *   seen.push([n, l]);
+ * });
+ * assert.deepStrictEqual(seen, [[1, "a"], [2, "b"], [3, ""]]);
  * ```
  */
 export function forEachLine(
@@ -87,8 +95,9 @@ export function forEachLine(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { splitFields } from "./text.ts";
- * console.log(splitFields("  1\t2  3 ")); // ["1", "2", "3"]
+ * assert.deepStrictEqual(splitFields("  1\t2  3 "), ["1", "2", "3"]);
  * ```
  */
 export function splitFields(line: string): string[] {
@@ -108,8 +117,9 @@ export function splitFields(line: string): string[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseNumberField } from "./text.ts";
- * console.log(parseNumberField(" 3.5e-2", "a.pf", 1, "Q")); // 0.035
+ * assert.strictEqual(parseNumberField(" 3.5e-2", "a.pf", 1, "Q"), 0.035);
  * ```
  */
 export function parseNumberField(
@@ -150,8 +160,9 @@ export function parseNumberField(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { parseIntField } from "./text.ts";
- * console.log(parseIntField("0042", "a.states", 1, "i")); // 42
+ * assert.strictEqual(parseIntField("0042", "a.states", 1, "i"), 42);
  * ```
  */
 export function parseIntField(
@@ -189,8 +200,9 @@ export function parseIntField(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { pathExists } from "./text.ts";
- * console.log(await pathExists("/definitely/not/here")); // false
+ * assert.strictEqual(await pathExists("/definitely/not/here"), false);
  * ```
  */
 export async function pathExists(path: string): Promise<boolean> {

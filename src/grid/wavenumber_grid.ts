@@ -18,6 +18,10 @@
  */
 
 import { C_KMS } from "../constants.ts";
+import { NonFiniteError } from "../errors.ts";
+
+/** Stage named by the NonFiniteErrors this module throws. */
+const STAGE = "grid.wavenumber_grid";
 
 /** Unit of the grid end points: Ångström, nanometre, micrometre, or wavenumber cm⁻¹. */
 export type GridUnit = "AA" | "nm" | "um" | "cm-1";
@@ -67,7 +71,9 @@ function _checkPositiveFinite(v: unknown, name: string, fn: string): void {
     throw new TypeError(`${fn}: ${name} must be a number, got ${typeof v}`);
   }
   if (!Number.isFinite(v) || v <= 0) {
-    throw new RangeError(`${fn}: ${name} must be finite and > 0, got ${v}`);
+    const msg = `${fn}: ${name} must be finite and > 0, got ${v}`;
+    if (!Number.isFinite(v)) throw new NonFiniteError(STAGE, name, v, msg);
+    throw new RangeError(msg);
   }
 }
 
@@ -209,7 +215,11 @@ export function velocityGrid(resolution: number, vmax: number): Float64Array {
     throw new TypeError(`${fn}: vmax must be a number, got ${typeof vmax}`);
   }
   if (!Number.isFinite(vmax) || vmax < 0) {
-    throw new RangeError(`${fn}: vmax must be finite and >= 0, got ${vmax}`);
+    const msg = `${fn}: vmax must be finite and >= 0, got ${vmax}`;
+    if (!Number.isFinite(vmax)) {
+      throw new NonFiniteError(STAGE, "vmax", vmax, msg);
+    }
+    throw new RangeError(msg);
   }
   const dv = C_KMS * Math.log1p(1 / resolution);
   const nk = Math.trunc(vmax / dv + 1);

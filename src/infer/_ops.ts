@@ -2,9 +2,8 @@
  * Extra differentiable primitives the inference layer needs, declared as in `src/ad/ops.ts`
  * (forward + JVP rule + VJP rule in one place): `cholesky`, the standard normal CDF `ndtr` and
  * its inverse `ndtri`, and `standardGammaRsample` (Gamma(α, 1) draws with implicit
- * reparameterization gradients, as JAX's `random.gamma`). Scalar special functions (`erf`,
- * `erfc`, `ndtr`, `ndtri`, the regularized incomplete gamma) and samplers are exported for
- * reuse and tests.
+ * reparameterization gradients, as JAX's `random.gamma`). The scalar special functions they
+ * call live in `src/special` (`./special`); the samplers are exported for reuse and tests.
  *
  * @example
  * ```ts
@@ -31,7 +30,10 @@ import {
   type Value,
 } from "../ad/mod.ts";
 import { normal, type PrngKey, split, uniform } from "../random/prng.ts";
-import { lgammaScalar } from "../ad/ops.ts";
+import { digammaScalar } from "../special/gamma.ts";
+import { ndtriScalar, ndtrScalar } from "../special/erf.ts";
+
+const SQRT2PI = Math.sqrt(2 * Math.PI);
 
 /**
  * The concrete tensor under a value (the innermost primal of a tracer).
@@ -58,184 +60,7 @@ export function concreteOf(v: Value): Tensor {
 }
 
 // ---------------------------------------------------------------------------------------------
-// scalar special functions
-
-const SQRT2 = Math.SQRT2;
-const SQRT2PI = Math.sqrt(2 * Math.PI);
-const INV_SQRT_PI = 1 / Math.sqrt(Math.PI);
-
-function _erfSeries(x: number): number {
-  // erf(x) = 2/√π e^{-x²} Σ 2ⁿ x^{2n+1} / (1·3·…·(2n+1)); all terms positive for x > 0
-  const x2 = x * x;
-  let term = x, s = x;
-  for (let n = 1; n < 200; n++) {
-    term *= (2 * x2) / (2 * n + 1);
-    s += term;
-    if (Math.abs(term) <= 1e-17 * Math.abs(s)) break;
-  }
-  return 2 * INV_SQRT_PI * Math.exp(-x2) * s;
-}
-
-function _erfcCF(x: number): number {
-  // x > 0: erfc(x) = e^{-x²}/√π / (x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) (modified Lentz)
-  const tiny = 1e-300;
-  let f = x, C = x, D = 0;
-  for (let k = 1; k < 5000; k++) {
-    const a = k / 2;
-    D = x + a * D;
-    if (Math.abs(D) < tiny) D = tiny;
-    C = x + a / C;
-    if (Math.abs(C) < tiny) C = tiny;
-    D = 1 / D;
-    const delta = C * D;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) * INV_SQRT_PI / f;
-}
-
-/**
- * Error function erf(x) (series below |x| = 2, continued fraction above; ≲1e-15 relative).
- *
- * @param x Argument.
- * @returns erf(x).
- *
- * @example
- * ```ts
- * import { erfScalar } from "./_ops.ts";
- * console.log(Math.abs(erfScalar(1) - 0.8427007929497149) < 1e-15); // true
- * ```
- */
-export function erfScalar(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  const a = Math.abs(x);
-  const v = a < 2 ? _erfSeries(a) : 1 - _erfcCF(a);
-  return x < 0 ? -v : v;
-}
-
-/**
- * Complementary error function erfc(x) = 1 − erf(x), accurate in the upper tail.
- *
- * @param x Argument.
- * @returns erfc(x).
- *
- * @example
- * ```ts
- * import { erfcScalar } from "./_ops.ts";
- * console.log(Math.abs(erfcScalar(5) / 1.5374597944280349e-12 - 1) < 1e-13); // true
- * ```
- */
-export function erfcScalar(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  if (x === Infinity) return 0;
-  if (x === -Infinity) return 2;
-  if (x >= 2) return _erfcCF(x);
-  if (x <= -2) return 2 - _erfcCF(-x);
-  return x >= 0 ? 1 - _erfSeries(x) : 1 + _erfSeries(-x);
-}
-
-/**
- * Standard normal CDF Φ(x) = erfc(−x/√2)/2 (relative accuracy kept in the lower tail).
- *
- * @param x Argument.
- * @returns Φ(x).
- *
- * @example
- * ```ts
- * import { ndtrScalar } from "./_ops.ts";
- * console.log(Math.abs(ndtrScalar(1.959963984540054) - 0.975) < 1e-15); // true
- * ```
- */
-export function ndtrScalar(x: number): number {
-  return 0.5 * erfcScalar(-x / SQRT2);
-}
-
-/**
- * Inverse standard normal CDF Φ⁻¹(p) (Abramowitz–Stegun 26.2.23 start, then Halley steps).
- *
- * @param p Probability in [0, 1] (0 → −∞, 1 → +∞, outside → NaN).
- * @returns x with Φ(x) = p.
- *
- * @example
- * ```ts
- * import { ndtriScalar } from "./_ops.ts";
- * console.log(Math.abs(ndtriScalar(0.975) - 1.959963984540054) < 1e-14); // true
- * ```
- */
-export function ndtriScalar(p: number): number {
-  if (!(p >= 0 && p <= 1)) return NaN;
-  if (p === 0) return -Infinity;
-  if (p === 1) return Infinity;
-  if (p > 0.5) return -ndtriScalar(1 - p);
-  if (p === 0.5) return 0;
-  const t = Math.sqrt(-2 * Math.log(p));
-  let x = -(t -
-    (2.515517 + 0.802853 * t + 0.010328 * t * t) /
-      (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t));
-  for (let i = 0; i < 50; i++) {
-    const e = ndtrScalar(x) - p;
-    const u = e * SQRT2PI * Math.exp(0.5 * x * x);
-    const dx = u / (1 + 0.5 * x * u);
-    x -= dx;
-    if (Math.abs(dx) <= 1e-16 * Math.max(1, Math.abs(x))) break;
-  }
-  return x;
-}
-
-/**
- * Regularized lower incomplete gamma P(a, x) (series for x < a + 1, continued fraction above).
- *
- * @param a Shape a > 0.
- * @param x Argument x ≥ 0.
- * @returns P(a, x).
- *
- * @example
- * ```ts
- * import { gammaincScalar } from "./_ops.ts";
- * console.log(Math.abs(gammaincScalar(1, 2) - (1 - Math.exp(-2))) < 1e-15); // true
- * ```
- */
-export function gammaincScalar(a: number, x: number): number {
-  if (!(a > 0) || !(x >= 0)) return NaN;
-  if (x === 0) return 0;
-  if (x === Infinity) return 1;
-  const lpre = a * Math.log(x) - x - lgammaScalar(a);
-  if (x < a + 1) {
-    let term = 1 / a, s = term;
-    for (let n = 1; n < 100000; n++) {
-      term *= x / (a + n);
-      s += term;
-      if (term < 1e-17 * s) break;
-    }
-    return Math.exp(lpre) * s;
-  }
-  const tiny = 1e-300;
-  let b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
-  for (let i = 1; i < 100000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < tiny) d = tiny;
-    c = b + an / c;
-    if (Math.abs(c) < tiny) c = tiny;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  return 1 - Math.exp(lpre) * h;
-}
-
-function _digamma(x: number): number {
-  let r = 0;
-  while (x < 6) {
-    r -= 1 / x;
-    x += 1;
-  }
-  const f = 1 / (x * x);
-  return r + Math.log(x) - 0.5 / x -
-    f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
-}
+// implicit reparameterization of Gamma draws
 
 /**
  * dz/dα for z ~ Gamma(α, 1) held at fixed CDF value (implicit reparameterization:
@@ -257,7 +82,7 @@ function _digamma(x: number): number {
 export function gammaRsampleGradScalar(alpha: number, z: number): number {
   if (!(z > 0) || !(alpha > 0)) return 0;
   const lz = Math.log(z);
-  let u = 1, psi = _digamma(alpha + 1);
+  let u = 1, psi = digammaScalar(alpha + 1);
   let s = u * (lz - psi);
   let sAbs = Math.abs(s);
   for (let n = 1; n < 1000000; n++) {

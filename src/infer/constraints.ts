@@ -18,6 +18,7 @@
  */
 import { sizeOf, Tensor, type Value } from "../ad/mod.ts";
 import { concreteOf } from "./_ops.ts";
+import { NonFiniteError } from "../errors.ts";
 
 /** The kinds of constraint {@link bijectTo} knows. */
 export type ConstraintKind =
@@ -171,7 +172,14 @@ export const unitInterval: Constraint = _make(
 
 function _bound(v: Value | number, what: string): Value {
   if (typeof v === "number") {
-    if (Number.isNaN(v)) throw new RangeError(`${what} must not be NaN`);
+    if (Number.isNaN(v)) {
+      throw new NonFiniteError(
+        "infer.constraints",
+        what,
+        v,
+        `${what} must not be NaN`,
+      );
+    }
     return new Tensor(new Float64Array([v]), []);
   }
   if (

@@ -50,6 +50,7 @@ import {
 import { key as makeKey, type PrngKey, split } from "../random/prng.ts";
 import type { Constraint } from "./constraints.ts";
 import { type Distribution, expand, isValue } from "./distributions/base.ts";
+import { NonFiniteError } from "../errors.ts";
 
 /** Site kinds. */
 export type SiteType =
@@ -794,9 +795,12 @@ export function scale<A extends unknown[]>(
   factor: number,
 ): Model<A> {
   if (typeof factor !== "number" || !(factor > 0 && factor < Infinity)) {
-    throw new RangeError(
-      `scale(model, factor): factor must be positive and finite, got ${factor}`,
-    );
+    const msg =
+      `scale(model, factor): factor must be positive and finite, got ${factor}`;
+    if (typeof factor === "number" && !Number.isFinite(factor)) {
+      throw new NonFiniteError("infer.scale", "factor", factor, msg);
+    }
+    throw new RangeError(msg);
   }
   return handle(model, () => ({
     process(msg) {

@@ -7,7 +7,8 @@
  * primitive of the model can be differentiated twice; models built from first-order physics
  * primitives (the spectral model) get central finite differences of the exact gradient instead
  * (2·D gradient evaluations per Hessian). `hessian: "auto"` (default) tries the former and falls
- * back to the latter.
+ * back to the latter when a primitive throws {@link FirstOrderOnlyError} (matched by class; any
+ * other error propagates).
  *
  * Use it to centre and whiten SVI: `preconditioner` is `{ loc: MAP, scaleTril: chol(H⁻¹) }`,
  * which every guide over the flat latent vector accepts (`AutoMultivariateNormal(model,
@@ -33,6 +34,7 @@
  */
 import { grad, jacfwd, Tensor, type Value, valueAndGrad } from "../ad/mod.ts";
 import { key as makeKey, type PrngKey } from "../random/mod.ts";
+import { FirstOrderOnlyError, NonFiniteError } from "../errors.ts";
 import { cholesky } from "./_ops.ts";
 import {
   AutoLaplaceApproximation,
@@ -98,8 +100,8 @@ export interface LaplaceFit {
  * @param args The model's arguments (observed data).
  * @param opts See {@link LaplaceFitOptions}.
  * @returns See {@link LaplaceFit}.
- * @throws {RangeError} If U or its gradient is not finite at the start, or the Hessian at the
- *   end is not positive definite (no mode found).
+ * @throws {NonFiniteError} If U or its gradient is not finite at the start.
+ * @throws {RangeError} If the Hessian at the end is not positive definite (no mode found).
  *
  * @example
  * ```ts
@@ -154,7 +156,7 @@ export function laplaceFit<A extends unknown[]>(
       } catch (e) {
         if (
           opts.hessian === "ad" ||
-          !(e instanceof Error && /first order/.test(e.message))
+          !(e instanceof FirstOrderOnlyError)
         ) throw e;
         mode = "fd";
       }
@@ -173,7 +175,11 @@ export function laplaceFit<A extends unknown[]>(
   let u = proto.initLatent.slice();
   let cur = evalU(u);
   if (!Number.isFinite(cur.v) || !cur.g.every(Number.isFinite)) {
-    throw new RangeError(
+    const bad = cur.g.findIndex((x) => !Number.isFinite(x));
+    throw new NonFiniteError(
+      "infer.laplaceFit",
+      Number.isFinite(cur.v) ? `gradient[${bad}]` : "U",
+      Number.isFinite(cur.v) ? cur.g[bad]! : cur.v,
       `laplaceFit: the log joint or its gradient is not finite at the starting point (U = ${cur.v})`,
     );
   }

@@ -7,6 +7,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { adam, AutoNormal, Normal, SVI, TraceELBO, type ModelContext } from "./mod.ts";
  * import { key } from "../random/mod.ts";
  * import { tensor, type Tensor } from "../ad/mod.ts";
@@ -16,8 +17,8 @@
  * }
  * const guide = AutoNormal(model);
  * const svi = SVI(model, guide, adam(0.05), TraceELBO());
- * const { params } = svi.run(key(0), 200, tensor([1.9, 2.1, 2.0]), { progress: false });
- * console.log(Math.abs(params.mu_auto_loc!.item() - 2) < 0.5); // true
+ * const { params } = svi.run(key(0), 200, [tensor([1.9, 2.1, 2.0])], { progress: false });
+ * assert.ok(Math.abs(params.mu_auto_loc!.item() - 2) < 0.5);
  * ```
  *
  * @module

@@ -21,6 +21,7 @@
  * @module
  */
 import { Tensor } from "../ad/mod.ts";
+import { NonFiniteError } from "../errors.ts";
 
 /** A learning rate as a function of the (0-based) step number. */
 export type Schedule = (step: number) => number;
@@ -52,9 +53,11 @@ export interface Optimizer {
 
 function _checkRate(name: string, v: number): void {
   if (!Number.isFinite(v) || v < 0) {
-    throw new RangeError(
-      `${name} must be a finite non-negative number, got ${v}`,
-    );
+    const msg = `${name} must be a finite non-negative number, got ${v}`;
+    if (!Number.isFinite(v)) {
+      throw new NonFiniteError("infer.optim", name, v, msg);
+    }
+    throw new RangeError(msg);
   }
 }
 

@@ -3,14 +3,16 @@
  * the guide and the model once to collect the `param` sites and maps them to unconstrained
  * space with {@link bijectTo} of each param's constraint; `update(state, ...args)` takes one
  * optimizer step on the gradient of the loss (by reverse-mode AD through `src/ad`);
- * `stableUpdate` refuses steps whose loss or gradient is not finite; `run` loops with a progress
- * display.
+ * `stableUpdate` refuses steps whose loss or gradient is not finite, or whose model met a
+ * {@link NonFiniteError} (matched by class, never by message); `run(key, numSteps, args, opts)`
+ * loops with a progress display and counts the refused steps.
  *
  * States are plain values (`{ optimState, rngKey, constraints }`): keep, copy or restart from any
  * of them.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { SVI } from "./svi.ts";
  * import { TraceELBO } from "./elbo.ts";
  * import { adam } from "./optim.ts";
@@ -23,8 +25,9 @@
  *   ctx.sample("z", new Normal(ctx.param("m", scalar(0)), 1));
  * };
  * const svi = SVI(model, guide, adam(0.1), TraceELBO());
- * const { params } = svi.run(key(0), 300, { progress: false });
- * console.log(Math.abs(params.m!.item() - 3) < 0.3); // true
+ * const { params, skippedSteps } = svi.run(key(0), 300, [], { progress: false });
+ * assert.ok(Math.abs(params.m!.item() - 3) < 0.3);
+ * assert.strictEqual(skippedSteps, 0);
  * ```
  *
  * @module
@@ -36,6 +39,7 @@ import type { ELBO } from "./elbo.ts";
 import { type Model, replay, seed, trace } from "./handlers.ts";
 import type { Optimizer, OptimState } from "./optim.ts";
 import { bijectTo } from "./transforms.ts";
+import { NonFiniteError } from "../errors.ts";
 
 /** The state of an SVI run (a plain value). */
 export interface SVIState {
@@ -47,11 +51,14 @@ export interface SVIState {
   readonly constraints: Readonly<Record<string, Constraint>>;
 }
 
-/** Options of {@link SVIInstance.run}. */
+/** Options of {@link SVIInstance.run} (its fourth argument). */
 export interface RunOptions {
   /** Show progress (default true): a bar on a terminal, periodic plain lines otherwise. */
   progress?: boolean;
-  /** Use {@link SVIInstance.stableUpdate} (skip non-finite steps; default false). */
+  /**
+   * Use {@link SVIInstance.stableUpdate} (default false): a step whose loss or gradient is not
+   * finite, or whose model throws a {@link NonFiniteError}, is skipped and counted.
+   */
   stable?: boolean;
   /** Receives the progress lines (plain-line mode) instead of the console. */
   log?: (line: string) => void;
@@ -69,7 +76,10 @@ export interface SVIRunResult {
   state: SVIState;
   /** Loss of every step (NaN for a step refused by the stable update). */
   losses: Float64Array;
-  /** Number of steps refused by the stable update. */
+  /**
+   * Number of steps refused by the stable update (non-finite loss or gradient, or a
+   * {@link NonFiniteError} from the model); 0 without `stable`.
+   */
   skippedSteps: number;
 }
 
@@ -88,8 +98,9 @@ export interface SVIInstance<A extends unknown[]> {
   /** One optimizer step: `[newState, loss]`. */
   update(state: SVIState, ...args: A): [SVIState, number];
   /**
-   * One step that refuses a non-finite loss or gradient: then the optimizer state is kept (only
-   * the key advances) and `skipped` is true.
+   * One step that refuses a non-finite loss or gradient, or a draw for which the model throws a
+   * {@link NonFiniteError} (any other error propagates): then the optimizer state is kept (only
+   * the key advances), the loss is NaN (±Infinity for an infinite loss) and `skipped` is true.
    */
   stableUpdate(state: SVIState, ...args: A): [SVIState, number, boolean];
   /** The loss at the state's parameters, with the key the next update would use. */
@@ -97,33 +108,83 @@ export interface SVIInstance<A extends unknown[]> {
   /** Constrained parameters of a state. */
   getParams(state: SVIState): Record<string, Tensor>;
   /**
-   * Runs `numSteps` updates. The trailing argument may be a {@link RunOptions} object (a plain
-   * object whose keys are all option names; pass a final `{}` when the model's own last argument
-   * could be mistaken for one).
+   * Runs `numSteps` updates: `init(key, ...args)` (or `opts.initState`), then `numSteps` times
+   * `update(state, ...args)` (`stableUpdate` with `opts.stable`). NumPyro's
+   * `svi.run(rng_key, num_steps, *args, ...)`, with the model's arguments as one array in a
+   * fixed position and the options last.
+   *
+   * @param key PRNG key of the run.
+   * @param numSteps Number of steps (integer ≥ 1).
+   * @param args The model's (and guide's) arguments as an array (default `[]`: none).
+   * @param opts {@link RunOptions}.
+   * @throws {TypeError} If `args` is not an array, `opts` not a plain options object (or holds
+   *   an unknown key or a value of the wrong type).
+   * @throws {RangeError} If numSteps is not a positive integer.
    */
   run(
     key: PrngKey,
     numSteps: number,
-    ...args: [...A] | [...A, RunOptions]
+    args?: A,
+    opts?: RunOptions,
   ): SVIRunResult;
 }
 
-const _RUN_KEYS = new Set([
-  "progress",
-  "stable",
-  "log",
-  "initState",
-  "logEvery",
-]);
+const _RUN_KEYS: Readonly<Record<keyof RunOptions, string>> = {
+  progress: "boolean",
+  stable: "boolean",
+  log: "function",
+  initState: "object",
+  logEvery: "number",
+};
 
-function _isRunOptions(x: unknown): x is RunOptions {
-  if (
-    x === null || typeof x !== "object" ||
-    Object.getPrototypeOf(x) !== Object.prototype
-  ) {
-    return false;
+function _describe(x: unknown): string {
+  if (x === null) return "null";
+  if (Array.isArray(x)) return "an array";
+  if (typeof x === "object") {
+    return (x as object).constructor?.name ?? "an object";
   }
-  return Object.keys(x).every((k) => _RUN_KEYS.has(k));
+  return typeof x;
+}
+
+/** Validates `run`'s options: a plain object of known keys with values of the right type. */
+function _checkRunOptions(opts: unknown): RunOptions {
+  if (opts === undefined) return {};
+  if (
+    opts === null || typeof opts !== "object" ||
+    Object.getPrototypeOf(opts) !== Object.prototype
+  ) {
+    throw new TypeError(
+      `SVI.run(key, numSteps, args, opts): opts must be a plain options object, got ${
+        _describe(opts)
+      }`,
+    );
+  }
+  for (const [k, v] of Object.entries(opts)) {
+    const want = _RUN_KEYS[k as keyof RunOptions];
+    if (want === undefined) {
+      throw new TypeError(
+        `SVI.run(): unknown option "${k}" (known: ${
+          Object.keys(_RUN_KEYS).join(", ")
+        })`,
+      );
+    }
+    if (v === undefined) continue;
+    if (typeof v !== want || v === null) {
+      throw new TypeError(
+        `SVI.run(): option ${k} must be a ${want}, got ${_describe(v)}`,
+      );
+    }
+  }
+  const o = opts as RunOptions;
+  if (
+    o.logEvery !== undefined &&
+    !(Number.isInteger(o.logEvery) && o.logEvery >= 1)
+  ) {
+    throw new RangeError(
+      `SVI.run(): option logEvery must be an integer >= 1, got ${o.logEvery}`,
+    );
+  }
+  return o;
 }
 
 function _concrete(v: Value, what: string): Tensor {
@@ -276,9 +337,10 @@ export function SVI<A extends unknown[]>(
       try {
         [l, grads] = lossAndGrads(state, k, args);
       } catch (e) {
-        // Kernels refuse non-finite inputs with a RangeError ("… must be finite"); a draw that
-        // makes the model overflow is a non-finite step, skipped like a NaN loss.
-        if (e instanceof RangeError && /finite/.test(e.message)) {
+        // Kernels and validators refuse NaN/±∞ with a NonFiniteError: a draw that makes the
+        // model overflow is a non-finite step, skipped like a NaN loss. Anything else (a finite
+        // value out of range, a wrong type, a bug) propagates.
+        if (e instanceof NonFiniteError) {
           return [{ ...state, rngKey }, NaN, true];
         }
         throw e;
@@ -313,18 +375,26 @@ export function SVI<A extends unknown[]>(
       }
       return out;
     },
-    run(key, numSteps, ...rest) {
+    run(key, numSteps, args = [] as unknown as A, options) {
+      if (typeof numSteps !== "number") {
+        throw new TypeError(
+          `SVI.run(key, numSteps, args, opts): numSteps must be a number, got ${
+            _describe(numSteps)
+          }`,
+        );
+      }
       if (!Number.isInteger(numSteps) || numSteps < 1) {
         throw new RangeError(
           `numSteps must be a positive integer, got ${numSteps}`,
         );
       }
-      let opts: RunOptions = {};
-      let args = rest as unknown as A;
-      if (rest.length > 0 && _isRunOptions(rest[rest.length - 1])) {
-        opts = rest[rest.length - 1] as RunOptions;
-        args = rest.slice(0, -1) as unknown as A;
+      if (!Array.isArray(args)) {
+        throw new TypeError(
+          `SVI.run(key, numSteps, args, opts): args must be an array of the model's arguments ` +
+            `(e.g. [y]; [] for none), got ${_describe(args)}`,
+        );
       }
+      const opts = _checkRunOptions(options);
       let state = opts.initState ?? self.init(key, ...args);
       const losses = new Float64Array(numSteps);
       let skipped = 0;
@@ -340,7 +410,7 @@ export function SVI<A extends unknown[]>(
           state = s;
           losses[i] = l;
         }
-        progress.step(i, losses);
+        progress.step(i, losses, skipped);
       }
       progress.done(losses, skipped);
       return {
@@ -385,19 +455,29 @@ function _isTerminal(): boolean {
 
 /**
  * The progress line of {@link SVIInstance.run}: step count, rate, the initial loss and the
- * running average over the last tenth of the steps done (non-finite losses left out).
+ * running average over the last tenth of the steps done (non-finite losses left out), and the
+ * number of skipped steps when there are any.
  *
  * @param i Steps done (1-based index of the last one).
  * @param numSteps Total steps.
  * @param losses Losses so far.
  * @param elapsedS Seconds since the start.
+ * @param skipped Steps skipped so far by the stable update (default 0: not mentioned).
  * @returns The line, e.g. `"svi 100/1000 (250.0 it/s) init loss: 12.5000, avg. loss [91-100]: 3.2000"`.
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { progressLine } from "./svi.ts";
- * console.log(progressLine(2, 4, Float64Array.from([4, 2, 0, 0]), 1));
- * // svi 2/4 (2.0 it/s) init loss: 4.0000, avg. loss [2-2]: 2.0000
+ * const losses = Float64Array.from([4, 2, NaN, 0]);
+ * assert.strictEqual(
+ *   progressLine(2, 4, losses, 1),
+ *   "svi 2/4 (2.0 it/s) init loss: 4.0000, avg. loss [2-2]: 2.0000",
+ * );
+ * assert.strictEqual(
+ *   progressLine(3, 4, losses, 1.5, 1),
+ *   "svi 3/4 (2.0 it/s) init loss: 4.0000, avg. loss [3-3]: NaN, 1 skipped",
+ * );
  * ```
  */
 export function progressLine(
@@ -405,13 +485,16 @@ export function progressLine(
   numSteps: number,
   losses: Float64Array,
   elapsedS: number,
+  skipped = 0,
 ): string {
   const w = Math.max(1, Math.floor(numSteps / 10));
   const from = Math.max(1, i - w + 1);
   const rate = elapsedS > 0 ? i / elapsedS : 0;
   return `svi ${i}/${numSteps} (${rate.toFixed(1)} it/s) init loss: ${
     losses[0]!.toFixed(4)
-  }, avg. loss [${from}-${i}]: ${_avg(losses, from - 1, i - 1).toFixed(4)}`;
+  }, avg. loss [${from}-${i}]: ${_avg(losses, from - 1, i - 1).toFixed(4)}${
+    skipped > 0 ? `, ${skipped} skipped` : ""
+  }`;
 }
 
 function _progress(numSteps: number, opts: RunOptions) {
@@ -419,15 +502,16 @@ function _progress(numSteps: number, opts: RunOptions) {
   const t0 = performance.now();
   const elapsed = () => (performance.now() - t0) / 1000;
   if (!on) return { step: () => {}, done: () => {} };
+  const skippedNote = (n: number) => (n > 0 ? `, ${n} skipped` : "");
   const tty = !opts.log && _isTerminal();
   const log = opts.log ?? ((l: string) => console.log(l));
   const every = Math.max(1, opts.logEvery ?? Math.floor(numSteps / 10));
   if (!tty) {
     return {
-      step(i: number, losses: Float64Array) {
+      step(i: number, losses: Float64Array, skipped: number) {
         const n = i + 1;
         if (n % every === 0 || n === numSteps) {
-          log(progressLine(n, numSteps, losses, elapsed()));
+          log(progressLine(n, numSteps, losses, elapsed(), skipped));
         }
       },
       done(_losses: Float64Array, skipped: number) {
@@ -435,14 +519,14 @@ function _progress(numSteps: number, opts: RunOptions) {
         log(
           `svi done: ${numSteps} steps in ${e.toFixed(2)} s (${
             (numSteps / Math.max(e, 1e-9)).toFixed(1)
-          } it/s), ${skipped} skipped`,
+          } it/s)${skippedNote(skipped)}`,
         );
       },
     };
   }
   const enc = new TextEncoder();
   let last = -Infinity;
-  const draw = (n: number, losses: Float64Array) => {
+  const draw = (n: number, losses: Float64Array, skipped: number) => {
     const e = elapsed();
     const frac = n / numSteps;
     const width = 20;
@@ -458,15 +542,15 @@ function _progress(numSteps: number, opts: RunOptions) {
       rate.toFixed(2)
     }it/s, init loss: ${losses[0]!.toFixed(4)}, avg. loss [${from}-${n}]: ${
       _avg(losses, from - 1, n - 1).toFixed(4)
-    }]`;
+    }${skippedNote(skipped)}]`;
     Deno.stdout.writeSync(enc.encode(line));
   };
   return {
-    step(i: number, losses: Float64Array) {
+    step(i: number, losses: Float64Array, skipped: number) {
       const now = performance.now();
       if (now - last > 100 || i + 1 === numSteps) {
         last = now;
-        draw(i + 1, losses);
+        draw(i + 1, losses, skipped);
       }
     },
     done(_losses: Float64Array, skipped: number) {

@@ -17,6 +17,7 @@
  */
 
 import type { CiaTable } from "../db/cia.ts";
+import { NonFiniteError } from "../errors.ts";
 
 /** Options of {@linkcode createOpaCia}. */
 export interface OpaCiaOptions {
@@ -156,9 +157,15 @@ export function createOpaCia(
     offset: number,
     t: number,
     where: string,
+    parameter: string,
   ): void => {
     if (!Number.isFinite(t)) {
-      throw new RangeError(`${where}: temperature must be finite, got ${t}`);
+      throw new NonFiniteError(
+        "opacity.cia",
+        parameter,
+        t,
+        `${where}: temperature must be finite, got ${t}`,
+      );
     }
     const tmin = tt[0]!;
     const tmax = tt[nT - 1]!;
@@ -209,7 +216,7 @@ export function createOpaCia(
       }
       const out = new Float64Array(t.length * n);
       for (let l = 0; l < t.length; l++) {
-        fill(out, l * n, t[l]!, `logaciaMatrix(): layer ${l}`);
+        fill(out, l * n, t[l]!, `logaciaMatrix(): layer ${l}`, `t[${l}]`);
       }
       return out;
     },
@@ -220,7 +227,7 @@ export function createOpaCia(
         );
       }
       const out = new Float64Array(n);
-      fill(out, 0, t, "logaciaVector()");
+      fill(out, 0, t, "logaciaVector()", "t");
       return out;
     },
   };

@@ -28,6 +28,7 @@
 import { C2, DOPPLER_CONST, GAMMA_NATURAL_CONST, TREF } from "../constants.ts";
 import type { LineList } from "../db/types.ts";
 import { partitionFunctionAt } from "../db/partition_function.ts";
+import { NonFiniteError } from "../errors.ts";
 import {
   _checkF64,
   _checkFiniteNumber,
@@ -35,6 +36,17 @@ import {
   _checkSameLength,
 } from "./line_strength.ts";
 import { voigtProfileArray } from "./voigt.ts";
+
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "opacity.direct";
+
+/** Throws `message` as a NonFiniteError for NaN/±∞ `v`, else as a RangeError. */
+function _refuse(parameter: string, v: number, message: string): never {
+  if (!Number.isFinite(v)) {
+    throw new NonFiniteError(STAGE, parameter, v, message);
+  }
+  throw new RangeError(message);
+}
 
 /** Direct (line-by-line) opacity calculator returned by {@link createOpaDirect}. */
 export interface OpaDirect {
@@ -91,7 +103,7 @@ export function createOpaDirect(
   _checkF64(nuGrid, "nuGrid");
   if (nuGrid.length === 0) throw new TypeError("nuGrid must not be empty");
   for (let i = 0; i < nuGrid.length; i++) {
-    _checkFiniteNumber(nuGrid[i], `nuGrid[${i}]`);
+    _checkFiniteNumber(nuGrid[i], `nuGrid[${i}]`, STAGE);
   }
   const nu = nuGrid.slice();
   const nnu = nu.length;
@@ -109,8 +121,8 @@ export function createOpaDirect(
     out: Float64Array,
     off: number,
   ): void {
-    _checkPositive(t, "t");
-    _checkPositive(pBar, "pBar");
+    _checkPositive(t, "t", STAGE);
+    _checkPositive(pBar, "pBar", STAGE);
     const qr = partitionFunctionAt(lines.partitionFunction, t) / lines.qtref;
     const dtInv = 1 / t - 1 / lines.tref;
     const dop = DOPPLER_CONST * Math.sqrt(t / lines.molmass);
@@ -163,12 +175,14 @@ export function _checkLineList(lines: LineList): void {
   _checkSameLength(lines.lineStrengthRef, "lines.lineStrengthRef", n);
   _checkSameLength(lines.alphaRef, "lines.alphaRef", n);
   _checkSameLength(lines.nTemp, "lines.nTemp", n);
-  _checkPositive(lines.molmass, "lines.molmass");
-  _checkPositive(lines.tref, "lines.tref");
-  _checkPositive(lines.qtref, "lines.qtref");
+  _checkPositive(lines.molmass, "lines.molmass", STAGE);
+  _checkPositive(lines.tref, "lines.tref", STAGE);
+  _checkPositive(lines.qtref, "lines.qtref", STAGE);
   for (let i = 0; i < n; i++) {
     if (!(lines.nu[i]! > 0) || !Number.isFinite(lines.nu[i]!)) {
-      throw new RangeError(
+      _refuse(
+        `lines.nu[${i}]`,
+        lines.nu[i]!,
         `lines.nu[${i}] must be finite and > 0, got ${lines.nu[i]}`,
       );
     }
@@ -176,14 +190,18 @@ export function _checkLineList(lines: LineList): void {
       !(lines.lineStrengthRef[i]! >= 0) ||
       !Number.isFinite(lines.lineStrengthRef[i]!)
     ) {
-      throw new RangeError(
+      _refuse(
+        `lines.lineStrengthRef[${i}]`,
+        lines.lineStrengthRef[i]!,
         `lines.lineStrengthRef[${i}] must be finite and >= 0, got ${
           lines.lineStrengthRef[i]
         }`,
       );
     }
     if (!(lines.alphaRef[i]! >= 0) || !Number.isFinite(lines.alphaRef[i]!)) {
-      throw new RangeError(
+      _refuse(
+        `lines.alphaRef[${i}]`,
+        lines.alphaRef[i]!,
         `lines.alphaRef[${i}] must be finite and >= 0, got ${
           lines.alphaRef[i]
         }`,
@@ -192,7 +210,11 @@ export function _checkLineList(lines: LineList): void {
     if (
       !Number.isFinite(lines.elower[i]!) || !Number.isFinite(lines.nTemp[i]!)
     ) {
-      throw new RangeError(
+      const bad = Number.isFinite(lines.elower[i]!) ? "nTemp" : "elower";
+      throw new NonFiniteError(
+        STAGE,
+        `lines.${bad}[${i}]`,
+        lines[bad][i]!,
         `lines.elower[${i}] and lines.nTemp[${i}] must be finite`,
       );
     }

@@ -18,6 +18,10 @@
 import { C2, TREF } from "../constants.ts";
 import type { PartitionFunction } from "../db/types.ts";
 import { partitionFunctionAt } from "../db/partition_function.ts";
+import { NonFiniteError } from "../errors.ts";
+
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "opacity.line_strength";
 
 /**
  * Line strength of one line at temperature `t`.
@@ -45,9 +49,9 @@ export function lineStrengthScalar(
   t: number,
   tref: number = TREF,
 ): number {
-  _checkPositive(t, "t");
-  _checkPositive(tref, "tref");
-  _checkPositive(qRatio, "qRatio");
+  _checkPositive(t, "t", STAGE);
+  _checkPositive(tref, "tref", STAGE);
+  _checkPositive(qRatio, "qRatio", STAGE);
   return _strength(sRef, nu, elower, 1 / qRatio, 1 / t - 1 / tref, t, tref);
 }
 
@@ -88,9 +92,9 @@ export function lineStrength(
   _checkF64(sRef, "sRef");
   _checkSameLength(nu, "nu", sRef.length);
   _checkSameLength(elower, "elower", sRef.length);
-  _checkPositive(t, "t");
-  _checkPositive(tref, "tref");
-  _checkPositive(qRatio, "qRatio");
+  _checkPositive(t, "t", STAGE);
+  _checkPositive(tref, "tref", STAGE);
+  _checkPositive(qRatio, "qRatio", STAGE);
   const res = out ?? new Float64Array(sRef.length);
   _checkSameLength(res, "out", sRef.length);
   const iq = 1 / qRatio;
@@ -123,8 +127,8 @@ export function partitionRatio(
   t: number,
   tref: number = TREF,
 ): number {
-  _checkPositive(t, "t");
-  _checkPositive(tref, "tref");
+  _checkPositive(t, "t", STAGE);
+  _checkPositive(tref, "tref", STAGE);
   return partitionFunctionAt(pf, t) / partitionFunctionAt(pf, tref);
 }
 
@@ -144,20 +148,36 @@ function _strength(
 
 // ---- private validation helpers shared by the opacity calculators ----
 
-/** Throws TypeError unless x is a number, RangeError unless finite. Private. */
-export function _checkFiniteNumber(x: unknown, name: string): number {
+/**
+ * Throws TypeError unless x is a number, {@link NonFiniteError} (naming `stage` and `name`)
+ * unless finite. Private.
+ */
+export function _checkFiniteNumber(
+  x: unknown,
+  name: string,
+  stage = "opacity",
+): number {
   if (typeof x !== "number") {
     throw new TypeError(`${name} must be a number, got ${typeof x}`);
   }
   if (!Number.isFinite(x)) {
-    throw new RangeError(`${name} must be finite, got ${x}`);
+    throw new NonFiniteError(
+      stage,
+      name,
+      x,
+      `${name} must be finite, got ${x}`,
+    );
   }
   return x;
 }
 
-/** Throws unless x is a finite number > 0. Private. */
-export function _checkPositive(x: unknown, name: string): number {
-  _checkFiniteNumber(x, name);
+/** Throws unless x is a finite number > 0 (NonFiniteError for NaN/±∞). Private. */
+export function _checkPositive(
+  x: unknown,
+  name: string,
+  stage = "opacity",
+): number {
+  _checkFiniteNumber(x, name, stage);
   if (!((x as number) > 0)) {
     throw new RangeError(`${name} must be > 0, got ${x}`);
   }

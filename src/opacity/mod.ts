@@ -1,6 +1,6 @@
 /**
  * Opacity calculators (ExoJAX's `opa`): line strengths and widths, the Faddeeva function and
- * Voigt profile, the direct line-by-line reference, PreMODIT, CIA, and the FFT they use.
+ * Voigt profile, the direct line-by-line reference, PreMODIT and CIA (the FFT they use is `./fft`).
  *
  * @example
  * ```ts
@@ -10,16 +10,8 @@
  *
  * @module
  */
-export { faddeeva, faddeevaRe } from "./faddeeva.ts";
+export { faddeeva, faddeevaRe } from "../special/faddeeva.ts";
 export { voigtProfile, voigtProfileArray } from "./voigt.ts";
-export {
-  createFftPlan,
-  createRfftPlan,
-  type FftPlan,
-  irfft,
-  rfft,
-  type RfftPlan,
-} from "./fft.ts";
 export {
   lineStrength,
   lineStrengthScalar,
@@ -39,6 +31,7 @@ export {
   createOpaPremodit,
   type OpaPremodit,
   type OpaPremoditOptions,
+  type PremoditTables,
 } from "./premodit.ts";
 export {
   lbdStrengthError,

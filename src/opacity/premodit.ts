@@ -61,8 +61,9 @@ import {
   _checkSameLength,
 } from "./line_strength.ts";
 import { _checkLineList } from "./direct.ts";
-import { createRfftPlan, type RfftPlan } from "./fft.ts";
+import { createRfftPlan, type RfftPlan } from "../fft/fft.ts";
 import { resolutionEslog } from "../grid/wavenumber_grid.ts";
+import { createPremoditAlias, gaussianSpectrumInto } from "./premodit_alias.ts";
 import {
   lbdWeightCoefficients,
   premoditOptimalParams,
@@ -154,11 +155,18 @@ export interface OpaPremodit {
   /** Accurate temperature range [K]. */
   readonly tRange: readonly [number, number];
   /**
+   * The T,P-independent tables (LBD, grids, broadening bins) that σ is made from; the
+   * derivative rules (`createPremoditAd`, `xsmatrixPrimitive`) consume them. Read-only.
+   */
+  readonly tables: PremoditTables;
+  /**
    * Cross section at one temperature and pressure.
    *
    * @param t Temperature [K] (inside `tRange` unless `allowOutsideRange`).
    * @param pBar Pressure [bar], finite and > 0.
    * @returns σ(ν) [cm²/molecule].
+   * @throws {NonFiniteError} For a non-finite t or pBar (stage "premodit.xsvector").
+   * @throws {RangeError} For t or pBar ≤ 0, or t outside `tRange`.
    */
   xsvector(t: number, pBar: number): Float64Array;
   /**
@@ -167,6 +175,9 @@ export interface OpaPremodit {
    * @param t Temperatures [K].
    * @param pBar Pressures [bar], same length.
    * @returns Row-major [nlayer][nnu] [cm²/molecule].
+   * @throws {NonFiniteError} For a non-finite entry (stage "premodit.xsmatrix", parameter
+   *   e.g. "t[3]").
+   * @throws {RangeError} For an entry ≤ 0, or a temperature outside `tRange`.
    */
   xsmatrix(t: Float64Array, pBar: Float64Array): Float64Array;
 }
@@ -457,11 +468,6 @@ export function createOpaPremodit(
   const L = 2 * N;
   const plan = opts.rfftPlan ? opts.rfftPlan(L) : createRfftPlan(L);
   const nk = N + 1;
-  const kk = Float64Array.from({ length: nk }, (_, m) => (m / L) * (m / L));
-  const sin2 = Float64Array.from(
-    { length: N + 1 },
-    (_, n) => 2 * Math.sin(Math.PI * n / L) ** 2,
-  );
   const rOverNu = Float64Array.from(nu, (v) => R / v);
   const slsd = new Float64Array(nb * N);
   const fE = new Float64Array(nE);
@@ -469,25 +475,27 @@ export function createOpaPremodit(
   const fE2 = new Float64Array(nE);
   const gq = new Float64Array(N);
   const pad = new Float64Array(L);
-  const aBuf = new Float64Array(L);
   const re = new Float64Array(nk);
   const im = new Float64Array(nk);
   const aRe = new Float64Array(nk);
-  const aIm = new Float64Array(nk);
   const accRe = new Float64Array(nk);
   const accIm = new Float64Array(nk);
   const gauss = new Float64Array(nk);
   const outBuf = new Float64Array(L);
   const sigmaQFactor = DOPPLER_CONST * R / Math.sqrt(lines.molmass);
+  const stimRef = Float64Array.from(nu, (v) => Math.expm1(-C2 * v / tref));
+  const alias = createPremoditAlias(N, plan);
 
   function xsInto(
     t: number,
     pBar: number,
     out: Float64Array,
     off: number,
+    stage: string,
+    k: number,
   ): void {
-    _checkPositive(t, "t");
-    _checkPositive(pBar, "pBar");
+    _checkPositive(t, k < 0 ? "t" : `t[${k}]`, stage);
+    _checkPositive(pBar, k < 0 ? "pBar" : `pBar[${k}]`, stage);
     if (!allowOutside && (t < tmin || t > tmax)) {
       throw new RangeError(
         `t = ${t} K is outside the PreMODIT temperature range [${tmin}, ${tmax}] K ` +
@@ -511,12 +519,11 @@ export function createOpaPremodit(
         ent2[j]! * fE2[e]!;
     }
     for (let i = 0; i < N; i++) {
-      const v = nu[i]!;
-      gq[i] = Math.expm1(-C2 * v / t) / Math.expm1(-C2 * v / tref) / qr;
+      gq[i] = Math.expm1(-C2 * nu[i]! / t) / stimRef[i]! / qr;
     }
     const sq = sigmaQFactor * Math.sqrt(t);
     const gf = -2 * Math.PI * Math.PI * sq * sq;
-    for (let m = 0; m < nk; m++) gauss[m] = Math.exp(gf * kk[m]!);
+    gaussianSpectrumInto(gf, L, gauss, nk);
     accRe.fill(0);
     accIm.fill(0);
     const lt = Math.log(t / trefB);
@@ -532,11 +539,11 @@ export function createOpaPremodit(
       pad.fill(0, N);
       plan.forward(pad, re, im);
       const gam = binNg[b]! * Math.exp(-binNt[b]! * lt) * pBar;
-      const alias = _aliasSpectrum(gam, N, sin2, aBuf, plan, aRe, aIm);
+      const hasAlias = alias.into(gam, aRe);
       const r = Math.exp(-Math.PI * gam / N);
       let lor = 1;
       for (let m = 0; m < nk; m++) {
-        const kern = gauss[m]! * (alias ? lor - aRe[m]! : lor);
+        const kern = gauss[m]! * (hasAlias ? lor - aRe[m]! : lor);
         accRe[m] = accRe[m]! + re[m]! * kern;
         accIm[m] = accIm[m]! + im[m]! * kern;
         lor *= r;
@@ -546,37 +553,7 @@ export function createOpaPremodit(
     for (let i = 0; i < N; i++) out[off + i] = outBuf[i]! * rOverNu[i]!;
   }
 
-  const opa: OpaPremodit = {
-    nuGrid: nu,
-    resolution: R,
-    tref,
-    twt,
-    dE,
-    elowerGrid,
-    trefBroadening: trefB,
-    ngammaRefGrid: gGrid,
-    nTexpGrid: nGrid,
-    nBroadening: nb,
-    binNgammaRef: binNg,
-    binNTexp: binNt,
-    nLbdEntries: nEnt,
-    nLines: nl,
-    diffmode,
-    tRange: [tmin, tmax] as const,
-    xsvector(t: number, pBar: number): Float64Array {
-      const out = new Float64Array(N);
-      xsInto(t, pBar, out, 0);
-      return out;
-    },
-    xsmatrix(t: Float64Array, pBar: Float64Array): Float64Array {
-      _checkF64(t, "t");
-      _checkSameLength(pBar, "pBar", t.length);
-      const out = new Float64Array(t.length * N);
-      for (let k = 0; k < t.length; k++) xsInto(t[k]!, pBar[k]!, out, k * N);
-      return out;
-    },
-  };
-  _cores.set(opa, {
+  const tables: PremoditTables = {
     nu,
     resolution: R,
     tmin,
@@ -597,16 +574,67 @@ export function createOpaPremodit(
     binNTexp: binNt,
     sigmaQFactor,
     ...(opts.rfftPlan ? { rfftPlan: opts.rfftPlan } : {}),
-  });
+  };
+  const opa: OpaPremodit = {
+    nuGrid: nu,
+    resolution: R,
+    tref,
+    twt,
+    dE,
+    elowerGrid,
+    trefBroadening: trefB,
+    ngammaRefGrid: gGrid,
+    nTexpGrid: nGrid,
+    nBroadening: nb,
+    binNgammaRef: binNg,
+    binNTexp: binNt,
+    nLbdEntries: nEnt,
+    nLines: nl,
+    diffmode,
+    tRange: [tmin, tmax] as const,
+    tables,
+    xsvector(t: number, pBar: number): Float64Array {
+      const out = new Float64Array(N);
+      xsInto(t, pBar, out, 0, "premodit.xsvector", -1);
+      return out;
+    },
+    xsmatrix(t: Float64Array, pBar: Float64Array): Float64Array {
+      _checkF64(t, "t");
+      _checkSameLength(pBar, "pBar", t.length);
+      const out = new Float64Array(t.length * N);
+      for (let k = 0; k < t.length; k++) {
+        xsInto(t[k]!, pBar[k]!, out, k * N, "premodit.xsmatrix", k);
+      }
+      return out;
+    },
+  };
   return opa;
 }
 
 /**
- * Precomputed tables of a PreMODIT calculator, shared with its derivative rules
- * (`premodit_ad.ts`). Internal: not part of the stable API. The arrays are the calculator's
- * own and must not be modified.
+ * The T,P-independent tables of a PreMODIT calculator (`opa.tables`), from which the forward σ
+ * and its derivative rules (`premodit_ad.ts`) are computed. The arrays are the calculator's own
+ * and must not be modified.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createOpaPremodit, type PremoditTables } from "./premodit.ts";
+ * const nu = Float64Array.from({ length: 64 }, (_, i) => 4300 * Math.exp(i / 1e5));
+ * const lines = {
+ *   molecule: "X", molmass: 28, tref: 296, qtref: 100,
+ *   nu: new Float64Array([4300.1]), elower: new Float64Array([500]),
+ *   gupper: new Float64Array([3]), einsteinA: new Float64Array([1]),
+ *   lineStrengthRef: new Float64Array([1e-20]),
+ *   alphaRef: new Float64Array([0.07]), nTemp: new Float64Array([0.5]),
+ *   partitionFunction: { t: new Float64Array([1, 3000]), q: new Float64Array([1, 1000]) },
+ * };
+ * const tables: PremoditTables = createOpaPremodit(lines, nu).tables;
+ * assert.strictEqual(tables.nu.length, 64);
+ * assert.strictEqual(tables.entSlot.length, tables.ent0.length);
+ * ```
  */
-export interface _PremoditCore {
+export interface PremoditTables {
   /** Wavenumber grid [cm⁻¹]. */
   readonly nu: Float64Array;
   /** The FFT plan factory given in the options, if any (also used by the derivative rules). */
@@ -649,10 +677,11 @@ export interface _PremoditCore {
   readonly sigmaQFactor: number;
 }
 
-const _cores = new WeakMap<OpaPremodit, _PremoditCore>();
+/** @deprecated Use {@link PremoditTables}. */
+export type _PremoditCore = PremoditTables;
 
 /**
- * The precomputed tables of a calculator made by {@link createOpaPremodit} (internal, for the
+ * The tables of a calculator made by {@link createOpaPremodit}, checked (`opa.tables`; for the
  * derivative rules).
  *
  * @param opa A PreMODIT calculator.
@@ -661,6 +690,7 @@ const _cores = new WeakMap<OpaPremodit, _PremoditCore>();
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { _premoditCore, createOpaPremodit } from "./premodit.ts";
  * const nu = Float64Array.from({ length: 64 }, (_, i) => 4300 * Math.exp(i / 1e5));
  * const lines = {
@@ -671,49 +701,22 @@ const _cores = new WeakMap<OpaPremodit, _PremoditCore>();
  *   alphaRef: new Float64Array([0.07]), nTemp: new Float64Array([0.5]),
  *   partitionFunction: { t: new Float64Array([1, 3000]), q: new Float64Array([1, 1000]) },
  * };
- * const core = _premoditCore(createOpaPremodit(lines, nu));
- * console.log(core.nu.length); // 64
+ * const opa = createOpaPremodit(lines, nu);
+ * const core = _premoditCore(opa);
+ * assert.strictEqual(core, opa.tables);
+ * assert.strictEqual(core.nu.length, 64);
  * ```
  */
-export function _premoditCore(opa: OpaPremodit): _PremoditCore {
+export function _premoditCore(opa: OpaPremodit): PremoditTables {
   const c = typeof opa === "object" && opa !== null
-    ? _cores.get(opa)
+    ? (opa as { tables?: PremoditTables }).tables
     : undefined;
-  if (c === undefined) {
+  if (c === undefined || !(c.entSlot instanceof Int32Array)) {
     throw new TypeError(
       "opa must be a calculator created by createOpaPremodit()",
     );
   }
   return c;
-}
-
-/**
- * DFT (real part) of the Lorentz wrap-around A(n) = P(n) − L(n), n ∈ (−N, N], of a 2N-periodic
- * Lorentzian of HWHM `gam` [grid cells], into aRe. Returns false when it is negligible.
- */
-function _aliasSpectrum(
-  gam: number,
-  N: number,
-  sin2: Float64Array,
-  buf: Float64Array,
-  plan: RfftPlan,
-  aRe: Float64Array,
-  aIm: Float64Array,
-): boolean {
-  const L = 2 * N;
-  if (gam / L < 1e-8) return false;
-  const a = 2 * Math.PI * gam / L;
-  const g2 = gam * gam;
-  const sh = a > 700 ? 0 : Math.sinh(a);
-  const sh2 = a > 700 ? 0 : 2 * Math.sinh(a / 2) ** 2;
-  for (let n = 0; n <= N; n++) {
-    const per = a > 700 ? 1 / L : sh / (L * (sh2 + sin2[n]!));
-    const v = per - gam / (Math.PI * (n * n + g2));
-    buf[n] = v;
-    if (n > 0 && n < N) buf[L - n] = v;
-  }
-  plan.forward(buf, aRe, aIm);
-  return true;
 }
 
 function _checkEslog(nuGrid: Float64Array): Float64Array {

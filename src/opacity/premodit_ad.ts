@@ -62,11 +62,13 @@
 import { C2 } from "../constants.ts";
 import type { PartitionFunction } from "../db/types.ts";
 import { partitionFunctionAt } from "../db/partition_function.ts";
-import { createRfftPlan } from "./fft.ts";
+import { createRfftPlan } from "../fft/fft.ts";
+import { createPremoditAlias, gaussianSpectrumInto } from "./premodit_alias.ts";
+import { NonFiniteError } from "../errors.ts";
 import {
-  type _PremoditCore,
   _premoditCore,
   type OpaPremodit,
+  type PremoditTables,
 } from "./premodit.ts";
 
 /** Per-layer partial derivatives of the PreMODIT cross sections. */
@@ -149,11 +151,6 @@ export interface PremoditAd {
   ): { xs: Float64Array; pullback(ct: Float64Array): PremoditVjp };
 }
 
-/** Number of stored terms of the wrap-around series. */
-const _KMAX = 16;
-/** Largest γ/N [grid cells / grid size] handled by the series. */
-const _SERIES_MAX = 0.25;
-
 /**
  * Builds the derivative rules of a PreMODIT calculator (see the module documentation).
  * Precomputes the DFTs of the wrap-around series (16 FFTs of length 2N) and the buffers of the
@@ -190,7 +187,7 @@ export function createPremoditAd(opa: OpaPremodit): PremoditAd {
   return _createRules(opa, core);
 }
 
-function _createRules(opa: OpaPremodit, core: _PremoditCore): PremoditAd {
+function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
   const nu = core.nu;
   const N = nu.length;
   const L2 = 2 * N;
@@ -215,16 +212,12 @@ function _createRules(opa: OpaPremodit, core: _PremoditCore): PremoditAd {
     { length: nk },
     (_, m) => 2 * Math.PI * m / L2,
   );
-  const sin2 = Float64Array.from(
-    { length: N + 1 },
-    (_, n) => 2 * Math.sin(Math.PI * n / L2) ** 2,
-  );
   const rOverNu = Float64Array.from(nu, (v) => R / v);
   // 1 / expm1(−c₂ν/Tref) and c₂ν
   const invDen = Float64Array.from(nu, (v) => 1 / Math.expm1(-C2 * v / tref));
   const c2nu = Float64Array.from(nu, (v) => C2 * v);
   const c2E = Float64Array.from(eg, (e) => C2 * e);
-  const basis = _aliasBasis(N, plan);
+  const alias = createPremoditAlias(N, plan);
 
   // ---- buffers ----
   const fE = new Float64Array(nE);
@@ -253,14 +246,9 @@ function _createRules(opa: OpaPremodit, core: _PremoditCore): PremoditAd {
   const accPIm = new Float64Array(nk);
   const wRe = new Float64Array(nk);
   const wIm = new Float64Array(nk);
-  const ca = new Float64Array(_KMAX);
-  const cg = new Float64Array(_KMAX);
-  const xBuf = new Float64Array(L2);
-  const xgBuf = new Float64Array(L2);
   const rowBuf = new Float64Array(N);
   const rowBuf2 = new Float64Array(N);
   const rowBuf3 = new Float64Array(N);
-  const scratchIm = new Float64Array(nk);
 
   /**
    * Fills accRe/Im with Σ_b S_b K_b, and (when asked) accT with ∂/∂T and accP with ∂/∂P of it
@@ -271,11 +259,16 @@ function _createRules(opa: OpaPremodit, core: _PremoditCore): PremoditAd {
     pBar: number,
     wantT: boolean,
     wantP: boolean,
+    l: number,
   ): void {
-    if (!(t > 0) || !Number.isFinite(t)) {
-      throw new RangeError(`t must be finite and > 0, got ${t}`);
+    if (!Number.isFinite(t)) {
+      throw new NonFiniteError("premodit.xsmatrix", `t[${l}]`, t);
     }
-    if (!(pBar > 0) || !Number.isFinite(pBar)) {
+    if (!Number.isFinite(pBar)) {
+      throw new NonFiniteError("premodit.xsmatrix", `pBar[${l}]`, pBar);
+    }
+    if (!(t > 0)) throw new RangeError(`t must be finite and > 0, got ${t}`);
+    if (!(pBar > 0)) {
       throw new RangeError(`pBar must be finite and > 0, got ${pBar}`);
     }
     if (!allowOutside && (t < tmin || t > tmax)) {
@@ -326,7 +319,7 @@ function _createRules(opa: OpaPremodit, core: _PremoditCore): PremoditAd {
     }
     const sq = sqf * Math.sqrt(t);
     const gf = -2 * Math.PI * Math.PI * sq * sq;
-    for (let m = 0; m < nk; m++) gauss[m] = Math.exp(gf * kk[m]!);
+    gaussianSpectrumInto(gf, L2, gauss, nk);
     accRe.fill(0);
     accIm.fill(0);
     if (wantT) {
@@ -402,60 +395,7 @@ function _createRules(opa: OpaPremodit, core: _PremoditCore): PremoditAd {
    * forward drops the wrap-around (gam < 1e-8 · 2N).
    */
   function aliasInto(gam: number, wantG: boolean): boolean {
-    if (gam / L2 < 1e-8) return false;
-    if (gam <= _SERIES_MAX * N) {
-      const u = gam / L2;
-      const q = gam / N;
-      const nt = q <= 0 ? 1 : Math.min(
-        _KMAX,
-        Math.max(1, Math.ceil((Math.log(1e-18) / Math.log(q) - 1) / 2) + 1),
-      );
-      let c = u;
-      const u2 = -u * u;
-      for (let k = 0; k < nt; k++) {
-        ca[k] = c;
-        cg[k] = (2 * k + 1) * c;
-        c *= u2;
-      }
-      for (let m = 0; m < nk; m++) {
-        const o = m * _KMAX;
-        let sa = 0;
-        let sg = 0;
-        for (let k = nt - 1; k >= 0; k--) {
-          const v = basis[o + k]!;
-          sa += ca[k]! * v;
-          sg += cg[k]! * v;
-        }
-        aK[m] = sa;
-        if (wantG) aG[m] = sg;
-      }
-      return true;
-    }
-    // Large γ: the closed form (as in the forward) and its γ-derivative, transformed.
-    const a = 2 * Math.PI * gam / L2;
-    const g2 = gam * gam;
-    const big = a > 700;
-    const sh = big ? 0 : Math.sinh(a);
-    const sh2 = big ? 0 : 2 * Math.sinh(a / 2) ** 2;
-    for (let n = 0; n <= N; n++) {
-      const s2 = sin2[n]!;
-      const d = sh2 + s2;
-      const per = big ? 1 / L2 : sh / (L2 * d);
-      const n2g = n * n + g2;
-      const v = per - gam / (Math.PI * n2g);
-      // γ ∂/∂γ = a ∂/∂a for the periodic part
-      const perG = big ? 0 : a * (s2 - (1 - s2) * sh2) / (L2 * d * d);
-      const vg = perG - gam * (n * n - g2) / (Math.PI * n2g * n2g);
-      xBuf[n] = v;
-      xgBuf[n] = vg;
-      if (n > 0 && n < N) {
-        xBuf[L2 - n] = v;
-        xgBuf[L2 - n] = vg;
-      }
-    }
-    plan.forward(xBuf, aK, scratchIm);
-    if (wantG) plan.forward(xgBuf, aG, scratchIm);
-    return true;
+    return alias.into(gam, aK, wantG ? aG : undefined);
   }
 
   /** irfft(re, im)[0:N] · R/ν into out[off..]. */
@@ -490,7 +430,7 @@ function _createRules(opa: OpaPremodit, core: _PremoditCore): PremoditAd {
     const dxsdT = new Float64Array(nl * N);
     const dxsdP = new Float64Array(nl * N);
     for (let l = 0; l < nl; l++) {
-      spectra(t[l]!, pBar[l]!, true, true);
+      spectra(t[l]!, pBar[l]!, true, true, l);
       inverseInto(accRe, accIm, xs, l * N);
       inverseInto(accTRe, accTIm, dxsdT, l * N);
       inverseInto(accPRe, accPIm, dxsdP, l * N);
@@ -539,7 +479,7 @@ function _createRules(opa: OpaPremodit, core: _PremoditCore): PremoditAd {
         if (tT !== null && tT[k * nl + l] !== 0) wantT = true;
         if (tP !== null && tP[k * nl + l] !== 0) wantP = true;
       }
-      spectra(t[l]!, pBar[l]!, wantT, wantP);
+      spectra(t[l]!, pBar[l]!, wantT, wantP, l);
       inverseInto(accRe, accIm, xs, l * N);
       if (!wantT && !wantP) continue;
       if (K === 1) {
@@ -617,12 +557,12 @@ function _createRules(opa: OpaPremodit, core: _PremoditCore): PremoditAd {
       }
       if (zero) {
         // still validate the inputs as the forward would
-        spectra(t[l]!, pBar[l]!, false, false);
+        spectra(t[l]!, pBar[l]!, false, false, l);
         continue;
       }
       pad.fill(0, N);
       plan.forward(pad, wRe, wIm);
-      spectra(t[l]!, pBar[l]!, true, true);
+      spectra(t[l]!, pBar[l]!, true, true, l);
       tBar[l] = dotSpectra(accTRe, accTIm);
       pBarOut[l] = dotSpectra(accPRe, accPIm);
     }
@@ -685,72 +625,4 @@ function _pfSlope(pf: PartitionFunction, t: number): number {
     else hi = mid;
   }
   return (qq[hi]! - qq[lo]!) / (tt[hi]! - tt[lo]!);
-}
-
-/**
- * DFTs of the wrap-around series terms: basis[m·KMAX + k] = Σ_n c_k(n) e^(−2πimn/L),
- * c_k(n) = Z_k(n/L)/(πL), Z_k(x) = ζ(2k+2, 1+x) + ζ(2k+2, 1−x), n ∈ (−N, N], L = 2N.
- * Then Â(m) = Σ_k (−1)^k (γ/L)^(2k+1) basis[m, k].
- */
-function _aliasBasis(
-  N: number,
-  plan: { forward(x: Float64Array, re: Float64Array, im: Float64Array): void },
-): Float64Array {
-  const L = 2 * N;
-  const nk = N + 1;
-  const out = new Float64Array(nk * _KMAX);
-  const buf = new Float64Array(L);
-  const re = new Float64Array(nk);
-  const im = new Float64Array(nk);
-  for (let k = 0; k < _KMAX; k++) {
-    const s = 2 * k + 2;
-    for (let n = 0; n <= N; n++) {
-      const x = n / L;
-      const v = (_hurwitzZeta(s, 1 + x) + _hurwitzZeta(s, 1 - x)) /
-        (Math.PI * L);
-      buf[n] = v;
-      if (n > 0 && n < N) buf[L - n] = v;
-    }
-    plan.forward(buf, re, im);
-    for (let m = 0; m < nk; m++) out[m * _KMAX + k] = re[m]!;
-  }
-  return out;
-}
-
-/** B_2r/(2r)! for r = 1..9. */
-const _BERN = [
-  1 / 6 / 2,
-  -1 / 30 / 24,
-  1 / 42 / 720,
-  -1 / 30 / 40320,
-  5 / 66 / 3628800,
-  -691 / 2730 / 479001600,
-  7 / 6 / 87178291200,
-  -3617 / 510 / 20922789888000,
-  43867 / 798 / 6402373705728000,
-];
-
-/**
- * Hurwitz ζ(s, a) = Σ_(j≥0) (a + j)^(−s) for s ≥ 2 and a ≥ 0.5, by 12 direct terms and the
- * Euler–Maclaurin tail (relative error < 1e-16 in this range).
- */
-function _hurwitzZeta(s: number, a: number): number {
-  const M = 12;
-  let sum = 0;
-  for (let j = 0; j < M; j++) sum += Math.pow(a + j, -s);
-  const b = a + M;
-  const bs = Math.pow(b, -s);
-  sum += b * bs / (s - 1) + 0.5 * bs;
-  // Σ_r B_2r/(2r)! · s(s+1)…(s+2r−2) · b^(−s−2r+1)
-  let rising = s; // s(s+1)…(s+2r−2) for r = 1
-  let pw = bs / b; // b^(−s−1)
-  const ib2 = 1 / (b * b);
-  for (let r = 0; r < _BERN.length; r++) {
-    const term = _BERN[r]! * rising * pw;
-    sum += term;
-    if (Math.abs(term) < 1e-18 * sum) break;
-    rising *= (s + 2 * r + 1) * (s + 2 * r + 2);
-    pw *= ib2;
-  }
-  return sum;
 }

@@ -13,7 +13,11 @@
  * @module
  */
 
-import { faddeevaRe } from "./faddeeva.ts";
+import { faddeevaRe } from "../special/faddeeva.ts";
+import { NonFiniteError } from "../errors.ts";
+
+/** Stage named by the NonFiniteErrors this module throws. */
+const STAGE = "opacity.voigt";
 
 const _INV_SQRT2 = 1 / Math.SQRT2;
 const _INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
@@ -26,12 +30,18 @@ function _checkWidths(betaD: number, gammaL: number, fn: string): void {
     throw new TypeError(`${fn}: gammaL must be a number, got ${typeof gammaL}`);
   }
   if (!(betaD >= 0) || !Number.isFinite(betaD)) {
-    throw new RangeError(`${fn}: betaD must be finite and >= 0, got ${betaD}`);
+    const msg = `${fn}: betaD must be finite and >= 0, got ${betaD}`;
+    if (!Number.isFinite(betaD)) {
+      throw new NonFiniteError(STAGE, "betaD", betaD, msg);
+    }
+    throw new RangeError(msg);
   }
   if (!(gammaL >= 0) || !Number.isFinite(gammaL)) {
-    throw new RangeError(
-      `${fn}: gammaL must be finite and >= 0, got ${gammaL}`,
-    );
+    const msg = `${fn}: gammaL must be finite and >= 0, got ${gammaL}`;
+    if (!Number.isFinite(gammaL)) {
+      throw new NonFiniteError(STAGE, "gammaL", gammaL, msg);
+    }
+    throw new RangeError(msg);
   }
   if (betaD === 0 && gammaL === 0) {
     throw new RangeError(
@@ -70,7 +80,12 @@ export function voigtProfile(x: number, betaD: number, gammaL: number): number {
     throw new TypeError(`voigtProfile(): x must be a number, got ${typeof x}`);
   }
   if (!Number.isFinite(x)) {
-    throw new RangeError(`voigtProfile(): x must be finite, got ${x}`);
+    throw new NonFiniteError(
+      STAGE,
+      "x",
+      x,
+      `voigtProfile(): x must be finite, got ${x}`,
+    );
   }
   _checkWidths(betaD, gammaL, "voigtProfile()");
   return _voigt(x, betaD, gammaL);
@@ -115,7 +130,10 @@ export function voigtProfileArray(
   for (let i = 0; i < x.length; i++) {
     const xi = x[i]!;
     if (!Number.isFinite(xi)) {
-      throw new RangeError(
+      throw new NonFiniteError(
+        STAGE,
+        `x[${i}]`,
+        xi,
         `voigtProfileArray(): x[${i}] must be finite, got ${xi}`,
       );
     }

@@ -23,6 +23,9 @@ import {
   _checkSameLength,
 } from "./line_strength.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "opacity.widths";
+
 /**
  * Doppler width of a line: Gaussian standard deviation (not HWHM).
  *
@@ -38,9 +41,9 @@ import {
  * ```
  */
 export function dopplerSigma(nu: number, t: number, molmass: number): number {
-  _checkFiniteNumber(nu, "nu");
-  _checkPositive(t, "t");
-  _checkPositive(molmass, "molmass");
+  _checkFiniteNumber(nu, "nu", STAGE);
+  _checkPositive(t, "t", STAGE);
+  _checkPositive(molmass, "molmass", STAGE);
   return DOPPLER_CONST * Math.sqrt(t / molmass) * nu;
 }
 
@@ -66,8 +69,8 @@ export function dopplerSigmaArray(
   out?: Float64Array,
 ): Float64Array {
   _checkF64(nu, "nu");
-  _checkPositive(t, "t");
-  _checkPositive(molmass, "molmass");
+  _checkPositive(t, "t", STAGE);
+  _checkPositive(molmass, "molmass", STAGE);
   const res = out ?? new Float64Array(nu.length);
   _checkSameLength(res, "out", nu.length);
   const f = DOPPLER_CONST * Math.sqrt(t / molmass);
@@ -99,10 +102,10 @@ export function gammaLorentz(
   tref: number = TREF,
 ): number {
   _checkNonNegative(pBar, "pBar");
-  _checkPositive(t, "t");
+  _checkPositive(t, "t", STAGE);
   _checkNonNegative(alphaRef, "alphaRef");
-  _checkFiniteNumber(nTemp, "nTemp");
-  _checkPositive(tref, "tref");
+  _checkFiniteNumber(nTemp, "nTemp", STAGE);
+  _checkPositive(tref, "tref", STAGE);
   return alphaRef * pBar * Math.pow(tref / t, nTemp);
 }
 
@@ -133,8 +136,8 @@ export function gammaLorentzArray(
   out?: Float64Array,
 ): Float64Array {
   _checkNonNegative(pBar, "pBar");
-  _checkPositive(t, "t");
-  _checkPositive(tref, "tref");
+  _checkPositive(t, "t", STAGE);
+  _checkPositive(tref, "tref", STAGE);
   _checkF64(alphaRef, "alphaRef");
   _checkSameLength(nTemp, "nTemp", alphaRef.length);
   const res = out ?? new Float64Array(alphaRef.length);
@@ -190,7 +193,7 @@ export function gammaNaturalArray(
 }
 
 function _checkNonNegative(x: unknown, name: string): number {
-  _checkFiniteNumber(x, name);
+  _checkFiniteNumber(x, name, STAGE);
   if (!((x as number) >= 0)) {
     throw new RangeError(`${name} must be >= 0, got ${x}`);
   }

@@ -17,6 +17,9 @@ import { pressureLayers } from "./pressure_layers.ts";
 import { powerlawTemperature } from "./temperature.ts";
 import { _checkNu, _checkRange } from "./_validate.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "rt.art_emis_pure";
+
 /** Radiative-transfer solvers of {@linkcode ArtEmisPure}. */
 export type EmisPureSolver = "ibased" | "fbased2st";
 
@@ -143,7 +146,7 @@ export function createArtEmisPure(opts: ArtEmisPureOptions): ArtEmisPure {
   if (typeof opts !== "object" || opts === null) {
     throw new TypeError(`opts must be an options object, got ${String(opts)}`);
   }
-  const nuGrid = _checkNu(opts.nuGrid, "nuGrid");
+  const nuGrid = _checkNu(STAGE, opts.nuGrid, "nuGrid");
   const rtsolver = opts.rtsolver ?? "ibased";
   if (rtsolver !== "ibased" && rtsolver !== "fbased2st") {
     throw new RangeError(
@@ -204,7 +207,7 @@ function _makeArt(
     mus,
     weights,
     changeTemperatureRange(lo: number, hi: number): ArtEmisPure {
-      const [l, h] = _checkRange([lo, hi]);
+      const [l, h] = _checkRange(STAGE, [lo, hi]);
       return _makeArt(
         nuGrid,
         nlayer,

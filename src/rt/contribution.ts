@@ -13,6 +13,9 @@ import {
   _checkTemperature,
 } from "./_validate.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "rt.contribution";
+
 /** Options of {@linkcode contributionFunction}. */
 export interface ContributionOptions {
   /** Normalise each wavenumber column to unit sum over layers (default true, as ExoJAX). */
@@ -54,13 +57,13 @@ export function contributionFunction(
   nu: Float64Array,
   opts: ContributionOptions = {},
 ): Float64Array {
-  const t = _checkTemperature(temperature, "temperature");
+  const t = _checkTemperature(STAGE, temperature, "temperature");
   const nlayer = t.length;
-  const p = _checkPositiveProfile(pressure, "pressure", nlayer);
-  const dp = _checkPositiveProfile(dParr, "dParr", nlayer);
-  const n = _checkNu(nu);
+  const p = _checkPositiveProfile(STAGE, pressure, "pressure", nlayer);
+  const dp = _checkPositiveProfile(STAGE, dParr, "dParr", nlayer);
+  const n = _checkNu(STAGE, nu);
   const nnu = n.length;
-  const dt = _checkDtau(dtau, nlayer, nnu);
+  const dt = _checkDtau(STAGE, dtau, nlayer, nnu);
   const normalize = opts.normalize ?? true;
   const cf = new Float64Array(nlayer * nnu);
   const tau = new Float64Array(nnu);

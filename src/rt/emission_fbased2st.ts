@@ -5,9 +5,12 @@
  * @module
  */
 
-import { _expn3 } from "./expn.ts";
+import { _expn3 } from "../special/expn.ts";
 import { _planckPiRow } from "./planck.ts";
 import { _checkDtau, _checkNu, _checkTemperature } from "./_validate.ts";
+
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "rt.emission_fbased2st";
 
 /**
  * Emergent flux with the flux-based two-stream solver:
@@ -37,11 +40,11 @@ export function emissionFbased2st(
   temperature: Float64Array,
   nu: Float64Array,
 ): Float64Array {
-  const t = _checkTemperature(temperature, "temperature");
-  const n = _checkNu(nu);
+  const t = _checkTemperature(STAGE, temperature, "temperature");
+  const n = _checkNu(STAGE, nu);
   const nlayer = t.length;
   const nnu = n.length;
-  const dt = _checkDtau(dtau, nlayer, nnu);
+  const dt = _checkDtau(STAGE, dtau, nlayer, nnu);
   const cum = new Float64Array(nnu).fill(1); // Π_(k<i) 𝒯_k
   const flux = new Float64Array(nnu);
   const src = new Float64Array(nnu);

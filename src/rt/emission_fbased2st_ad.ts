@@ -1,7 +1,7 @@
 /**
  * Derivatives of the flux-based two-stream emission `emissionFbased2st` (emission_fbased2st.ts) w.r.t. the layer
- * optical depths dτ [L][N] and the layer temperatures T [L], and the exponential integral E₂
- * (d/dx E₃(x) = −E₂(x), so d𝒯/ddτ = −2E₂(dτ) for the layer transmission 𝒯 = 2E₃(dτ)).
+ * optical depths dτ [L][N] and the layer temperatures T [L] (d/dx E₃(x) = −E₂(x), so
+ * d𝒯/ddτ = −2E₂(dτ) for the layer transmission 𝒯 = 2E₃(dτ); Eₙ live in `src/special/expn.ts`).
  *
  * With S_ij = πB_νj(T_i), C_ij = Π_(k<i) 𝒯_kj and U_ij = Σ_(i'>i) (1 − 𝒯_i'j) S_i'j Π_(i<k<i') 𝒯_kj
  * (the flux reaching the bottom of layer i from below; U_(L−1) = 0, U_(i−1) = (1 − 𝒯_i)S_i + 𝒯_i U_i):
@@ -18,7 +18,7 @@
  * @module
  */
 
-import { _expn3, _expnContinuedFraction } from "./expn.ts";
+import { _expn2FromTrans, _expn3 } from "../special/expn.ts";
 import { _checkDtau, _checkNu, _checkTemperature } from "./_validate.ts";
 import {
   _blockDiagonalPullback,
@@ -32,6 +32,9 @@ import {
   type VjpResult,
 } from "./_common_ad.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "rt.emission_fbased2st";
+
 export type {
   EmissionCotangents,
   EmissionJacobian,
@@ -39,61 +42,6 @@ export type {
   JvpResult,
   VjpResult,
 } from "./_common_ad.ts";
-
-const EULER_GAMMA = 0.5772156649015329;
-
-/** E₂(x) for 0 ≤ x ≤ 1: 1 + x(ln x − 1 + γ) − Σ_(k≥2) (−x)^k / ((k − 1) k!). */
-function _expn2Series(x: number): number {
-  if (x === 0) return 1;
-  let sum = 0;
-  let term = -x; // (−x)^k / k! at k = 1
-  for (let k = 2; k <= 60; k++) {
-    term *= -x / k;
-    const t = term / (k - 1);
-    sum += t;
-    if (Math.abs(t) <= 1e-17 * Math.abs(sum)) break;
-  }
-  return 1 + x * (Math.log(x) - 1 + EULER_GAMMA) - sum;
-}
-
-/**
- * E₂(x) without validation (x ≥ 0 or +Infinity): series for x ≤ 1, modified-Lentz continued
- * fraction for x > 1 (as `_expn3`); relative accuracy ~1e-15, 0 beyond x ≈ 745.
- */
-export function _expn2(x: number): number {
-  if (x <= 1) return _expn2Series(x);
-  return _expnContinuedFraction(2, x);
-}
-
-/**
- * E₂(x) given the transmission tr = 2E₃(x) already at hand (x ≥ 0 or +Infinity): the recurrence
- * E₂ = (e^{−x} − 2E₃)/x for x > 1 (which loses < 2 bits there), the series for x ≤ 1.
- */
-export function _expn2FromTrans(x: number, tr: number): number {
-  if (x <= 1) return _expn2Series(x);
-  if (x > 745) return 0;
-  return (Math.exp(-x) - tr) / x;
-}
-
-/**
- * Exponential integral of order 2, E₂(x) = ∫₁^∞ e^{−xt} t⁻² dt = −dE₃/dx.
- *
- * @param x Argument, ≥ 0 (+Infinity gives 0).
- * @returns E₂(x); E₂(0) = 1.
- * @throws {RangeError} If x is NaN or negative.
- *
- * @example
- * ```ts
- * import { expn2 } from "./emission_fbased2st_ad.ts";
- * console.log(expn2(0), expn2(1).toFixed(10)); // 1 0.1484955068
- * ```
- */
-export function expn2(x: number): number {
-  if (typeof x !== "number" || !(x >= 0)) {
-    throw new RangeError(`x must be >= 0 (not NaN), got ${x}`);
-  }
-  return _expn2(x);
-}
 
 /** 𝒯 = 2E₃(d) exactly as emissionFbased2st computes it. */
 function _trans(d: number): number {
@@ -105,9 +53,9 @@ function _validate(
   temperature: Float64Array,
   nu: Float64Array,
 ): { t: Float64Array; n: Float64Array; dt: Float64Array } {
-  const t = _checkTemperature(temperature, "temperature");
-  const n = _checkNu(nu);
-  const dt = _checkDtau(dtau, t.length, n.length);
+  const t = _checkTemperature(STAGE, temperature, "temperature");
+  const n = _checkNu(STAGE, nu);
+  const dt = _checkDtau(STAGE, dtau, t.length, n.length);
   return { t, n, dt };
 }
 
@@ -124,7 +72,8 @@ function _validate(
  *
  * @example
  * ```ts
- * import { emissionFbased2stJacobian, expn2 } from "./emission_fbased2st_ad.ts";
+ * import { emissionFbased2stJacobian } from "./emission_fbased2st_ad.ts";
+ * import { expn2 } from "../special/expn.ts";
  * import { planckPi } from "./planck.ts";
  * // one slab over nothing: F = πB (1 − 2E₃(τ)), ∂F/∂τ = 2E₂(τ) πB
  * const nu = new Float64Array([4300]);

@@ -9,6 +9,9 @@ import { gaussLegendre } from "./gauss_legendre.ts";
 import { _planckPiRow } from "./planck.ts";
 import { _checkDtau, _checkNu, _checkTemperature } from "./_validate.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "rt.emission_ibased";
+
 /**
  * Cosines µ ∈ (0, 1) and weights for nstream/2 Gauss–Legendre nodes mapped from [−1, 1]:
  * µ = (x + 1)/2, w = w_GL/2 (ExoJAX `initialize_gaussian_quadrature`).
@@ -75,11 +78,11 @@ export function emissionIbased(
   nu: Float64Array,
   nstream = 8,
 ): Float64Array {
-  const t = _checkTemperature(temperature, "temperature");
-  const n = _checkNu(nu);
+  const t = _checkTemperature(STAGE, temperature, "temperature");
+  const n = _checkNu(STAGE, nu);
   const nlayer = t.length;
   const nnu = n.length;
-  const dt = _checkDtau(dtau, nlayer, nnu);
+  const dt = _checkDtau(STAGE, dtau, nlayer, nnu);
   const { mu, w } = emissionQuadrature(nstream);
   const nmu = mu.length;
   const trans = new Float64Array(nmu * nnu).fill(1); // e^{−τ_(i−1)/µ}

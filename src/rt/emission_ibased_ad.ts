@@ -32,6 +32,9 @@ import {
   type VjpResult,
 } from "./_common_ad.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "rt.emission_ibased";
+
 export type {
   EmissionCotangents,
   EmissionJacobian,
@@ -45,9 +48,9 @@ function _validate(
   temperature: Float64Array,
   nu: Float64Array,
 ): { t: Float64Array; n: Float64Array; dt: Float64Array } {
-  const t = _checkTemperature(temperature, "temperature");
-  const n = _checkNu(nu);
-  const dt = _checkDtau(dtau, t.length, n.length);
+  const t = _checkTemperature(STAGE, temperature, "temperature");
+  const n = _checkNu(STAGE, nu);
+  const dt = _checkDtau(STAGE, dtau, t.length, n.length);
   return { t, n, dt };
 }
 

@@ -7,6 +7,9 @@
 import { GJ } from "../constants.ts";
 import { _checkPositive } from "./_validate.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "rt.gravity";
+
 /**
  * Gravity g = g_J · M / R² [cm/s²] for a radius in Jupiter radii and a mass in Jupiter masses.
  *
@@ -22,7 +25,7 @@ import { _checkPositive } from "./_validate.ts";
  * ```
  */
 export function gravityJupiter(radiusRJ: number, massMJ: number): number {
-  _checkPositive(radiusRJ, "radiusRJ");
-  _checkPositive(massMJ, "massMJ");
+  _checkPositive(STAGE, radiusRJ, "radiusRJ");
+  _checkPositive(STAGE, massMJ, "massMJ");
   return (GJ * massMJ) / (radiusRJ * radiusRJ);
 }

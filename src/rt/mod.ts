@@ -2,7 +2,8 @@
  * Atmospheric layers and emission radiative transfer (pure absorption), following ExoJAX v2.0:
  * log-spaced pressure layers, power-law temperatures, layer optical depths from cross sections
  * and CIA, the Planck source πB_ν, the intensity-based (Gauss–Legendre) and flux-based 2E₃
- * two-stream solvers, the contribution function and an `ArtEmisPure`-like convenience object.
+ * two-stream solvers (the ibased one also on WebGPU, `createIbasedWebGpu`), the contribution
+ * function and an `ArtEmisPure`-like convenience object.
  *
  * Matrices are row-major flat Float64Array [nlayer][nnu], top layer (lowest pressure) first.
  *
@@ -32,7 +33,18 @@ export {
 } from "./contribution.ts";
 export { emissionFbased2st } from "./emission_fbased2st.ts";
 export { emissionIbased, emissionQuadrature } from "./emission_ibased.ts";
-export { expn3, trans2E3 } from "./expn.ts";
+export {
+  createIbasedWebGpu,
+  IBASED_WEBGPU_KERNELS,
+  IBASED_WEBGPU_MAX_NSTREAM,
+  ibasedQuadrature,
+  type IbasedTangents,
+  type IbasedWebGpu,
+  registerIbasedWebGpuKernels,
+} from "./emission_ibased_webgpu.ts";
+export { trans2E3 } from "./expn.ts";
+// the exponential integrals live in src/special (re-exported here for the two-stream solver's users)
+export { expn2, expn3 } from "../special/expn.ts";
 export { type GaussLegendre, gaussLegendre } from "./gauss_legendre.ts";
 export { gravityJupiter } from "./gravity.ts";
 export {
@@ -73,7 +85,6 @@ export {
   emissionFbased2stJacobian,
   emissionFbased2stJvp,
   emissionFbased2stWithVjp,
-  expn2,
 } from "./emission_fbased2st_ad.ts";
 export type {
   EmissionCotangents,

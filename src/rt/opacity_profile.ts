@@ -8,13 +8,18 @@
  */
 
 import { KB, LOG10_KB, LOG10_MU, OPACITY_FACTOR } from "../constants.ts";
+import { NonFiniteError } from "../errors.ts";
 import {
   _checkF64,
   _checkPositive,
   _checkPositiveProfile,
   _checkTemperature,
   _layerValue,
+  _refuse,
 } from "./_validate.ts";
+
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "rt.opacity_profile";
 
 /**
  * A constant mixing-ratio profile (ExoJAX `ArtCommon.constant_mmr_profile`).
@@ -35,7 +40,9 @@ export function constantMmrProfile(nlayer: number, mmr: number): Float64Array {
     throw new RangeError(`nlayer must be a positive integer, got ${nlayer}`);
   }
   if (!(typeof mmr === "number" && Number.isFinite(mmr) && mmr >= 0)) {
-    throw new RangeError(`mmr must be finite and >= 0, got ${mmr}`);
+    const msg = `mmr must be finite and >= 0, got ${mmr}`;
+    if (typeof mmr === "number") _refuse(STAGE, "mmr", mmr, msg);
+    throw new RangeError(msg);
   }
   return new Float64Array(nlayer).fill(mmr);
 }
@@ -58,8 +65,8 @@ export function numberDensity(
   pressureBar: number,
   temperature: number,
 ): number {
-  _checkPositive(pressureBar, "pressureBar");
-  _checkPositive(temperature, "temperature");
+  _checkPositive(STAGE, pressureBar, "pressureBar");
+  _checkPositive(STAGE, temperature, "temperature");
   return (pressureBar * 1.0e6) / (KB * temperature);
 }
 
@@ -97,7 +104,7 @@ export function opacityProfileXs(
   if (!(Number.isInteger(nnu) && nnu >= 1)) {
     throw new RangeError(`nnu must be a positive integer, got ${nnu}`);
   }
-  const dp = _checkPositiveProfile(dParr, "dParr");
+  const dp = _checkPositiveProfile(STAGE, dParr, "dParr");
   const nlayer = dp.length;
   const xs = _checkF64(xsmatrix, "xsmatrix");
   const isVector = xs.length === nnu && nlayer !== 1;
@@ -108,9 +115,9 @@ export function opacityProfileXs(
       } (or nnu = ${nnu}), got ${xs.length}`,
     );
   }
-  _checkPositive(molmass, "molmass");
-  const mr = _layerValue(mmr, "mmr", nlayer, true);
-  const g = _layerValue(gravity, "gravity", nlayer);
+  _checkPositive(STAGE, molmass, "molmass");
+  const mr = _layerValue(STAGE, mmr, "mmr", nlayer, true);
+  const g = _layerValue(STAGE, gravity, "gravity", nlayer);
   const out = new Float64Array(nlayer * nnu);
   for (let i = 0; i < nlayer; i++) {
     const dpi = dp[i]!;
@@ -120,8 +127,11 @@ export function opacityProfileXs(
     const xoff = isVector ? 0 : off;
     for (let j = 0; j < nnu; j++) {
       const s = xs[xoff + j]!;
-      if (Number.isNaN(s) || !Number.isFinite(s)) {
-        throw new RangeError(
+      if (!Number.isFinite(s)) {
+        throw new NonFiniteError(
+          STAGE,
+          isVector ? `xsmatrix[${j}]` : `xsmatrix[${i}][${j}]`,
+          s,
           `xsmatrix at layer ${
             isVector ? "(vector)" : i
           }, wavenumber index ${j} must be finite, got ${s}`,
@@ -171,10 +181,10 @@ export function opacityProfileCia(
   mmw: number | Float64Array,
   gravity: number | Float64Array,
 ): Float64Array {
-  const t = _checkTemperature(temperature, "temperature");
+  const t = _checkTemperature(STAGE, temperature, "temperature");
   const nlayer = t.length;
-  const p = _checkPositiveProfile(pressure, "pressure", nlayer);
-  const dp = _checkPositiveProfile(dParr, "dParr", nlayer);
+  const p = _checkPositiveProfile(STAGE, pressure, "pressure", nlayer);
+  const dp = _checkPositiveProfile(STAGE, dParr, "dParr", nlayer);
   const la = _checkF64(logacia, "logacia");
   if (la.length === 0 || la.length % nlayer !== 0) {
     throw new TypeError(
@@ -182,10 +192,10 @@ export function opacityProfileCia(
     );
   }
   const nnu = la.length / nlayer;
-  const v1 = _layerValue(vmr1, "vmr1", nlayer, true);
-  const v2 = _layerValue(vmr2, "vmr2", nlayer, true);
-  const mu = _layerValue(mmw, "mmw", nlayer);
-  const g = _layerValue(gravity, "gravity", nlayer);
+  const v1 = _layerValue(STAGE, vmr1, "vmr1", nlayer, true);
+  const v2 = _layerValue(STAGE, vmr2, "vmr2", nlayer, true);
+  const mu = _layerValue(STAGE, mmw, "mmw", nlayer);
+  const g = _layerValue(STAGE, gravity, "gravity", nlayer);
   const out = new Float64Array(nlayer * nnu);
   for (let i = 0; i < nlayer; i++) {
     const ti = t[i]!;
@@ -198,7 +208,10 @@ export function opacityProfileCia(
     for (let j = 0; j < nnu; j++) {
       const a = la[off + j]!;
       if (Number.isNaN(a) || a === Infinity) {
-        throw new RangeError(
+        throw new NonFiniteError(
+          STAGE,
+          `logacia[${i}][${j}]`,
+          a,
           `logacia at layer ${i}, wavenumber index ${j} must be finite or -Infinity, got ${a}`,
         );
       }

@@ -7,6 +7,9 @@
 import { C2, PLANCK_PI_CONST } from "../constants.ts";
 import { _checkNu, _checkPositive, _checkTemperature } from "./_validate.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "rt.planck";
+
 /**
  * Writes πB_ν(T) for every ν into out (no validation; internal fast path).
  * Uses expm1, which equals ExoJAX's exp(·) − 1 except where that loses precision.
@@ -40,8 +43,8 @@ export function _planckPiRow(
  * ```
  */
 export function planckPi(nu: Float64Array, t: number): Float64Array {
-  _checkNu(nu);
-  _checkPositive(t, "t");
+  _checkNu(STAGE, nu);
+  _checkPositive(STAGE, t, "t");
   const out = new Float64Array(nu.length);
   _planckPiRow(nu, t, out);
   return out;
@@ -67,8 +70,8 @@ export function planckPiMatrix(
   nu: Float64Array,
   t: Float64Array,
 ): Float64Array {
-  _checkNu(nu);
-  _checkTemperature(t, "t");
+  _checkNu(STAGE, nu);
+  _checkTemperature(STAGE, t, "t");
   const nnu = nu.length;
   const out = new Float64Array(t.length * nnu);
   for (let i = 0; i < t.length; i++) {

@@ -7,6 +7,9 @@
 
 import { _checkPositive } from "./_validate.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "rt.pressure_layers";
+
 /** Options of {@linkcode pressureLayers}. */
 export interface PressureLayersOptions {
   /**
@@ -56,8 +59,8 @@ export function pressureLayers(
   nlayer: number,
   opts: PressureLayersOptions = {},
 ): PressureLayers {
-  _checkPositive(pTopBar, "pTopBar");
-  _checkPositive(pBtmBar, "pBtmBar");
+  _checkPositive(STAGE, pTopBar, "pTopBar");
+  _checkPositive(STAGE, pBtmBar, "pBtmBar");
   if (!(pBtmBar > pTopBar)) {
     throw new RangeError(
       `pBtmBar (${pBtmBar} bar) must be greater than pTopBar (${pTopBar} bar)`,

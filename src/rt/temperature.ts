@@ -9,7 +9,11 @@ import {
   _checkFinite,
   _checkPositive,
   _checkRange,
+  _refuse,
 } from "./_validate.ts";
+
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "rt.temperature";
 
 /**
  * Power-law temperature profile T = T0 · P[bar]^α, clipped to [tLow, tHigh]
@@ -37,14 +41,17 @@ export function powerlawTemperature(
   range: readonly [number, number] = [0, Infinity],
 ): Float64Array {
   _checkF64(pressure, "pressure");
-  _checkPositive(t0, "t0");
-  _checkFinite(alpha, "alpha");
-  const [tLow, tHigh] = _checkRange(range);
+  _checkPositive(STAGE, t0, "t0");
+  _checkFinite(STAGE, alpha, "alpha");
+  const [tLow, tHigh] = _checkRange(STAGE, range);
   const out = new Float64Array(pressure.length);
   for (let i = 0; i < pressure.length; i++) {
     const p = pressure[i]!;
     if (!(Number.isFinite(p) && p > 0)) {
-      throw new RangeError(
+      _refuse(
+        STAGE,
+        `pressure[${i}]`,
+        p,
         `pressure at layer ${i} must be finite and > 0 bar, got ${p}`,
       );
     }

@@ -23,6 +23,9 @@ import {
   type VjpResult,
 } from "./_common_ad.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "rt.temperature";
+
 export type { JvpResult, VjpResult } from "./_common_ad.ts";
 
 /** Tangents of {@linkcode powerlawTemperatureJvp}: K directions of (t0, alpha). */
@@ -99,7 +102,7 @@ export function powerlawTemperatureJvp(
   tangents: PowerlawTemperatureTangents,
 ): JvpResult {
   const out = powerlawTemperature(pressure, t0, alpha, range);
-  const [tLow, tHigh] = _checkRange(range);
+  const [tLow, tHigh] = _checkRange(STAGE, range);
   const k = _checkK(tangents?.k);
   const tt0 = _checkTangent(tangents.t0, "t0", k, 1);
   const tal = _checkTangent(tangents.alpha, "alpha", k, 1);
@@ -144,7 +147,7 @@ export function powerlawTemperatureWithVjp(
   range: readonly [number, number] = [0, Infinity],
 ): VjpResult<PowerlawTemperatureCotangents> {
   const out = powerlawTemperature(pressure, t0, alpha, range);
-  const [tLow, tHigh] = _checkRange(range);
+  const [tLow, tHigh] = _checkRange(STAGE, range);
   const { dT0, dAlpha } = _sensitivities(pressure, t0, alpha, tLow, tHigh);
   const n = pressure.length;
   return {

@@ -1,14 +1,29 @@
 // Private input-validation helpers for src/sop (not re-exported from mod.ts).
+//
+// A helper that refuses a NaN or ±Infinity throws a NonFiniteError (a RangeError) carrying the
+// calling stage (first argument, e.g. "sop.rotation") and the parameter with its index; finite
+// values out of range stay plain RangeErrors. Messages are unchanged.
+
+import { NonFiniteError } from "../errors.ts";
 
 /** Throws a TypeError unless `x` is a non-empty Float64Array of finite values. */
-export function _checkArray(x: unknown, name: string): Float64Array {
+export function _checkArray(
+  stage: string,
+  x: unknown,
+  name: string,
+): Float64Array {
   if (!(x instanceof Float64Array)) {
     throw new TypeError(`${name} must be a Float64Array, got ${_describe(x)}`);
   }
   if (x.length === 0) throw new TypeError(`${name} must not be empty`);
   for (let i = 0; i < x.length; i++) {
     if (!Number.isFinite(x[i]!)) {
-      throw new RangeError(`${name}[${i}] must be finite, got ${x[i]}`);
+      throw new NonFiniteError(
+        stage,
+        `${name}[${i}]`,
+        x[i]!,
+        `${name}[${i}] must be finite, got ${x[i]}`,
+      );
     }
   }
   return x;
@@ -21,20 +36,29 @@ export function _describe(x: unknown): string {
   return typeof x;
 }
 
-/** Throws unless `x` is a finite number (TypeError for non-numbers, RangeError for NaN/±∞). */
-export function _checkFinite(x: unknown, name: string): number {
+/** Throws unless `x` is a finite number (TypeError for non-numbers, NonFiniteError for NaN/±∞). */
+export function _checkFinite(stage: string, x: unknown, name: string): number {
   if (typeof x !== "number") {
     throw new TypeError(`${name} must be a number, got ${_describe(x)}`);
   }
   if (!Number.isFinite(x)) {
-    throw new RangeError(`${name} must be finite, got ${x}`);
+    throw new NonFiniteError(
+      stage,
+      name,
+      x,
+      `${name} must be finite, got ${x}`,
+    );
   }
   return x;
 }
 
 /** Throws unless `x` is a finite number > 0. */
-export function _checkPositive(x: unknown, name: string): number {
-  _checkFinite(x, name);
+export function _checkPositive(
+  stage: string,
+  x: unknown,
+  name: string,
+): number {
+  _checkFinite(stage, x, name);
   if (!((x as number) > 0)) {
     throw new RangeError(`${name} must be > 0, got ${x}`);
   }
@@ -45,8 +69,12 @@ export function _checkPositive(x: unknown, name: string): number {
  * Checks a kernel velocity grid: finite, odd length, symmetric about its centre
  * (v[i] = −v[L−1−i] to 1e-9 of max |v|). Returns max |v|.
  */
-export function _checkVelocityGrid(vGrid: unknown, name = "vGrid"): number {
-  const v = _checkArray(vGrid, name);
+export function _checkVelocityGrid(
+  stage: string,
+  vGrid: unknown,
+  name = "vGrid",
+): number {
+  const v = _checkArray(stage, vGrid, name);
   const n = v.length;
   if (n % 2 === 0) throw new TypeError(`${name} length must be odd, got ${n}`);
   let vmax = 0;
@@ -65,10 +93,11 @@ export function _checkVelocityGrid(vGrid: unknown, name = "vGrid"): number {
 
 /** Throws unless nuGrid is a strictly ascending Float64Array of ≥ 2 finite values. */
 export function _checkAscendingGrid(
+  stage: string,
   nuGrid: unknown,
   name: string,
 ): Float64Array {
-  const nu = _checkArray(nuGrid, name);
+  const nu = _checkArray(stage, nuGrid, name);
   if (nu.length < 2) {
     throw new TypeError(
       `${name} must have at least 2 points, got ${nu.length}`,

@@ -13,6 +13,9 @@
 
 import { _checkArray } from "./_validate.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "sop.convolve";
+
 /**
  * Slice [start, start + outLen) of the full linear convolution of `a` and `v`,
  * summing only over the kernel's range [k0, k1] (taps outside are exactly zero).
@@ -70,8 +73,8 @@ export function convolveSame(
   f: Float64Array,
   kernel: Float64Array,
 ): Float64Array {
-  _checkArray(f, "f");
-  _checkArray(kernel, "kernel");
+  _checkArray(STAGE, f, "f");
+  _checkArray(STAGE, kernel, "kernel");
   const outLen = Math.max(f.length, kernel.length);
   const start = (Math.min(f.length, kernel.length) - 1) >> 1;
   const [k0, k1] = _support(kernel);
@@ -104,8 +107,8 @@ export function convolveCentered(
   f: Float64Array,
   kernel: Float64Array,
 ): Float64Array {
-  _checkArray(f, "f");
-  _checkArray(kernel, "kernel");
+  _checkArray(STAGE, f, "f");
+  _checkArray(STAGE, kernel, "kernel");
   if (kernel.length % 2 === 0) {
     throw new TypeError(`kernel length must be odd, got ${kernel.length}`);
   }

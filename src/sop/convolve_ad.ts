@@ -25,6 +25,9 @@
 import { convolveCentered } from "./convolve.ts";
 import { _checkArray } from "./_validate.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "sop.convolve";
+
 /** Index range [k0, k1] of v outside which every tap is exactly zero (k0 > k1 if none). */
 export function _support(v: Float64Array): [number, number] {
   let k0 = 0;
@@ -187,9 +190,13 @@ export function _checkCount(k: unknown): number {
   return k;
 }
 
-/** Throws a TypeError unless ct is a Float64Array of length n (RangeError if not finite). */
-export function _checkCotangent(ct: unknown, n: number): Float64Array {
-  const c = _checkArray(ct, "ct");
+/** Throws a TypeError unless ct is a Float64Array of length n (NonFiniteError if not finite). */
+export function _checkCotangent(
+  stage: string,
+  ct: unknown,
+  n: number,
+): Float64Array {
+  const c = _checkArray(stage, ct, "ct");
   if (c.length !== n) {
     throw new TypeError(
       `ct must have the output's length ${n}, got ${c.length}`,
@@ -237,8 +244,8 @@ export interface ConvolveCenteredVjp {
 }
 
 function _checkKernel(f: Float64Array, kernel: Float64Array): void {
-  _checkArray(f, "f");
-  _checkArray(kernel, "kernel");
+  _checkArray(STAGE, f, "f");
+  _checkArray(STAGE, kernel, "kernel");
   if (kernel.length % 2 === 0) {
     throw new TypeError(`kernel length must be odd, got ${kernel.length}`);
   }
@@ -340,7 +347,7 @@ export function convolveCenteredWithVjp(
   return {
     out,
     pullback(ct: Float64Array): ConvolveCenteredCotangents {
-      const g = _checkCotangent(ct, n);
+      const g = _checkCotangent(STAGE, ct, n);
       const fBar = new Float64Array(n);
       if (k0 <= k1) _corrInto(g, kernel, k0, k1, h, n, fBar);
       const kernelBar = new Float64Array(m);

@@ -13,6 +13,9 @@ import {
   _checkVelocityGrid,
 } from "./_validate.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "sop.instrument_profile";
+
 /**
  * Standard deviation of a Gaussian velocity profile whose FWHM is c/R:
  * β = c / (2 √(2 ln 2) R) [km/s].
@@ -29,7 +32,7 @@ import {
  * ```
  */
 export function resolutionToGaussianStd(resolution: number): number {
-  _checkPositive(resolution, "resolution");
+  _checkPositive(STAGE, resolution, "resolution");
   return C_KMS / (2.0 * Math.sqrt(2.0 * Math.log(2.0)) * resolution);
 }
 
@@ -54,8 +57,8 @@ export function gaussianKernel(
   vGrid: Float64Array,
   beta: number,
 ): Float64Array {
-  _checkArray(vGrid, "vGrid");
-  _checkPositive(beta, "beta");
+  _checkArray(STAGE, vGrid, "vGrid");
+  _checkPositive(STAGE, beta, "beta");
   const k = new Float64Array(vGrid.length);
   let sum = 0;
   for (let i = 0; i < vGrid.length; i++) {
@@ -99,7 +102,7 @@ export function ipgauss(
   vGrid: Float64Array,
   beta: number,
 ): Float64Array {
-  _checkArray(f, "f");
-  _checkVelocityGrid(vGrid);
+  _checkArray(STAGE, f, "f");
+  _checkVelocityGrid(STAGE, vGrid);
   return convolveCentered(f, gaussianKernel(vGrid, beta));
 }

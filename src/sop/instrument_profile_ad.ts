@@ -29,6 +29,9 @@ import {
   type JvpResult,
 } from "./convolve_ad.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "sop.instrument_profile";
+
 /** Normalised Gaussian kernel and its β derivative (see {@link gaussianKernelPartials}). */
 export interface GaussianKernelPartials {
   /** K̃ on vGrid, bitwise equal to `gaussianKernel`. */
@@ -135,8 +138,8 @@ export function ipgaussJvp(
   beta: number,
   tangents: IpgaussTangents,
 ): JvpResult {
-  _checkArray(f, "f");
-  _checkVelocityGrid(vGrid);
+  _checkArray(STAGE, f, "f");
+  _checkVelocityGrid(STAGE, vGrid);
   const { kernel, dBeta } = gaussianKernelPartials(vGrid, beta);
   const nk = _checkCount(tangents.k);
   const n = f.length;
@@ -201,8 +204,8 @@ export function ipgaussWithVjp(
   vGrid: Float64Array,
   beta: number,
 ): IpgaussVjp {
-  _checkArray(f, "f");
-  _checkVelocityGrid(vGrid);
+  _checkArray(STAGE, f, "f");
+  _checkVelocityGrid(STAGE, vGrid);
   const { kernel, dBeta } = gaussianKernelPartials(vGrid, beta);
   const out = convolveCentered(f, kernel);
   const n = f.length;
@@ -215,7 +218,7 @@ export function ipgaussWithVjp(
   return {
     out,
     pullback(ct: Float64Array): IpgaussCotangents {
-      const g = _checkCotangent(ct, n);
+      const g = _checkCotangent(STAGE, ct, n);
       const fBar = new Float64Array(n);
       _corrInto(g, kf, k0, k1, h, n, fBar);
       let betaBar = 0;

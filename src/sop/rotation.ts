@@ -13,6 +13,9 @@ import {
   _checkVelocityGrid,
 } from "./_validate.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "sop.rotation";
+
 /**
  * Rigid-rotation kernel on a velocity grid, normalised to unit sum. With x = v/vsini,
  * K(x) = π/2 · u1 (1 − x²) − 2/3 · √(1 − x²) (−3 + 3u1 + u2 + 2u2 x²) for x² ≤ 1, else 0
@@ -42,10 +45,10 @@ export function rotationKernel(
   u1: number,
   u2: number,
 ): Float64Array {
-  _checkArray(vGrid, "vGrid");
-  _checkPositive(vsini, "vsini");
-  _checkFinite(u1, "u1");
-  _checkFinite(u2, "u2");
+  _checkArray(STAGE, vGrid, "vGrid");
+  _checkPositive(STAGE, vsini, "vsini");
+  _checkFinite(STAGE, u1, "u1");
+  _checkFinite(STAGE, u2, "u2");
   let vmax = 0;
   for (let i = 0; i < vGrid.length; i++) {
     vmax = Math.max(vmax, Math.abs(vGrid[i]!));
@@ -106,7 +109,7 @@ export function rigidRotation(
   u1: number,
   u2: number,
 ): Float64Array {
-  _checkArray(f, "f");
-  _checkVelocityGrid(vGrid);
+  _checkArray(STAGE, f, "f");
+  _checkVelocityGrid(STAGE, vGrid);
   return convolveCentered(f, rotationKernel(vGrid, vsini, u1, u2));
 }

@@ -33,6 +33,9 @@ import {
   type JvpResult,
 } from "./convolve_ad.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "sop.rotation";
+
 /** Normalised rotation kernel and its partial derivatives (see {@link rotationKernelPartials}). */
 export interface RotationKernelPartials {
   /** K̃ = K/ΣK on vGrid, bitwise equal to `rotationKernel`. */
@@ -225,8 +228,8 @@ export function rigidRotationJvp(
   u2: number,
   tangents: RigidRotationTangents,
 ): JvpResult {
-  _checkArray(f, "f");
-  _checkVelocityGrid(vGrid);
+  _checkArray(STAGE, f, "f");
+  _checkVelocityGrid(STAGE, vGrid);
   const p = rotationKernelPartials(vGrid, vsini, u1, u2);
   const nk = _checkCount(tangents.k);
   const n = f.length;
@@ -297,8 +300,8 @@ export function rigidRotationWithVjp(
   u1: number,
   u2: number,
 ): RigidRotationVjp {
-  _checkArray(f, "f");
-  _checkVelocityGrid(vGrid);
+  _checkArray(STAGE, f, "f");
+  _checkVelocityGrid(STAGE, vGrid);
   const p = rotationKernelPartials(vGrid, vsini, u1, u2);
   const out = convolveCentered(f, p.kernel);
   const n = f.length;
@@ -308,7 +311,7 @@ export function rigidRotationWithVjp(
   return {
     out,
     pullback(ct: Float64Array): RigidRotationCotangents {
-      const g = _checkCotangent(ct, n);
+      const g = _checkCotangent(STAGE, ct, n);
       const fBar = new Float64Array(n);
       _corrInto(g, q.kernel, q.k0, q.k1, h, n, fBar);
       let vsiniBar = 0;

@@ -8,6 +8,9 @@
 import { C_KMS } from "../constants.ts";
 import { _checkArray, _checkAscendingGrid, _checkFinite } from "./_validate.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "sop.sampling";
+
 /** What {@link sampling} does with shifted points outside the model grid. */
 export type OutOfRange = "clamp" | "error";
 
@@ -51,10 +54,10 @@ export function sampling(
   nuObs: Float64Array,
   options: SamplingOptions = {},
 ): Float64Array {
-  _checkArray(f, "f");
-  const xp = _checkAscendingGrid(nuGrid, "nuGrid");
-  _checkFinite(rvKms, "rvKms");
-  _checkArray(nuObs, "nuObs");
+  _checkArray(STAGE, f, "f");
+  const xp = _checkAscendingGrid(STAGE, nuGrid, "nuGrid");
+  _checkFinite(STAGE, rvKms, "rvKms");
+  _checkArray(STAGE, nuObs, "nuObs");
   if (f.length !== xp.length) {
     throw new TypeError(
       `f length ${f.length} must equal nuGrid length ${xp.length}`,

@@ -27,6 +27,9 @@ import {
   type JvpResult,
 } from "./convolve_ad.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "sop.sampling";
+
 /** Tangents of {@link samplingJvp}: K directions; null/missing entries are zero. */
 export interface SamplingTangents {
   /** Number of tangent directions K (≥ 0). */
@@ -201,7 +204,7 @@ export function samplingWithVjp(
   return {
     out,
     pullback(ct: Float64Array): SamplingCotangents {
-      const g = _checkCotangent(ct, nObs);
+      const g = _checkCotangent(STAGE, ct, nObs);
       const fBar = new Float64Array(n);
       let rvBar = 0;
       for (let i = 0; i < nObs; i++) {

@@ -13,9 +13,12 @@ import { ipgauss } from "./instrument_profile.ts";
 import { type OutOfRange, sampling } from "./sampling.ts";
 import { _checkAscendingGrid, _checkPositive } from "./_validate.ts";
 
+/** Stage named by the NonFiniteErrors this module's validators throw. */
+const STAGE = "sop.specop";
+
 /** Checks the grid is ascending and evenly spaced in ln ν to 1e-5 (ExoJAX's ESLOG criterion). */
 function _checkEslog(nuGrid: unknown): Float64Array {
-  const nu = _checkAscendingGrid(nuGrid, "nuGrid");
+  const nu = _checkAscendingGrid(STAGE, nuGrid, "nuGrid");
   if (!(nu[0]! > 0)) {
     throw new RangeError(`nuGrid must be positive, got nuGrid[0] = ${nu[0]}`);
   }
@@ -95,7 +98,7 @@ export function createSopRotation(
   options: SopRotationOptions = {},
 ): SopRotation {
   const nu = _checkEslog(nuGrid);
-  const vsiniMax = _checkPositive(options.vsiniMax ?? 100.0, "vsiniMax");
+  const vsiniMax = _checkPositive(STAGE, options.vsiniMax ?? 100.0, "vsiniMax");
   const resolution = resolutionEslog(nu);
   const vGrid = velocityGrid(resolution, vsiniMax);
   return {
@@ -177,7 +180,7 @@ export function createSopInstProfile(
   options: SopInstProfileOptions = {},
 ): SopInstProfile {
   const nu = _checkEslog(nuGrid);
-  const vrMax = _checkPositive(options.vrMax ?? 1000.0, "vrMax");
+  const vrMax = _checkPositive(STAGE, options.vrMax ?? 1000.0, "vrMax");
   const resolution = resolutionEslog(nu);
   const vGrid = velocityGrid(resolution, vrMax);
   return {

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { NonFiniteError } from "../errors.ts";
 import { key, normal } from "../random/prng.ts";
 
 /**
@@ -35,7 +36,11 @@ export function addGaussianNoise(
   seed: number,
 ): Float64Array {
   if (!Number.isFinite(sigma) || sigma < 0) {
-    throw new RangeError(`sigma must be finite and >= 0, got ${sigma}`);
+    const msg = `sigma must be finite and >= 0, got ${sigma}`;
+    if (!Number.isFinite(sigma)) {
+      throw new NonFiniteError("spectrum.mock", "sigma", sigma, msg);
+    }
+    throw new RangeError(msg);
   }
   const z = normal(key(seed), flux.length);
   const out = new Float64Array(flux.length);

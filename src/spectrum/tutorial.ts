@@ -14,12 +14,13 @@
  *
  * @module
  */
+import { NonFiniteError } from "../errors.ts";
 import { wavenumberGrid } from "../grid/wavenumber_grid.ts";
 import { loadExomol } from "../db/exomol.ts";
 import { loadCia } from "../db/cia.ts";
 import type { LineList } from "../db/types.ts";
 import { createOpaPremodit, type OpaPremodit } from "../opacity/premodit.ts";
-import type { RfftPlan } from "../opacity/fft.ts";
+import type { RfftPlan } from "../fft/fft.ts";
 import { createOpaDirect, type OpaDirect } from "../opacity/direct.ts";
 import { createOpaCia, type OpaCia } from "../opacity/cia.ts";
 import { type ArtEmisPure, createArtEmisPure } from "../rt/art_emis_pure.ts";
@@ -149,11 +150,13 @@ export interface TutorialModel {
 
 function _checkParam(name: string, v: number, positive = false): void {
   if (!Number.isFinite(v) || (positive && v <= 0)) {
-    throw new RangeError(
-      `fspec(): ${name} must be a finite${
-        positive ? " positive" : ""
-      } number, got ${v}`,
-    );
+    const msg = `fspec(): ${name} must be a finite${
+      positive ? " positive" : ""
+    } number, got ${v}`;
+    if (!Number.isFinite(v)) {
+      throw new NonFiniteError("spectrum.fspec", name, v, msg);
+    }
+    throw new RangeError(msg);
   }
 }
 

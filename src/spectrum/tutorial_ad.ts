@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { NonFiniteError } from "../errors.ts";
 import { jvpBatch, type Value, valueAndGrad } from "../ad/core.ts";
 import {
   add,
@@ -204,7 +205,10 @@ export function createTutorialAd(model: TutorialModel): TutorialAd {
     }
     theta.forEach((v, i) => {
       if (!Number.isFinite(v)) {
-        throw new RangeError(
+        throw new NonFiniteError(
+          "spectrum.logLikelihoodGrad",
+          `theta[${i}] (${TUTORIAL_PARAMS[i]})`,
+          v,
           `logLikelihoodGrad(): ${TUTORIAL_PARAMS[i]} is ${v}`,
         );
       }

@@ -8,6 +8,7 @@ import {
 import { loadExomol } from "../../src/db/exomol.ts";
 import { DownloadError } from "../../src/db/errors.ts";
 import { SAMPLE_DIR, SAMPLE_STEM } from "./_dataset.ts";
+import { rawServer, type ServeMode } from "./_fuzz.ts";
 
 type Mode = { missing?: string[]; truncate?: string[] };
 
@@ -218,5 +219,161 @@ Deno.test("downloadToFile() validates content, rejects empty bodies and writes a
     assertEquals(await Deno.readTextFile(dest), "EXOMOL.def # ID\n");
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// ---- Regressions found by tests/db/fuzz_test.ts (issue 12, part 3) ----
+
+/** Runs fn against a raw HTTP server that answers every request with `mode` and `body`. */
+async function withRawServer(
+  mode: ServeMode,
+  body: Uint8Array,
+  fn: (baseUrl: string) => Promise<void>,
+): Promise<void> {
+  const server = rawServer(() => ({ mode, body }));
+  try {
+    await fn(server.baseUrl);
+  } finally {
+    await server.close();
+  }
+}
+
+Deno.test("downloadToFile() gives up on a stalled body after idleTimeoutMs (it used to wait forever)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "exospec_dl_" });
+  try {
+    const body = await Deno.readFile(
+      join(SAMPLE_DIR, `${SAMPLE_STEM}.trans.bz2`),
+    );
+    await withRawServer("stall", body, async (baseUrl) => {
+      const t0 = performance.now();
+      const e = await assertThrowsWith(
+        () =>
+          downloadToFile(`${baseUrl}/t.bz2`, join(dir, "t.bz2"), {
+            idleTimeoutMs: 200,
+          }),
+        `${baseUrl}/t.bz2`,
+        "no data for 200 ms",
+      );
+      assert(e instanceof DownloadError);
+      const ms = performance.now() - t0;
+      assert(ms < 1200, `gave up after ${ms} ms (server stalls 1500 ms)`);
+    });
+    await withRawServer("slow-ok", body, async (baseUrl) => {
+      // Data arriving every few ms keeps re-arming the idle timer.
+      await downloadToFile(`${baseUrl}/t.bz2`, join(dir, "t.bz2"), {
+        idleTimeoutMs: 200,
+        validate: validateBz2,
+      });
+    });
+    assertEquals(await listDir(dir), ["t.bz2"]);
+    await assertThrowsWith(
+      () => downloadToFile("http://h/x", join(dir, "x"), { idleTimeoutMs: 0 }),
+      "idleTimeoutMs must be positive",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("downloadToFile() rejects a body cut short of its Content-Length or by a broken chunked stream", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "exospec_dl_" });
+  try {
+    const body = new TextEncoder().encode("EXOMOL.def # ID\n".repeat(100));
+    for (const mode of ["truncated-length", "chunked-abort"] as const) {
+      await withRawServer(mode, body, async (baseUrl) => {
+        const e = await assertThrowsWith(
+          () => downloadToFile(`${baseUrl}/x.def`, join(dir, "x.def")),
+          `${baseUrl}/x.def`,
+        );
+        assert(e instanceof DownloadError, e.message);
+      });
+    }
+    assertEquals(await listDir(dir), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadExomol() download: a truncated .pf/.def/.broad or an HTML .broad is not cached (they used to be)", async () => {
+  const cases: [string, ServeMode, string][] = [
+    // Half the .pf ends on a line boundary: caught by the .def's maximum temperature.
+    [`${SAMPLE_STEM}.pf`, "truncated-close", "the table ends at 4500 K"],
+    [`${SAMPLE_STEM}.def`, "truncated-close", "does not end with a newline"],
+    ["12C-16O__H2.broad", "truncated-close", "does not end with a newline"],
+    ["12C-16O__H2.broad", "html", "is not a broadening code"],
+  ];
+  for (const [name, mode, why] of cases) {
+    const root = await Deno.makeTempDir({ prefix: "exospec_dl_" });
+    const dir = join(root, "CO", "12C-16O", "SAMPLE");
+    await Deno.mkdir(dir, { recursive: true });
+    for (
+      const f of [
+        `${SAMPLE_STEM}.def`,
+        `${SAMPLE_STEM}.pf`,
+        `${SAMPLE_STEM}.states.bz2`,
+        `${SAMPLE_STEM}.trans.bz2`,
+        "12C-16O__H2.broad",
+      ]
+    ) {
+      if (f !== name) {
+        await Deno.writeFile(
+          join(dir, f),
+          await Deno.readFile(join(SAMPLE_DIR, f)),
+        );
+      }
+    }
+    const body = mode === "html"
+      ? new TextEncoder().encode(
+        "<html><body>Service unavailable</body></html>\n",
+      )
+      : await Deno.readFile(join(SAMPLE_DIR, name));
+    try {
+      await withRawServer(mode, body, async (baseUrl) => {
+        const e = await assertThrowsWith(
+          () => loadExomol(dir, { download: { baseUrl } }),
+          name,
+          "invalid content",
+          why,
+        );
+        assert(e instanceof DownloadError, e.message);
+      });
+      assert(!(await listDir(dir)).includes(name), `${name} was cached`);
+      assertEquals((await listDir(dir)).length, 4);
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  }
+});
+
+Deno.test("loadExomol() download: a .pf ending before the .def's maximum temperature is refused", async () => {
+  const root = await Deno.makeTempDir({ prefix: "exospec_dl_" });
+  const dir = join(root, "CO", "12C-16O", "SAMPLE");
+  await Deno.mkdir(dir, { recursive: true });
+  for (
+    const f of [
+      `${SAMPLE_STEM}.def`,
+      `${SAMPLE_STEM}.states.bz2`,
+      `${SAMPLE_STEM}.trans.bz2`,
+    ]
+  ) {
+    await Deno.writeFile(
+      join(dir, f),
+      await Deno.readFile(join(SAMPLE_DIR, f)),
+    );
+  }
+  // Cut at a line boundary and served as complete (right Content-Length).
+  const pf = (await Deno.readTextFile(join(SAMPLE_DIR, `${SAMPLE_STEM}.pf`)))
+    .split("\n").slice(0, 5000).join("\n") + "\n";
+  try {
+    await withRawServer("ok", new TextEncoder().encode(pf), async (baseUrl) => {
+      await assertThrowsWith(
+        () => loadExomol(dir, { download: { baseUrl } }),
+        `${SAMPLE_STEM}.pf`,
+        "the table ends at 5000 K but the .def declares 9000 K",
+      );
+    });
+    assert(!(await listDir(dir)).includes(`${SAMPLE_STEM}.pf`));
+  } finally {
+    await Deno.remove(root, { recursive: true });
   }
 });

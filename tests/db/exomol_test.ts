@@ -3,6 +3,7 @@ import {
   assert,
   assertEquals,
   assertRelClose,
+  assertThrows,
   assertThrowsWith,
   maxRelErr,
 } from "../_util.ts";
@@ -16,6 +17,8 @@ import {
 import {
   parseExomolBroad,
   parseExomolDef,
+  parseExomolStates,
+  parseExomolTrans,
   readExomolDef,
 } from "../../src/db/exomol_files.ts";
 import {
@@ -421,3 +424,174 @@ function _replaceLine(lines: string[], index: number, row: string): string {
   out[index] = row;
   return out.join("\n");
 }
+
+// ---- Regressions found by tests/db/fuzz_test.ts (issue 12, part 3) ----
+
+Deno.test("parseExomolDef() bounds the number of .trans files and needs a usable Maximum wavenumber for chunks", () => {
+  const head =
+    "EXOMOL.def # ID\n28.01 0.46e-25 # Isotopologue mass (Da) and (kg)\n";
+  // 99999999 files used to build 10⁸ chunk names (out of memory).
+  for (const n of ["99999999", "100001", "0"]) {
+    const e = assertThrows(
+      () =>
+        parseExomolDef(
+          `${head}${n} # No. of transition files\n22000 # Maximum wavenumber (in cm-1)\n`,
+          "d.def",
+        ),
+      DatabaseFormatError,
+      `d.def line 3, field "No. of transition files": must be in 1..100000, got ${n}`,
+    ) as DatabaseFormatError;
+    assertEquals(e.line, 3);
+  }
+  // Several files without a Maximum wavenumber was a RangeError naming neither line nor field.
+  assertThrows(
+    () => parseExomolDef(`${head}3 # No. of transition files\n`, "d.def"),
+    DatabaseFormatError,
+    'd.def, field "Maximum wavenumber": entry is missing',
+  );
+  assertThrows(
+    () =>
+      parseExomolDef(
+        `${head}3 # No. of transition files\n2 # Maximum wavenumber (in cm-1)\n`,
+        "d.def",
+      ),
+    DatabaseFormatError,
+    'd.def line 4, field "Maximum wavenumber": 2 cm⁻¹ split in 3 transition files',
+  );
+});
+
+Deno.test("parseExomolDef() rejects a negative default α_ref (was copied to every line's alphaRef)", () => {
+  assertThrows(
+    () =>
+      parseExomolDef(
+        "EXOMOL.def # ID\n28 1 # Isotopologue mass (Da)\n-0.07 # Default value of Lorentzian half-width for all lines\n",
+        "d.def",
+      ),
+    DatabaseFormatError,
+    'd.def line 3, field "Default Lorentzian half-width": α_ref -0.07 cm⁻¹ bar⁻¹ must be non-negative',
+  );
+});
+
+Deno.test("parseExomolDef() matches entries whatever the blanks in the comments (tabs)", () => {
+  const def =
+    "EXOMOL.def # ID\n28.01 0.46e-25 # Isotopologue mass (Da) and (kg)\n" +
+    "0.0700 # Default value of Lorentzian half-width for all lines (in cm-1/bar)\n";
+  const a = parseExomolDef(def, "d.def");
+  const b = parseExomolDef(def.replaceAll(" ", "\t"), "d.def");
+  assertEquals(b.molmass, 28.01);
+  assertEquals(b.alphaRefDefault, 0.07);
+  assertEquals(b, a);
+});
+
+Deno.test("loadExomol() names the .pf when its table does not reach Tref = 296 K", async () => {
+  const pf = await sampleBytes(`${SAMPLE_STEM}.pf`);
+  const text = new TextDecoder().decode(pf).split("\n").slice(0, 200).join(
+    "\n",
+  );
+  const ds = await makeDataset({ [`${SAMPLE_STEM}.pf`]: text });
+  try {
+    // Was: RangeError "partitionFunctionAt(): T = 296 K is outside ..." without the file.
+    const e = await assertThrowsWith(
+      () => loadExomol(ds.dir),
+      `${SAMPLE_STEM}.pf, field "T": the table [1, 200] K does not cover Tref = 296 K`,
+    );
+    assert(e instanceof DatabaseFormatError, e.message);
+  } finally {
+    await ds.cleanup();
+  }
+});
+
+Deno.test("loadExomol() refuses finite inputs whose S(296) overflows (was a silent Infinity), naming the .trans line", async () => {
+  const trans = (await sampleText(`${SAMPLE_STEM}.trans.bz2`)).split("\n");
+  const states = (await sampleText(`${SAMPLE_STEM}.states.bz2`)).split("\n");
+  const f = trans[4]!.trim().split(/\s+/);
+  // A = 1e308 s⁻¹ on line 5.
+  const bigA = trans.slice();
+  bigA[4] = [f[0], f[1], "1e308", f[3]].join("\t");
+  const ds = await makeDataset({
+    [`${SAMPLE_STEM}.trans.bz2`]: null,
+    [`${SAMPLE_STEM}.trans`]: bigA.join("\n"),
+  });
+  try {
+    const e = await assertThrowsWith(
+      () => loadExomol(ds.dir),
+      `${SAMPLE_STEM}.trans line 5, field "A": line strength S(296 K) = Infinity`,
+    );
+    assert(e instanceof DatabaseFormatError && e.line === 5, e.message);
+  } finally {
+    await ds.cleanup();
+  }
+  // E″ = -1e308 cm⁻¹ for the lower state of that line: exp(-c₂E″/T) overflows.
+  const lower = f[1]!;
+  const k = states.findIndex((l) => l.trim().split(/\s+/)[0] === lower);
+  const g = states[k]!.trim().split(/\s+/);
+  g[1] = "-1e308";
+  states[k] = g.join(" ");
+  const ds2 = await makeDataset({
+    [`${SAMPLE_STEM}.states.bz2`]: null,
+    [`${SAMPLE_STEM}.states`]: states.join("\n"),
+  });
+  try {
+    await assertThrowsWith(
+      () => loadExomol(ds2.dir),
+      `${SAMPLE_STEM}.trans.bz2 line 5, field "A": line strength S(296 K)`,
+      "E″ = -1e+308",
+    );
+  } finally {
+    await ds2.cleanup();
+  }
+});
+
+Deno.test("parseExomolTrans() rejects negative state ids (was a NaN E″) and a non-finite E′ − E″ (was ν = Infinity)", () => {
+  const s = parseExomolStates(
+    "1 0 1 0\n2 5 3 1\n3 1e308 1 2\n4 -1e308 1 2\n",
+    "x.states",
+  );
+  const e = assertThrows(
+    () => parseExomolTrans("2 -1 1e-3 5\n", "x.trans", s, 0, 10),
+    DatabaseFormatError,
+    'x.trans line 1, field "i_lower": state id -1 is not in the states file',
+  ) as DatabaseFormatError;
+  assertEquals(e.field, "i_lower");
+  assertThrows(
+    () => parseExomolTrans("2 1 1e-3\n3 4 1e-3\n", "x.trans", s, 0, Infinity),
+    DatabaseFormatError,
+    'x.trans line 2, field "i_upper": wavenumber E′ − E″ of states 3 and 4 is not finite',
+  );
+  const t = parseExomolTrans("2 1 1e-3\n", "x.trans", s, 0, 10);
+  assertEquals(Array.from(t.line), [1]);
+});
+
+Deno.test("parseExomolStates() refuses an id far beyond the rows instead of allocating an index for it", () => {
+  // Was: an 8 GB Int32Array for id 2e9.
+  const e = assertThrows(
+    () => parseExomolStates("1 0 1 0\n2000000000 5 3 1\n", "x.states"),
+    DatabaseFormatError,
+    'x.states line 2, field "i": state id 2000000000 is far beyond the 2 states',
+  ) as DatabaseFormatError;
+  assertEquals(e.line, 2);
+  // Sparse excerpts within the declared number of states are fine.
+  const s = parseExomolStates("1 0 1 0\n3000000 5 3 1\n", "x.states", 3000000);
+  assertEquals(s.index.length, 3000001);
+  assertEquals(s.index[3000000], 1);
+  assertThrows(
+    () => parseExomolStates("1 0 1 0\n7 1 1 0\n1 2 1 0\n", "x.states"),
+    DatabaseFormatError,
+    'x.states line 3, field "i": state id 1 appears twice (lines 1 and 3)',
+  );
+});
+
+Deno.test("parseExomolBroad() rejects lines that do not start with a code (an HTML page was an empty table)", () => {
+  assertThrows(
+    () =>
+      parseExomolBroad(
+        "<html><body>Service unavailable</body></html>\n",
+        "b.broad",
+      ),
+    DatabaseFormatError,
+    'b.broad line 1, field "code": "<html><body>Service" is not a broadening code',
+  );
+  // Unsupported but well-formed codes are still skipped.
+  const b = parseExomolBroad("m0 0.07 0.5 1 2\na0 0.06 0.4 3\n", "b.broad");
+  assertEquals(b.a0.get(3), [0.06, 0.4]);
+});

@@ -235,3 +235,45 @@ Deno.test("parseHitranRecord() reads all numeric fields of the first record", as
     glower: 57,
   });
 });
+
+// Regression (fuzz, issue 12): records with shifted columns (longer than 160 characters),
+// molecule ids below 1 and negative S, A, γ or g were accepted.
+Deno.test("loadHitranPar() rejects shifted columns, molecule id 0 and negative S, A, γ, g naming line and field", async () => {
+  const rec = (await Deno.readTextFile(PAR)).split("\n")[0]!.replace(
+    /\r$/,
+    "",
+  );
+  const put = (a: number, b: number, s: string) =>
+    rec.slice(0, a) + s.padStart(b - a).slice(0, b - a) + rec.slice(b);
+  const cases: [string, string, string][] = [
+    [rec.slice(0, 40) + " " + rec.slice(40), "g_lower", "161 characters"],
+    [put(0, 2, "0"), "molecule id", "0 is not a HITRAN molecule id"],
+    [put(0, 2, "-5"), "molecule id", "-5 is not a HITRAN molecule id"],
+    [put(3, 15, "-4100.0"), "nu", "-4100 must be positive"],
+    [put(15, 25, "-3.1E-27"), "S", "must be non-negative"],
+    [put(25, 35, "-2.6E+01"), "A", "must be non-negative"],
+    [put(35, 40, "-.045"), "gamma_air", "must be non-negative"],
+    [put(40, 45, "-.046"), "gamma_self", "must be non-negative"],
+    [put(146, 153, "-55.0"), "g_upper", "must be non-negative"],
+  ];
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "y.par");
+    for (const [row, field, msg] of cases) {
+      await Deno.writeTextFile(path, `${rec}\n${row}\n`);
+      const e = await assertThrowsWith(
+        () => loadHitranPar(path, { partitionFunction: pf }),
+        `y.par line 2, field "${field}"`,
+        msg,
+      );
+      assert(e instanceof DatabaseFormatError && e.field === field, e.message);
+    }
+    // Trailing blanks after the 160 characters, a BOM and CRLF are harmless.
+    await Deno.writeTextFile(path, `\uFEFF${rec}   \r\n${rec}\r\n`);
+    const ll = await loadHitranPar(path, { partitionFunction: pf });
+    assertEquals(ll.nu.length, 2);
+    assertEquals(ll.nu[0], 4100.008733);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

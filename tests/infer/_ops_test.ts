@@ -3,62 +3,22 @@ import * as ad from "../../src/ad/mod.ts";
 import {
   cholesky,
   clip,
-  erfcScalar,
-  erfScalar,
-  gammaincScalar,
   gammaRsampleGradScalar,
   ndtr,
   ndtri,
-  ndtriScalar,
-  ndtrScalar,
   sampleStandardGamma,
   standardGammaRsample,
 } from "../../src/infer/_ops.ts";
 import { key, split } from "../../src/random/prng.ts";
 import { asT, checkRules } from "../ad/_check.ts";
-import { assert, assertRelClose, maxRelErr } from "../_util.ts";
+import {
+  assert,
+  assertRelClose,
+  maxRelErr,
+  readJsonFixture,
+} from "../_util.ts";
 
-const fx = JSON.parse(
-  Deno.readTextFileSync(
-    new URL("../fixtures/infer_distributions.json", import.meta.url),
-  ),
-  (
-    _k,
-    v,
-  ) => (v === "NaN"
-    ? NaN
-    : v === "Infinity"
-    ? Infinity
-    : v === "-Infinity"
-    ? -Infinity
-    : v),
-);
-
-Deno.test("erf, erfc match scipy to 1e-14 relative; ndtr to 1e-15 (1 + x²) (its condition number)", () => {
-  const { x, erf, erfc, ndtr: nd } = fx.erf;
-  const e1 = maxRelErr(x.map(erfScalar), erf, 1e-300);
-  const e2 = maxRelErr(x.map(erfcScalar), erfc, 1e-300);
-  assert(e1 < 1e-14 && e2 < 1e-14, `erf ${e1} erfc ${e2}`);
-  // Φ(x) in the lower tail has relative condition number ≈ x², so rounding x/√2 alone costs
-  // ~x²·1e-16: the requirement is stated per point
-  x.forEach((xi: number, i: number) => {
-    const e = Math.abs(ndtrScalar(xi) - nd[i]) / nd[i];
-    assert(e < 1e-15 * (1 + xi * xi), `ndtr(${xi}) rel err ${e}`);
-  });
-});
-
-Deno.test("ndtri matches scipy to 1e-14 relative from p = 1e-300 to 1 - 1e-6", () => {
-  const { p, x } = fx.ndtri;
-  const e = maxRelErr(p.map(ndtriScalar), x, 1e-300);
-  assert(e < 1e-14, `ndtri rel err ${e}`);
-});
-
-Deno.test("regularized incomplete gamma P(a, x) matches scipy to 1e-13", () => {
-  const { a, x, P } = fx.gammainc;
-  const got = a.map((ai: number, i: number) => gammaincScalar(ai, x[i]));
-  const e = maxRelErr(got, P, 1e-300);
-  assert(e < 1e-13, `gammainc rel err ${e}`);
-});
+const fx = readJsonFixture("infer_distributions.json");
 
 Deno.test("implicit Gamma reparameterization dz/dα matches scipy gammaincinv differences (1e-6)", () => {
   for (const [a, z, g] of fx.gammaGrad as number[][]) {

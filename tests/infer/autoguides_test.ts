@@ -285,7 +285,7 @@ for (const t of TARGETS) {
     const rd = SVI(t.model, delta, adam(MAP_SCHEDULE), TraceELBO()).run(
       key(3),
       2500,
-      ...t.args,
+      t.args,
       { progress: false },
     );
     const loc = rd.params[`${t.site}_auto_loc`]!.data;
@@ -295,7 +295,7 @@ for (const t of TARGETS) {
     const rl = SVI(t.model, lap, adam(MAP_SCHEDULE), TraceELBO()).run(
       key(4),
       2500,
-      ...t.args,
+      t.args,
       { progress: false },
     );
     const eL = Math.max(
@@ -350,7 +350,7 @@ Deno.test("AutoDelta maximizes in constrained space; AutoLaplaceApproximation wo
   const rd = SVI(gammaModel, delta, adam(MAP_SCHEDULE), TraceELBO()).run(
     key(5),
     2500,
-    tensor(EY),
+    [tensor(EY)],
     { progress: false },
   );
   const mapC = (alpha - 1) / beta; // mode of Gamma(α, β)
@@ -362,7 +362,7 @@ Deno.test("AutoDelta maximizes in constrained space; AutoLaplaceApproximation wo
   const rl = SVI(gammaModel, lap, adam(MAP_SCHEDULE), TraceELBO()).run(
     key(6),
     2500,
-    tensor(EY),
+    [tensor(EY)],
     { progress: false },
   );
   // u = log λ: log p(u) = α u − β eᵘ + const → mode eᵘ = α/β, Hessian α
@@ -404,7 +404,7 @@ function finalLoss(
 Deno.test("AutoIAFNormal and AutoBNAFNormal beat AutoMultivariateNormal on a funnel and match its moments", () => {
   const run = (guide: AutoGuide<unknown[]>, steps: number) =>
     SVI(funnel, guide, adam(exponentialDecay(0.03, steps, 0.03)), TraceELBO())
-      .run(key(0), steps, { progress: false }).params;
+      .run(key(0), steps, [], { progress: false }).params;
   const mvn = AutoMultivariateNormal(funnel);
   const pMvn = run(mvn, 1000);
   const [lMvn, seMvn] = finalLoss(mvn, pMvn, 1500);

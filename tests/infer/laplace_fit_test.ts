@@ -5,12 +5,14 @@ import {
   bind,
   log,
   mul,
+  type Primitive,
   scalar,
   sub,
   sum,
   type Tensor,
   tensor,
 } from "../../src/ad/mod.ts";
+import { FirstOrderOnlyError, NonFiniteError } from "../../src/errors.ts";
 import { definePrimitive } from "../../src/ad/first_order.ts";
 import { initToValue } from "../../src/infer/autoguides/mod.ts";
 import { Exponential, Normal, toEvent } from "../../src/infer/distributions.ts";
@@ -229,12 +231,14 @@ Deno.test('laplaceFit: a first-order-only primitive falls back to FD under "auto
   assert(eX < 1e-10, `MAP ${fit.loc} vs ${X_MAP}`);
   const eH = maxRelErr(fit.hessian, H_FO, Math.max(...H_FO));
   assert(eH < 1e-6, `Hessian ${fit.hessian} vs ${H_FO} (rel ${eH})`);
-  // hessian: "ad" does not hide the primitive's second-order error
-  assertThrows(
+  // hessian: "ad" does not hide the primitive's second-order error (matched by class)
+  const e = assertThrows(
     () => laplaceFit(firstOrderModel, [], { ...foInit, hessian: "ad" }),
-    TypeError,
+    FirstOrderOnlyError,
     "first order",
   );
+  assert(e instanceof TypeError);
+  assertEquals((e as FirstOrderOnlyError).primitive, "test_square");
   // hessian: "fd" gives the same result as the fallback (bit for bit: same steps)
   const fd = laplaceFit(firstOrderModel, [], {
     ...foInit,
@@ -245,6 +249,38 @@ Deno.test('laplaceFit: a first-order-only primitive falls back to FD under "auto
   console.log(
     `first-order primitive: FD Hessian rel err ${eH.toExponential(1)}`,
   );
+});
+
+// A primitive whose reverse rule works but whose forward-mode rule fails with an unrelated
+// TypeError (a bug, not "first order only"): the gradient is fine, the AD Hessian throws it.
+const brokenJvp: Primitive = {
+  name: "test_broken_jvp",
+  impl: ([x]) => mul(x!, x!) as Tensor,
+  jvp() {
+    throw new TypeError("test_broken_jvp: an unrelated bug in a forward rule");
+  },
+  vjp: ([x], _out, ct) => [mul(ct, mul(scalar(2), x!))],
+};
+const brokenModel = (ctx: ModelContext) => {
+  const x = ctx.sample("x", toEvent(new Normal(tensor([0, 0]), 1), 1));
+  const r = sub(bind(brokenJvp, [x], {}), tensor(C));
+  ctx.factor("fit", mul(scalar(-0.5), sum(mul(r, r))));
+};
+
+Deno.test('laplaceFit: "auto" falls back to FD only for FirstOrderOnlyError; an unrelated TypeError propagates', () => {
+  assertThrows(
+    () => laplaceFit(brokenModel, [], foInit),
+    TypeError,
+    "an unrelated bug in a forward rule",
+  );
+  // with hessian: "fd" the same model fits (the gradient path never calls the broken rule)
+  const fd = laplaceFit(brokenModel, [], {
+    ...foInit,
+    tol: 1e-20,
+    hessian: "fd",
+  });
+  assertEquals(fd.hessianMode, "fd");
+  assert(maxRelErr(fd.loc, X_MAP, 1) < 1e-10, `MAP ${fd.loc} vs ${X_MAP}`);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -334,12 +370,20 @@ Deno.test("laplaceFit: option errors are RangeErrors naming the option", () => {
   );
 });
 
-Deno.test('laplaceFit: a log joint that is NaN at the start is a RangeError ("not finite")', () => {
+Deno.test('laplaceFit: a log joint that is NaN at the start is a NonFiniteError ("not finite")', () => {
   const bad = (ctx: ModelContext) => {
     const x = ctx.sample("x", new Normal(-3, 0.1));
     ctx.factor("f", log(x)); // log of a negative number
   };
-  assertThrows(() => laplaceFit(bad, []), RangeError, "not finite");
+  const e = assertThrows(
+    () => laplaceFit(bad, []),
+    NonFiniteError,
+    "not finite",
+  );
+  assert(e instanceof RangeError);
+  assertEquals((e as NonFiniteError).stage, "infer.laplaceFit");
+  assertEquals((e as NonFiniteError).parameter, "U");
+  assert(Number.isNaN((e as NonFiniteError).value));
 });
 
 Deno.test("laplaceFit: no positive-definite Hessian after the last iteration is a RangeError", () => {

@@ -13,6 +13,8 @@ import {
   partitionRatio,
 } from "../../src/opacity/line_strength.ts";
 import type { LineList } from "../../src/db/types.ts";
+import { NonFiniteError } from "../../src/errors.ts";
+import nodeAssert from "node:assert";
 
 const grid = wavenumberGrid(22920, 23000, 3500, {
   unit: "AA",
@@ -334,4 +336,69 @@ Deno.test("createOpaPremodit() with the WASM SIMD FFT backend matches the TypeSc
   } finally {
     be.destroy();
   }
+});
+
+Deno.test("PreMODIT equals the frozen pre-refactor output (premodit_reference.json)", async () => {
+  // Made by scripts/premodit_reference.ts from the code of commit 2da7954 (same grid, lines and
+  // options as `premodit` above). The new code sums the Lorentz wrap-around as a series in γ²
+  // where the old one formed P(n) − L(n) in closed form and transformed it; the old form loses
+  // ~ε·L(0)/A(n) to cancellation at small γ, so equality is asserted relative to each row's
+  // peak (1e-12) and pointwise (1e-12) where σ ≥ 1e-3 of the peak.
+  const ref = JSON.parse(
+    await Deno.readTextFile(
+      new URL("../fixtures/premodit_reference.json", import.meta.url),
+    ),
+  ) as { stride: number; n: number; tp: [number, number][]; xs: number[][] };
+  nodeAssert.strictEqual(ref.n, N);
+  for (let r = 0; r < ref.tp.length; r++) {
+    const [t, p] = ref.tp[r]!;
+    const xs = premodit.xsvector(t, p);
+    const old = ref.xs[r]!;
+    const peak = Math.max(...old.map(Math.abs));
+    let worstPeak = 0;
+    let worstRel = 0;
+    for (let i = 0; i < old.length; i++) {
+      const d = Math.abs(xs[i * ref.stride]! - old[i]!);
+      worstPeak = Math.max(worstPeak, d / peak);
+      if (Math.abs(old[i]!) >= 1e-3 * peak) {
+        worstRel = Math.max(worstRel, d / Math.abs(old[i]!));
+      }
+    }
+    nodeAssert.ok(
+      worstPeak <= 1e-12,
+      `T=${t} P=${p}: |new−old|/peak = ${worstPeak}`,
+    );
+    nodeAssert.ok(worstRel <= 1e-12, `T=${t} P=${p}: relative ${worstRel}`);
+  }
+});
+
+Deno.test("PreMODIT xsvector/xsmatrix: non-finite inputs throw NonFiniteError", () => {
+  const is = (stage: string, parameter: string) => (e: unknown) =>
+    e instanceof NonFiniteError && e.stage === stage &&
+    e.parameter === parameter;
+  nodeAssert.throws(
+    () =>
+      premodit.xsmatrix(new Float64Array([800, NaN]), new Float64Array([1, 1])),
+    is("premodit.xsmatrix", "t[1]"),
+  );
+  nodeAssert.throws(
+    () =>
+      premodit.xsmatrix(
+        new Float64Array([800, 900]),
+        new Float64Array([1, Infinity]),
+      ),
+    is("premodit.xsmatrix", "pBar[1]"),
+  );
+  nodeAssert.throws(
+    () => premodit.xsvector(NaN, 1),
+    is("premodit.xsvector", "t"),
+  );
+  nodeAssert.throws(
+    () => premodit.xsvector(2000, 1),
+    (e: unknown) =>
+      e instanceof RangeError && !(e instanceof NonFiniteError) &&
+      e.message.startsWith(
+        "t = 2000 K is outside the PreMODIT temperature range [500, 1500] K",
+      ),
+  );
 });

@@ -29,7 +29,8 @@ import {
 } from "../../src/sop/primitives.ts";
 import { key, normal } from "../../src/random/prng.ts";
 import { checkRules } from "../ad/_check.ts";
-import { assertThrows, SHARED_DATA } from "../_util.ts";
+import { assert, assertThrows, SHARED_DATA } from "../_util.ts";
+import { FirstOrderOnlyError } from "../../src/errors.ts";
 import { grad, jacfwd } from "../../src/ad/core.ts";
 import { sum } from "../../src/ad/ops.ts";
 
@@ -195,9 +196,13 @@ Deno.test("physics primitives refuse nested differentiation with a clear error (
   const sp = samplingPrimitive(m.nuGrid, m.nuObs);
   const f = tensor(m.stages(1200, 0.1, 0.01, 24785, 40, 10).flux);
   const g = (rv: Value) => sum(bind(sp, [f, rv], {}));
-  assertThrows(
+  const e = assertThrows(
     () => jacfwd(grad(g))(scalar(40)) as Tensor,
-    TypeError,
+    FirstOrderOnlyError,
     "first order only",
+  );
+  assert(
+    e instanceof TypeError &&
+      (e as FirstOrderOnlyError).primitive === "sampling",
   );
 });

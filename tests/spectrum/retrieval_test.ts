@@ -90,7 +90,7 @@ Deno.test("SVI with AutoMultivariateNormal runs on the tutorial model: finite lo
   const modelProb = tutorialModelProb(ad);
   const guide = AutoMultivariateNormal(modelProb);
   const svi = SVI(modelProb, guide, adam(0.01), TraceELBO());
-  const res = svi.run(key(0), 5, tensor(y), { progress: false });
+  const res = svi.run(key(0), 5, [tensor(y)], { progress: false });
   assert(res.losses.every(Number.isFinite), `losses ${res.losses}`);
   const post = guide.samplePosterior(key(1), res.params, { sampleShape: [50] });
   for (const [k, [lo, hi]] of Object.entries(TUTORIAL_PRIORS)) {

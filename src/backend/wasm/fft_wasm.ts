@@ -1,7 +1,7 @@
 /**
  * The WASM SIMD FFT module (AssemblyScript source in `asm/fft.ts`, embedded as base64 in
  * `_fft_wasm_bytes.ts`): decoding, compilation (once per process) and instantiation (one linear
- * memory per instance). It implements the transforms of `src/opacity/fft.ts` (numpy conventions)
+ * memory per instance). It implements the transforms of `src/fft/fft.ts` (numpy conventions)
  * with f64x2 SIMD; {@link FftWasmExports} documents the raw pointer-based API. Most callers want
  * the backend (`createWasmBackend`) or `createWasmRfftPlan` instead.
  *

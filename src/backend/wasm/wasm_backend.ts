@@ -15,7 +15,7 @@
  * | `scale` | `[a]`                      | `[o]`                      | factor = 1        |
  *
  * `rfft`/`irfft` follow `numpy.fft.rfft(x, n)` / `numpy.fft.irfft(X, n)` (the same contract as
- * `createRfftPlan` in `src/opacity/fft.ts`): the spectrum has h + 1 = ⌊n/2⌋ + 1 bins, given as
+ * `createRfftPlan` in `src/fft/fft.ts`): the spectrum has h + 1 = ⌊n/2⌋ + 1 bins, given as
  * split `re`, `im` buffers of size ≥ h + 1 (the first h + 1 are used) or one interleaved buffer
  * `z` of size ≥ 2(h + 1) holding (re₀, im₀, re₁, im₁, …); `irfft` writes the first `y.size`
  * samples. `fft`/`ifft` are numpy's `fft`/`ifft` (inverse scaled by 1/n) on split buffers of
@@ -44,7 +44,7 @@ import {
   type KernelParams,
   MissingKernelError,
 } from "../backend.ts";
-import type { RfftPlan } from "../../opacity/fft.ts";
+import type { RfftPlan } from "../fft_plan.ts";
 import { type FftWasmExports, instantiateFftWasm } from "./fft_wasm.ts";
 
 /** The wasm backend. */
@@ -536,7 +536,7 @@ function _checkF64(
 
 /**
  * Creates a real FFT plan of length n that runs in the wasm backend, with the same contract as
- * `createRfftPlan(n)` from `src/opacity/fft.ts` (numpy's rfft/irfft), copying the host arrays
+ * `createRfftPlan(n)` from `src/fft/fft.ts` (numpy's rfft/irfft), copying the host arrays
  * in and out, so PreMODIT can use either. The plan owns its twiddles, scratch and I/O regions.
  *
  * @param backend A backend from {@link createWasmBackend}.

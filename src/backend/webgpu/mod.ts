@@ -1,22 +1,20 @@
 /**
- * The WebGPU backend (f32) and its WGSL kernels: the generic {@link Backend} implementation plus
- * the intensity-based emission solver (forward, JVP for K directions, VJP) as compute shaders.
- * Works on any adapter, including software ones (Mesa llvmpipe); use
- * {@link isWebGpuAvailable} to skip when the runtime has none.
+ * The WebGPU backend (f32): the generic {@link Backend} implementation, its built-in kernels and
+ * the kernel-spec API (`WebGpuKernelSpec`, `ensureWebGpuKernels`, `workgroupCount`) through which
+ * stages above it register their WGSL kernels (the ibased emission solver on WebGPU is
+ * `createIbasedWebGpu` of `./rt`). Works on any adapter, including software ones (Mesa
+ * llvmpipe); use {@link isWebGpuAvailable} to skip when the runtime has none.
  *
  * @example
  * ```ts
- * import { createIbasedWebGpu, createWebGpuBackend, isWebGpuAvailable } from "./mod.ts";
- * import { emissionIbased } from "../../rt/emission_ibased.ts";
+ * import assert from "node:assert";
+ * import { createWebGpuBackend, isWebGpuAvailable } from "./mod.ts";
  * if (await isWebGpuAvailable()) {
  *   const be = await createWebGpuBackend();
- *   const nu = new Float64Array([4300, 4310, 4320]);
- *   const dtau = new Float64Array([1e-3, 0.2, 0.05, 5, 40, 20]);
- *   const t = new Float64Array([900, 1300]);
- *   const rt = createIbasedWebGpu(be, nu, 2);
- *   const f32 = await rt.forward(dtau, t);
- *   const f64 = emissionIbased(dtau, t, nu);
- *   console.log(Math.abs(f32[1]! / f64[1]! - 1) < 1e-5); // true
+ *   const a = be.alloc(3), b = be.alloc(3);
+ *   be.write(a, [1, 2, 3]);
+ *   be.run("scale", [a], [b], { factor: 2 });
+ *   assert.deepStrictEqual(Array.from(await be.read(b)), [2, 4, 6]);
  *   be.destroy();
  * }
  * ```
@@ -28,18 +26,12 @@ export type { Backend } from "../backend.ts";
 export {
   BUILTIN_WEBGPU_KERNELS,
   createWebGpuBackend,
+  ensureWebGpuKernels,
   isWebGpuAvailable,
   type WebGpuBackend,
   type WebGpuBinding,
   type WebGpuKernelSpec,
   type WebGpuParam,
   type WebGpuStage,
+  workgroupCount,
 } from "./webgpu_backend.ts";
-export {
-  createIbasedWebGpu,
-  IBASED_WEBGPU_KERNELS,
-  IBASED_WEBGPU_MAX_NSTREAM,
-  ibasedQuadrature,
-  type IbasedTangents,
-  type IbasedWebGpu,
-} from "./ibased_webgpu.ts";

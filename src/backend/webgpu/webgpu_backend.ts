@@ -34,7 +34,64 @@ import {
   MissingKernelError,
 } from "../backend.ts";
 import { WGSL_SOURCES } from "./_wgsl_sources.ts";
-import { _groups, IBASED_WEBGPU_KERNELS } from "./ibased_webgpu.ts";
+
+/**
+ * Number of workgroups of `size` threads covering n items (at least 1), for kernel specs'
+ * `dispatch` functions.
+ *
+ * @param n Number of items.
+ * @param size Threads per workgroup.
+ * @returns max(1, ⌈n / size⌉).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { workgroupCount } from "./webgpu_backend.ts";
+ * assert.strictEqual(workgroupCount(257, 256), 2);
+ * assert.strictEqual(workgroupCount(0, 64), 1);
+ * ```
+ */
+export function workgroupCount(n: number, size: number): number {
+  return Math.max(1, Math.ceil(n / size));
+}
+const _groups = workgroupCount;
+
+/**
+ * Registers the kernels of `specs` that `backend` does not have yet (by name), compiling their
+ * pipelines. This is how a stage above the backend (e.g. the ibased emission solver of `./rt`)
+ * adds its kernels: the backend module itself knows only the built-in, generic ones.
+ *
+ * @param backend The WebGPU backend.
+ * @param specs Kernel specs; a name already registered is left as it is.
+ * @returns Resolves once every missing kernel is compiled.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import {
+ *   BUILTIN_WEBGPU_KERNELS,
+ *   createWebGpuBackend,
+ *   ensureWebGpuKernels,
+ *   isWebGpuAvailable,
+ * } from "./webgpu_backend.ts";
+ * if (await isWebGpuAvailable()) {
+ *   const be = await createWebGpuBackend();
+ *   const twice = { ...BUILTIN_WEBGPU_KERNELS[0]!, name: "scale_again" };
+ *   await ensureWebGpuKernels(be, [twice]);
+ *   await ensureWebGpuKernels(be, [twice]); // no-op: already registered
+ *   assert.ok(be.hasKernel("scale_again"));
+ *   be.destroy();
+ * }
+ * ```
+ */
+export async function ensureWebGpuKernels(
+  backend: WebGpuBackend,
+  specs: readonly WebGpuKernelSpec[],
+): Promise<void> {
+  for (const spec of specs) {
+    if (!backend.hasKernel(spec.name)) await backend.addKernel(spec);
+  }
+}
 
 /** Where a stage's storage binding comes from: an input, an output, or a backend-owned scratch buffer. */
 export type WebGpuBinding =
@@ -215,7 +272,8 @@ async function _requestAdapter(): Promise<GPUAdapter | null> {
 
 /**
  * Creates a WebGPU backend (name "webgpu", f32 storage) and compiles its built-in kernels
- * (`scale`, `copy`, `sum_rows`) plus the `ibased` emission kernels.
+ * (`scale`, `copy`, `sum_rows`). Physics stages register their own kernels on it
+ * ({@link ensureWebGpuKernels}; e.g. `registerIbasedWebGpuKernels` of `./rt`).
  *
  * @param opts `device` to use an existing device (the backend will not destroy it), or `adapter`
  *   to request the device from; by default the runtime's default adapter.
@@ -224,10 +282,12 @@ async function _requestAdapter(): Promise<GPUAdapter | null> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createWebGpuBackend, isWebGpuAvailable } from "./webgpu_backend.ts";
  * if (await isWebGpuAvailable()) {
  *   const be = await createWebGpuBackend();
- *   console.log(be.name, be.defaultDtype, be.hasKernel("emission_ibased")); // webgpu f32 true
+ *   assert.deepStrictEqual([be.name, be.defaultDtype], ["webgpu", "f32"]);
+ *   assert.ok(be.hasKernel("sum_rows") && !be.hasKernel("emission_ibased"));
  *   be.destroy();
  * }
  * ```
@@ -250,7 +310,7 @@ export async function createWebGpuBackend(
     });
   }
   const be = _makeBackend(device, ownsDevice, description);
-  for (const spec of [...BUILTIN_WEBGPU_KERNELS, ...IBASED_WEBGPU_KERNELS]) {
+  for (const spec of BUILTIN_WEBGPU_KERNELS) {
     await be.addKernel(spec);
   }
   return be;

@@ -67,8 +67,9 @@ import {
   trace,
 } from "../handlers.ts";
 import { bijectTo, type Transform } from "../transforms.ts";
-import { ndtriScalar } from "../_ops.ts";
+import { ndtriScalar } from "../../special/erf.ts";
 import { type InitStrategy, initToUniform } from "./init.ts";
+import type { Latent } from "./latent.ts";
 
 /** One latent site of the model as seen by an autoguide. */
 export interface LatentSite {
@@ -510,19 +511,7 @@ export function makeGuide<
   return f;
 }
 
-/** A subclass's distribution over the flat unconstrained latent vector. */
-export interface Latent {
-  /**
-   * A reparameterized draw z `[...sampleShape, D]` and its log density log q(z) `[...sampleShape]`.
-   */
-  sample(key: PrngKey, sampleShape: number[]): [Value, Value];
-  /** log q(z) at any z (optional: flows without an inverse lack it). */
-  logProb?(z: Value): Value;
-  /** Marginal mean and standard deviation of each coordinate (Gaussian guides). */
-  marginal?(): { loc: Float64Array; sd: Float64Array };
-  /** Covariance [D·D], row-major (Gaussian guides). */
-  covariance?(): Float64Array;
-}
+export type { Latent } from "./latent.ts";
 
 /** Wraps a {@link Latent} as a Distribution over `[D]` (remembering its last draw's density). */
 class _LatentDistribution implements Distribution {

@@ -21,6 +21,7 @@ import { quantile } from "../diagnostics.ts";
 import type { Distribution } from "../distributions.ts";
 import type { SiteType } from "../handlers.ts";
 import { bijectTo } from "../transforms.ts";
+import { NonFiniteError } from "../../errors.ts";
 
 /** The fields of a site (or message) an init strategy looks at. */
 export interface InitSite {
@@ -71,9 +72,11 @@ function _concrete(v: Value): Tensor {
 export function initToUniform(opts: { radius?: number } = {}): InitStrategy {
   const radius = opts.radius ?? 2;
   if (!(radius >= 0 && Number.isFinite(radius))) {
-    throw new RangeError(
-      `radius must be finite and non-negative, got ${radius}`,
-    );
+    const msg = `radius must be finite and non-negative, got ${radius}`;
+    if (!Number.isFinite(radius)) {
+      throw new NonFiniteError("infer.initToUniform", "radius", radius, msg);
+    }
+    throw new RangeError(msg);
   }
   return (site, key) => {
     const d = _latent(site);

@@ -44,6 +44,7 @@ import {
   stdNormalLogDensity,
 } from "./base.ts";
 import type { NormalGuideOptions } from "./normal.ts";
+import { NonFiniteError } from "../../errors.ts";
 
 function _concrete(v: Value): Tensor {
   let x: Value = v;
@@ -153,7 +154,11 @@ class _AutoMultivariateNormal<A extends unknown[]> extends AutoContinuous<A> {
     super(model, opts);
     const s = opts.initScale ?? 0.1;
     if (!(s > 0 && Number.isFinite(s))) {
-      throw new RangeError(`initScale must be positive and finite, got ${s}`);
+      const msg = `initScale must be positive and finite, got ${s}`;
+      if (!Number.isFinite(s)) {
+        throw new NonFiniteError(`infer.${this.name}`, "initScale", s, msg);
+      }
+      throw new RangeError(msg);
     }
     this.initScale = s;
   }

@@ -30,7 +30,8 @@ import type { PrngKey } from "../../random/mod.ts";
 import { positive } from "../constraints.ts";
 import { Normal, toEvent, TransformedDistribution } from "../distributions.ts";
 import type { Model, ModelContext } from "../handlers.ts";
-import { ndtriScalar } from "../_ops.ts";
+import { ndtriScalar } from "../../special/erf.ts";
+import { NonFiniteError } from "../../errors.ts";
 import {
   AutoContinuous,
   type AutoGuide,
@@ -54,7 +55,11 @@ function _concrete(v: Value): Tensor {
 function _initScale(v: number | undefined): number {
   const s = v ?? 0.1;
   if (!(s > 0 && Number.isFinite(s))) {
-    throw new RangeError(`initScale must be positive and finite, got ${s}`);
+    const msg = `initScale must be positive and finite, got ${s}`;
+    if (!Number.isFinite(s)) {
+      throw new NonFiniteError("infer.autoguide", "initScale", s, msg);
+    }
+    throw new RangeError(msg);
   }
   return s;
 }

@@ -36,7 +36,8 @@ import {
   type Value,
 } from "../../ad/mod.ts";
 import type { PrngKey } from "../../random/mod.ts";
-import type { Latent } from "./base.ts";
+import type { Latent } from "./latent.ts";
+import { NonFiniteError } from "../../errors.ts";
 
 /** An affine map u = loc + scaleTril · w of the flat unconstrained latent vector. */
 export interface Preconditioner {
@@ -87,7 +88,12 @@ export function checkPreconditioner(
   const P = Float64Array.from(pc.scaleTril);
   loc.forEach((v, i) => {
     if (!Number.isFinite(v)) {
-      throw new RangeError(`${who}: preconditioner.loc[${i}] is ${v}`);
+      throw new NonFiniteError(
+        `infer.${who}`,
+        `preconditioner.loc[${i}]`,
+        v,
+        `${who}: preconditioner.loc[${i}] is ${v}`,
+      );
     }
   });
   let logDet = 0;
@@ -95,7 +101,10 @@ export function checkPreconditioner(
     for (let j = 0; j < d; j++) {
       const v = P[i * d + j]!;
       if (!Number.isFinite(v)) {
-        throw new RangeError(
+        throw new NonFiniteError(
+          `infer.${who}`,
+          `preconditioner.scaleTril[${i}][${j}]`,
+          v,
           `${who}: preconditioner.scaleTril[${i}][${j}] is ${v}`,
         );
       }

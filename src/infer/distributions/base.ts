@@ -39,6 +39,7 @@ import type { PrngKey } from "../../random/prng.ts";
 import { type Constraint, independent, real } from "../constraints.ts";
 import type { Transform } from "../transforms.ts";
 import { concreteOf } from "../_ops.ts";
+import { NonFiniteError } from "../../errors.ts";
 
 /** A probability distribution over `src/ad` values. */
 export interface Distribution {
@@ -95,6 +96,7 @@ export function param(
     );
   }
   if (out instanceof Tensor) {
+    let k = 0;
     for (const x of out.data) {
       const ok = check === "positive"
         ? x > 0 && x < Infinity
@@ -102,16 +104,24 @@ export function param(
         ? Number.isFinite(x)
         : !Number.isNaN(x);
       if (!ok) {
-        throw new RangeError(
-          `${owner}: ${name} must be ${
-            check === "positive"
-              ? "positive and finite"
-              : check === "real"
-              ? "finite"
-              : "a number"
-          }, got ${x}`,
-        );
+        const msg = `${owner}: ${name} must be ${
+          check === "positive"
+            ? "positive and finite"
+            : check === "real"
+            ? "finite"
+            : "a number"
+        }, got ${x}`;
+        if (!Number.isFinite(x) && !(check === "any" && !Number.isNaN(x))) {
+          throw new NonFiniteError(
+            `infer.${owner}`,
+            out.size === 1 ? name : `${name}[${k}]`,
+            x,
+            msg,
+          );
+        }
+        throw new RangeError(msg);
       }
+      k++;
     }
   }
   return out;

@@ -32,6 +32,7 @@ import { normal, type PrngKey } from "../../random/prng.ts";
 import { type Constraint, realVector } from "../constraints.ts";
 import { cholesky, concreteOf } from "../_ops.ts";
 import { bcast, DistributionBase, isValue, param } from "./base.ts";
+import { NonFiniteError } from "../../errors.ts";
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -138,9 +139,17 @@ export class MultivariateNormal extends DistributionBase {
         for (let i = 0; i < n; i++) {
           const d = L.data[i * n + i]!;
           if (!(d > 0 && d < Infinity)) {
-            throw new RangeError(
-              `MultivariateNormal: scaleTril must have a positive diagonal, got scaleTril[${i}, ${i}] = ${d}`,
-            );
+            const msg =
+              `MultivariateNormal: scaleTril must have a positive diagonal, got scaleTril[${i}, ${i}] = ${d}`;
+            if (!Number.isFinite(d)) {
+              throw new NonFiniteError(
+                "infer.MultivariateNormal",
+                `scaleTril[${i}, ${i}]`,
+                d,
+                msg,
+              );
+            }
+            throw new RangeError(msg);
           }
           for (let j = i + 1; j < n; j++) {
             if (L.data[i * n + j] !== 0) {

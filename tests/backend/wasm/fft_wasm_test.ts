@@ -1,4 +1,4 @@
-import { createFftPlan, createRfftPlan } from "../../../src/opacity/fft.ts";
+import { createFftPlan, createRfftPlan } from "../../../src/fft/fft.ts";
 import {
   FFT_WASM_BASE64,
   FFT_WASM_SOURCE_SHA256,

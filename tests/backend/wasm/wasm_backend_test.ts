@@ -1,6 +1,6 @@
 import { MissingKernelError } from "../../../src/backend/backend.ts";
 import { createJsBackend } from "../../../src/backend/js/js_backend.ts";
-import { createRfftPlan } from "../../../src/opacity/fft.ts";
+import { createRfftPlan } from "../../../src/fft/fft.ts";
 import {
   createWasmBackend,
   createWasmRfftPlan,

@@ -2,7 +2,7 @@ import { assert, assertEquals } from "../../_util.ts";
 import { WGSL_SOURCES } from "../../../src/backend/webgpu/_wgsl_sources.ts";
 import { readWgslDir, renderWgslSources } from "../../../scripts/embed_wgsl.ts";
 import { BUILTIN_WEBGPU_KERNELS } from "../../../src/backend/webgpu/webgpu_backend.ts";
-import { IBASED_WEBGPU_KERNELS } from "../../../src/backend/webgpu/ibased_webgpu.ts";
+import { IBASED_WEBGPU_KERNELS } from "../../../src/rt/emission_ibased_webgpu.ts";
 
 Deno.test("WGSL_SOURCES equals wgsl/*.wgsl (run scripts/embed_wgsl.ts after editing a shader)", async () => {
   const files = await readWgslDir();

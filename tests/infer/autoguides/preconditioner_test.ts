@@ -559,7 +559,7 @@ Deno.test("on a 0.995-correlated 2-D Gaussian with scales 1 and 100, 300 Adam st
       adam(piecewiseConstant([180], [0.05, 0.005])),
       TraceELBO({ numParticles: 4 }),
     );
-    const p = svi.run(key(1), 300, { progress: false }).params;
+    const p = svi.run(key(1), 300, [], { progress: false }).params;
     const L = p.auto_scale_tril!.data;
     const P = opts.preconditioner?.scaleTril ?? [1, 0, 0, 1];
     const c = mm(mm(P, aat(L, 2), 2), tr(P, 2), 2);
@@ -625,7 +625,7 @@ Deno.test("every AutoContinuous guide accepts a preconditioner: one SVI step, fi
 Deno.test("AutoBNAFNormal with the laplaceFit preconditioner: 20 SVI steps run, finite draws of the right shape", () => {
   const pc = laplaceFit(gauss3, []).preconditioner;
   const g = AutoBNAFNormal(gauss3, { preconditioner: pc });
-  const r = SVI(gauss3, g, adam(0.01), TraceELBO()).run(key(3), 20, {
+  const r = SVI(gauss3, g, adam(0.01), TraceELBO()).run(key(3), 20, [], {
     progress: false,
   });
   assert(r.losses.every(Number.isFinite), `losses ${r.losses}`);

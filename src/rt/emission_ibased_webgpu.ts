@@ -3,7 +3,8 @@
  * WebGPU in f32: forward flux, forward-mode derivative for K tangent directions in one dispatch,
  * and reverse-mode derivative (per-wavenumber adjoint plus a per-layer reduction over ν).
  *
- * Kernels (registered on every WebGPU backend; layers top first, [nlayer][nnu] row-major):
+ * Kernels (registered on a WebGPU backend by {@link registerIbasedWebGpuKernels}, which
+ * {@link createIbasedWebGpu} calls; layers top first, [nlayer][nnu] row-major):
  * - `emission_ibased`: inputs [dtau [L][N], temperature [L] (K), nu [N] (cm⁻¹), quad [2·nµ]]
  *   → outputs [flux [N]] (erg/s/cm²/cm⁻¹).
  * - `emission_ibased_jvp`: inputs [dtau, temperature, nu, quad, tDtau [K][L][N], tT [K][L]]
@@ -18,38 +19,46 @@
  * Precision (f32, tested against the float64 TypeScript twins on L = 100, N = 3500, nstream = 8,
  * dτ spanning 1e-6…10 per layer, T 500–1500 K): every output within 1e-5 of its max |value|.
  *
+ * The stage depends on the backend, never the other way round: the backend module knows only
+ * the generic kernel-spec API (`WebGpuKernelSpec`, `ensureWebGpuKernels`).
+ *
  * @example
  * ```ts
- * import { createWebGpuBackend, isWebGpuAvailable } from "./webgpu_backend.ts";
- * import { createIbasedWebGpu } from "./ibased_webgpu.ts";
+ * import assert from "node:assert";
+ * import { createWebGpuBackend, isWebGpuAvailable } from "../backend/webgpu/webgpu_backend.ts";
+ * import { createIbasedWebGpu } from "./emission_ibased_webgpu.ts";
+ * import { emissionIbased } from "./emission_ibased.ts";
  * if (await isWebGpuAvailable()) {
  *   const be = await createWebGpuBackend();
- *   const rt = createIbasedWebGpu(be, new Float64Array([4300, 4310]), 2, 8);
- *   const f = await rt.forward(new Float64Array([0.1, 0.2, 50, 50]), new Float64Array([1000, 1200]));
- *   console.log(f.length); // 2
+ *   const nu = new Float64Array([4300, 4310]);
+ *   const dtau = new Float64Array([0.1, 0.2, 50, 50]), t = new Float64Array([1000, 1200]);
+ *   const rt = await createIbasedWebGpu(be, nu, 2, 8);
+ *   const f32 = await rt.forward(dtau, t);
+ *   const f64 = emissionIbased(dtau, t, nu, 8);
+ *   assert.ok(f32.every((v, i) => Math.abs(v / f64[i]! - 1) < 1e-5));
  *   be.destroy();
  * }
  * ```
  *
  * @module
  */
-import type { DeviceBuffer } from "../backend.ts";
-import type { WebGpuBackend, WebGpuKernelSpec } from "./webgpu_backend.ts";
-import { emissionQuadrature } from "../../rt/emission_ibased.ts";
+import type { DeviceBuffer } from "../backend/backend.ts";
+import {
+  ensureWebGpuKernels,
+  type WebGpuBackend,
+  type WebGpuKernelSpec,
+  workgroupCount as _groups,
+} from "../backend/webgpu/webgpu_backend.ts";
+import { emissionQuadrature } from "./emission_ibased.ts";
 import {
   _checkDtau,
   _checkF64,
   _checkNu,
   _checkTemperature,
-} from "../../rt/_validate.ts";
+} from "./_validate.ts";
 
 /** Largest nstream the WGSL kernels support (MAX_NMU = 32 cosines in wgsl/rt_common.wgsl). */
 export const IBASED_WEBGPU_MAX_NSTREAM = 64;
-
-/** Number of workgroups of `size` threads covering n items (at least 1). */
-export function _groups(n: number, size: number): number {
-  return Math.max(1, Math.ceil(n / size));
-}
 
 /**
  * The quadrature buffer of the ibased kernels: the nstream/2 Gauss–Legendre cosines µ followed
@@ -61,8 +70,9 @@ export function _groups(n: number, size: number): number {
  *
  * @example
  * ```ts
- * import { ibasedQuadrature } from "./ibased_webgpu.ts";
- * console.log(Array.from(ibasedQuadrature(2))); // [0.5, 1]
+ * import assert from "node:assert";
+ * import { ibasedQuadrature } from "./emission_ibased_webgpu.ts";
+ * assert.deepStrictEqual(Array.from(ibasedQuadrature(2)), [0.5, 1]); // µ = 1/2, w = 1
  * ```
  */
 export function ibasedQuadrature(nstream: number): Float64Array {
@@ -141,7 +151,7 @@ const _SHAPE_PARAMS = [
   },
 ] as const;
 
-/** The ibased emission kernels every WebGPU backend registers (see the module doc). */
+/** The ibased emission kernel specs (see the module doc); {@link registerIbasedWebGpuKernels} adds them. */
 export const IBASED_WEBGPU_KERNELS: readonly WebGpuKernelSpec[] = [
   {
     name: "emission_ibased",
@@ -238,6 +248,34 @@ export const IBASED_WEBGPU_KERNELS: readonly WebGpuKernelSpec[] = [
   },
 ];
 
+/**
+ * Registers the ibased emission kernels ({@link IBASED_WEBGPU_KERNELS}) on a WebGPU backend,
+ * compiling only those it does not have yet. Needed before running the raw kernels with
+ * `backend.run("emission_ibased", ...)`; {@link createIbasedWebGpu} calls it.
+ *
+ * @param backend The WebGPU backend.
+ * @returns Resolves once the pipelines are compiled.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createWebGpuBackend, isWebGpuAvailable } from "../backend/webgpu/webgpu_backend.ts";
+ * import { registerIbasedWebGpuKernels } from "./emission_ibased_webgpu.ts";
+ * if (await isWebGpuAvailable()) {
+ *   const be = await createWebGpuBackend();
+ *   assert.strictEqual(be.hasKernel("emission_ibased"), false);
+ *   await registerIbasedWebGpuKernels(be);
+ *   assert.ok(be.hasKernel("emission_ibased") && be.hasKernel("emission_ibased_vjp"));
+ *   be.destroy();
+ * }
+ * ```
+ */
+export function registerIbasedWebGpuKernels(
+  backend: WebGpuBackend,
+): Promise<void> {
+  return ensureWebGpuKernels(backend, IBASED_WEBGPU_KERNELS);
+}
+
 /** K tangent directions of (dτ, T), as taken by `emissionIbasedJvp` (src/rt/emission_ibased_ad.ts). */
 export interface IbasedTangents {
   /** Number of directions K (≥ 1). */
@@ -298,42 +336,44 @@ export interface IbasedWebGpu {
  * upload dτ and T, run the ibased kernels and read the results back (as float64). Calls may
  * overlap: each enqueues its writes, dispatch and readback synchronously, in queue order.
  *
- * @param backend A WebGPU backend (its ibased kernels are registered at creation).
+ * @param backend A WebGPU backend (the ibased kernels are registered on it if missing).
  * @param nu Wavenumbers [cm⁻¹], each finite and > 0.
  * @param nlayer Number of layers, a positive integer.
  * @param nstream Number of streams (even, 2 … 64; default 8).
- * @returns The solver object.
+ * @returns The solver object, once its kernels are compiled on `backend`.
  * @throws {TypeError} If nu is not a non-empty Float64Array.
  * @throws {RangeError} For a bad wavenumber, nlayer or nstream.
  *
  * @example
  * ```ts
- * import { createWebGpuBackend, isWebGpuAvailable } from "./webgpu_backend.ts";
- * import { createIbasedWebGpu } from "./ibased_webgpu.ts";
+ * import assert from "node:assert";
+ * import { createWebGpuBackend, isWebGpuAvailable } from "../backend/webgpu/webgpu_backend.ts";
+ * import { createIbasedWebGpu } from "./emission_ibased_webgpu.ts";
  * if (await isWebGpuAvailable()) {
  *   const be = await createWebGpuBackend();
- *   const rt = createIbasedWebGpu(be, new Float64Array([4300]), 2);
+ *   const rt = await createIbasedWebGpu(be, new Float64Array([4300]), 2);
  *   const dtau = new Float64Array([0.5, 100]);
  *   const t = new Float64Array([1000, 1000]);
  *   const { tangents } = await rt.jvp(dtau, t, { k: 1, temperature: new Float64Array([1, 1]) });
  *   const g = await rt.vjp(dtau, t, new Float64Array([1]));
- *   const tBar = g.temperature;
- *   console.log(Math.abs((tBar[0]! + tBar[1]!) / tangents[0]! - 1) < 1e-5); // true
+ *   const tBar = g.temperature; // the JVP along T = (1, 1) equals the VJP's sum over layers
+ *   assert.ok(Math.abs((tBar[0]! + tBar[1]!) / tangents[0]! - 1) < 1e-5);
  *   be.destroy();
  * }
  * ```
  */
-export function createIbasedWebGpu(
+export async function createIbasedWebGpu(
   backend: WebGpuBackend,
   nu: Float64Array,
   nlayer: number,
   nstream = 8,
-): IbasedWebGpu {
-  const n = _checkNu(nu);
+): Promise<IbasedWebGpu> {
+  const n = _checkNu("webgpu.ibased", nu);
   if (!(Number.isInteger(nlayer) && nlayer >= 1)) {
     throw new RangeError(`nlayer must be a positive integer, got ${nlayer}`);
   }
   const quad = ibasedQuadrature(nstream);
+  await registerIbasedWebGpuKernels(backend);
   const nnu = n.length;
   const be = backend;
   const nuBuf = be.alloc(nnu);
@@ -355,8 +395,8 @@ export function createIbasedWebGpu(
     return b;
   };
   const upload = (dtau: Float64Array, temperature: Float64Array): void => {
-    _checkTemperature(temperature, "temperature", nlayer);
-    _checkDtau(dtau, nlayer, nnu);
+    _checkTemperature("webgpu.ibased", temperature, "temperature", nlayer);
+    _checkDtau("webgpu.ibased", dtau, nlayer, nnu);
     be.write(dtauBuf, dtau);
     be.write(tBuf, temperature);
   };

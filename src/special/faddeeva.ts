@@ -19,13 +19,17 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { faddeeva } from "./faddeeva.ts";
- * const [re, im] = faddeeva(1, 1);
- * console.log(re.toFixed(6), im.toFixed(6)); // 0.304744 0.208219
+ * const [re, im] = faddeeva(1, 1); // scipy.special.wofz(1 + 1j)
+ * assert.ok(Math.abs(re / 0.30474420525691254 - 1) < 1e-14);
+ * assert.ok(Math.abs(im / 0.2082189382028316 - 1) < 1e-14);
  * ```
  *
  * @module
  */
+
+import { NonFiniteError } from "../errors.ts";
 
 const _SQRT_PI = Math.sqrt(Math.PI);
 /** Trapezoid step; a power of two so that node offsets are exact. */
@@ -56,10 +60,20 @@ function _checkXY(x: number, y: number, fn: string): void {
     throw new TypeError(`${fn}: y must be a number, got ${typeof y}`);
   }
   if (!Number.isFinite(x)) {
-    throw new RangeError(`${fn}: x must be finite, got ${x}`);
+    throw new NonFiniteError(
+      "special.faddeeva",
+      "x",
+      x,
+      `${fn}: x must be finite, got ${x}`,
+    );
   }
   if (!Number.isFinite(y)) {
-    throw new RangeError(`${fn}: y must be finite, got ${y}`);
+    throw new NonFiniteError(
+      "special.faddeeva",
+      "y",
+      y,
+      `${fn}: y must be finite, got ${y}`,
+    );
   }
 }
 
@@ -212,8 +226,9 @@ function _expTimes(e: number, c: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { faddeeva } from "./faddeeva.ts";
- * console.log(faddeeva(0, 0)); // [ 1, 0 ]
+ * assert.deepStrictEqual(faddeeva(0, 0), [1, 0]); // w(0) = erfc(0) = 1
  * ```
  */
 export function faddeeva(x: number, y: number): [number, number] {
@@ -250,8 +265,9 @@ export function faddeeva(x: number, y: number): [number, number] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { faddeevaRe } from "./faddeeva.ts";
- * console.log(faddeevaRe(2, 0) === Math.exp(-4)); // true
+ * assert.strictEqual(faddeevaRe(2, 0), Math.exp(-4)); // Re w(x) = e^{−x²} on the real axis
  * ```
  */
 export function faddeevaRe(x: number, y: number): number {

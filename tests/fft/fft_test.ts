@@ -4,7 +4,7 @@ import {
   createRfftPlan,
   irfft,
   rfft,
-} from "../../src/opacity/fft.ts";
+} from "../../src/fft/fft.ts";
 import { assertThrowsWith } from "../_util.ts";
 import {
   dftBin,

@@ -1,23 +1,25 @@
-import { assert, assertThrows } from "../../_util.ts";
+import { assert, assertThrows } from "../_util.ts";
 import {
   createWebGpuBackend,
   isWebGpuAvailable,
-} from "../../../src/backend/webgpu/webgpu_backend.ts";
+} from "../../src/backend/webgpu/webgpu_backend.ts";
 import {
   createIbasedWebGpu,
   ibasedQuadrature,
-} from "../../../src/backend/webgpu/ibased_webgpu.ts";
-import { emissionIbased } from "../../../src/rt/emission_ibased.ts";
+} from "../../src/rt/emission_ibased_webgpu.ts";
+import { emissionIbased } from "../../src/rt/emission_ibased.ts";
 import {
   emissionIbasedJvp,
   emissionIbasedWithVjp,
-} from "../../../src/rt/emission_ibased_ad.ts";
-import { planckPi } from "../../../src/rt/planck.ts";
-import { wavenumberGrid } from "../../../src/grid/mod.ts";
-import { key, normal, split, uniform } from "../../../src/random/mod.ts";
+} from "../../src/rt/emission_ibased_ad.ts";
+import { planckPi } from "../../src/rt/planck.ts";
+import { wavenumberGrid } from "../../src/grid/mod.ts";
+import { key, normal, split, uniform } from "../../src/random/mod.ts";
 
 const HAVE_GPU = await isWebGpuAvailable();
-if (!HAVE_GPU) console.warn("tests/backend/webgpu: skipped: no WebGPU adapter");
+if (!HAVE_GPU) {
+  console.warn("tests/rt/emission_ibased_webgpu: skipped: no WebGPU adapter");
+}
 const be = HAVE_GPU ? await createWebGpuBackend() : undefined;
 const VERBOSE = Deno.env.get("EXOSPEC_GPU_REPORT") !== undefined;
 
@@ -109,7 +111,7 @@ function scaleByDtau(tdt: Float64Array, dtau: Float64Array): Float64Array {
 }
 
 const { dtau: DTAU, t: TEMP } = inputs(1);
-const rt = HAVE_GPU ? createIbasedWebGpu(be!, NU, L, NSTREAM) : undefined;
+const rt = HAVE_GPU ? await createIbasedWebGpu(be!, NU, L, NSTREAM) : undefined;
 
 gpuTest("ibasedQuadrature() lists mu then w and rejects nstream > 64", () => {
   const q = ibasedQuadrature(4);
@@ -155,7 +157,7 @@ gpuTest(
     ]);
     const t = new Float64Array([600, 900, 1200, 1500]);
     for (const ns of [2, 4, 16, 64]) {
-      const r = createIbasedWebGpu(be!, nu, 4, ns);
+      const r = await createIbasedWebGpu(be!, nu, 4, ns);
       check(
         `small nstream ${ns}`,
         await r.forward(dtau, t),
@@ -165,7 +167,7 @@ gpuTest(
       r.destroy();
     }
     // thick isothermal: F = πB and dF/dT (all layers) = dπB/dT
-    const r = createIbasedWebGpu(be!, nu, 4, 8);
+    const r = await createIbasedWebGpu(be!, nu, 4, 8);
     const iso = new Float64Array(4).fill(1100);
     const thick = new Float64Array(12).fill(50);
     check(
@@ -333,13 +335,21 @@ gpuTest(
 );
 
 gpuTest("createIbasedWebGpu() validates its arguments", async () => {
-  assertThrows(() => createIbasedWebGpu(be!, NU, 0), RangeError, "nlayer");
-  assertThrows(
+  await assertRejects(
+    () => createIbasedWebGpu(be!, NU, 0),
+    RangeError,
+    "nlayer",
+  );
+  await assertRejects(
     () => createIbasedWebGpu(be!, new Float64Array([-1]), 1),
     RangeError,
     "nu[0]",
   );
-  assertThrows(() => createIbasedWebGpu(be!, NU, 2, 7), RangeError, "nstream");
+  await assertRejects(
+    () => createIbasedWebGpu(be!, NU, 2, 7),
+    RangeError,
+    "nstream",
+  );
   await assertRejects(
     () => rt!.forward(DTAU.subarray(1), TEMP),
     TypeError,

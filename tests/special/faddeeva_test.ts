@@ -1,5 +1,6 @@
 import { strictEqual as assertStrictEquals } from "node:assert";
-import { faddeeva, faddeevaRe } from "../../src/opacity/faddeeva.ts";
+import { faddeeva, faddeevaRe } from "../../src/special/faddeeva.ts";
+import { NonFiniteError } from "../../src/errors.ts";
 import { assertRelClose, assertThrowsWith } from "../_util.ts";
 
 type Num = number | string;
@@ -133,7 +134,11 @@ Deno.test("faddeeva() rejects non-numbers and non-finite input", async () => {
     "x must be finite",
     "NaN",
   );
-  assertStrictEquals(r.name, "RangeError");
+  // a NonFiniteError (a RangeError) naming the stage and the parameter
+  assertStrictEquals(r instanceof RangeError, true);
+  assertStrictEquals(r instanceof NonFiniteError, true);
+  assertStrictEquals((r as NonFiniteError).stage, "special.faddeeva");
+  assertStrictEquals((r as NonFiniteError).parameter, "x");
   await assertThrowsWith(
     () => faddeevaRe(0, Infinity),
     "y must be finite",

@@ -1,0 +1,64 @@
+// deno run -A bench/compare.ts --baseline /tmp/exospec-base [--reps N] [--draws N]
+// Old path (a checkout of an earlier commit) vs this tree, on the tutorial's hot paths, timed
+// interleaved in one process; prints medians and new/old ratios.
+import { fileURLToPath } from "node:url";
+import { loadTutorialPaths, type TutorialPaths } from "./_tutorial_paths.ts";
+
+const arg = (name: string, dflt: string) => {
+  const i = Deno.args.indexOf(name);
+  return i >= 0 ? Deno.args[i + 1]! : dflt;
+};
+const here = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
+const baseline = arg("--baseline", "");
+const reps = Number(arg("--reps", "5"));
+const draws = Number(arg("--draws", "100"));
+const db = fileURLToPath(new URL("../../shared/data", import.meta.url));
+
+const trees: TutorialPaths[] = [];
+if (baseline) trees.push(await loadTutorialPaths(baseline, db));
+trees.push(await loadTutorialPaths(here, db));
+
+/** Median of interleaved timings: one rep of every tree per round. */
+function interleaved(fn: (p: TutorialPaths) => void, n = reps): number[] {
+  for (const p of trees) fn(p); // warm-up
+  const ts = trees.map(() => [] as number[]);
+  for (let r = 0; r < n; r++) {
+    trees.forEach((p, i) => {
+      const t = performance.now();
+      fn(p);
+      ts[i]!.push(performance.now() - t);
+    });
+  }
+  return ts.map((a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)]!);
+}
+
+const rows: [string, number[]][] = [
+  ["fspec forward", interleaved((p) => p.fspec())],
+  ["log-likelihood gradient (reverse)", interleaved((p) => p.gradient())],
+  ["SVI step, AutoMultivariateNormal", interleaved((p) => p.mvnStep())],
+  ["SVI step, AutoBNAFNormal", interleaved((p) => p.bnafStep())],
+  [`Predictive, ${draws} draws`, interleaved((p) => p.predictive(draws), 1)],
+];
+console.log(
+  `exospec compare — ${navigator.hardwareConcurrency} logical CPUs, Deno ${Deno.version.deno}`,
+);
+console.log(
+  `${"".padEnd(36)} ${baseline ? "old [ms]".padStart(10) : ""} ${
+    "new [ms]".padStart(10)
+  } ${baseline ? "new/old".padStart(8) : ""}`,
+);
+for (const [name, t] of rows) {
+  const nw = t[t.length - 1]!;
+  const old = baseline ? t[0]! : NaN;
+  console.log(
+    `${name.padEnd(36)} ${baseline ? old.toFixed(1).padStart(10) : ""} ${
+      nw.toFixed(1).padStart(10)
+    } ${baseline ? (nw / old).toFixed(3).padStart(8) : ""}`,
+  );
+}
+const f = rows[0]![1], gr = rows[1]![1];
+console.log(
+  `reverse gradient / forward (new): ${
+    (gr[gr.length - 1]! / f[f.length - 1]!).toFixed(2)
+  }  (target <= 2)`,
+);
