@@ -17,12 +17,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { grad } from "./core.ts";
  * import { mul, sum } from "./ops.ts";
  * import { tensor } from "./tensor.ts";
+ * // ∇ Σ x² = 2x
  * const f = (x: import("./core.ts").Value) => sum(mul(x, x));
  * const g = grad(f)(tensor([1, 2, 3])) as import("./tensor.ts").Tensor;
- * console.log(Array.from(g.data)); // [2, 4, 6]
+ * assert.deepStrictEqual(Array.from(g.data), [2, 4, 6]);
  * ```
  *
  * @module
@@ -168,11 +170,13 @@ function _levelOf(v: Value): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { bind } from "./core.ts";
  * import { mulPrim } from "./ops.ts";
  * import { tensor } from "./tensor.ts";
  * const y = bind(mulPrim, [tensor([2]), tensor([3])], {}) as import("./tensor.ts").Tensor;
- * console.log(y.data[0]); // 6
+ * assert.deepStrictEqual(y.shape, [1]);
+ * assert.strictEqual(y.data[0], 6);
  * ```
  */
 export function bind(prim: Primitive, inputs: Value[], params: Params): Value {
@@ -292,11 +296,15 @@ function _checkShapes(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { jvpBatch } from "./core.ts";
  * import { mul } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * // two tangents (batch K = 2) of x² at x = 3: 2·3·[1, 2]
  * const [y, dy] = jvpBatch((x) => mul(x, x), [tensor([3])], [tensor([1, 2], [2, 1])]);
- * console.log(Array.from((dy as import("./tensor.ts").Tensor).data)); // [6, 12]
+ * assert.deepStrictEqual(Array.from((y as Tensor).data), [9]);
+ * assert.deepStrictEqual((dy as Tensor).shape, [2, 1]);
+ * assert.deepStrictEqual(Array.from((dy as Tensor).data), [6, 12]);
  * ```
  */
 export function jvpBatch(
@@ -340,11 +348,13 @@ function _broadcastK(v: Value, k: number): Value {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { jvp } from "./core.ts";
  * import { exp } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * // d/dx eˣ at 0 is e⁰ = 1
  * const [, t] = jvp((x) => exp(x), [scalar(0)], [scalar(1)]);
- * console.log((t as import("./tensor.ts").Tensor).item()); // 1
+ * assert.ok(Math.abs((t as Tensor).item() - 1) < 1e-12);
  * ```
  */
 export function jvp(
@@ -372,12 +382,15 @@ export function jvp(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { vjp } from "./core.ts";
  * import { mul } from "./ops.ts";
  * import { tensor } from "./tensor.ts";
+ * // ∂(ab)/∂a = b, ∂(ab)/∂b = a
  * const [, back] = vjp((a, b) => mul(a, b), [tensor([2]), tensor([5])]);
  * const [ga, gb] = back(tensor([1])) as import("./tensor.ts").Tensor[];
- * console.log(ga!.data[0], gb!.data[0]); // 5 2
+ * assert.strictEqual(ga!.data[0], 5);
+ * assert.strictEqual(gb!.data[0], 2);
  * ```
  */
 export function vjp(f: Fn, primals: Value[]): [Value, (ct: Value) => Value[]] {
@@ -465,11 +478,13 @@ export function vjp(f: Fn, primals: Value[]): [Value, (ct: Value) => Value[]] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { valueAndGrad } from "./core.ts";
  * import { mul, sum } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
+ * import { type Tensor, tensor } from "./tensor.ts";
  * const [v, [g]] = valueAndGrad((x) => sum(mul(x, x)))(tensor([3]));
- * console.log((v as import("./tensor.ts").Tensor).item(), (g as import("./tensor.ts").Tensor).item()); // 9 6
+ * assert.strictEqual((v as Tensor).item(), 9); // 3²
+ * assert.strictEqual((g as Tensor).item(), 6); // 2·3
  * ```
  */
 export function valueAndGrad(
@@ -504,10 +519,12 @@ export function valueAndGrad(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { grad } from "./core.ts";
  * import { sin } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((grad((x) => sin(x))(scalar(0)) as import("./tensor.ts").Tensor).item()); // 1
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * // sin′(0) = cos 0 = 1
+ * assert.ok(Math.abs((grad((x) => sin(x))(scalar(0)) as Tensor).item() - 1) < 1e-12);
  * ```
  */
 export function grad(f: Fn, argnum = 0): (...args: Value[]) => Value {
@@ -524,11 +541,14 @@ export function grad(f: Fn, argnum = 0): (...args: Value[]) => Value {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { jacfwd } from "./core.ts";
  * import { mul } from "./ops.ts";
  * import { tensor } from "./tensor.ts";
+ * // J = diag(2x)
  * const J = jacfwd((x) => mul(x, x))(tensor([1, 2])) as import("./tensor.ts").Tensor;
- * console.log(Array.from(J.data)); // [2, 0, 0, 4]
+ * assert.deepStrictEqual(J.shape, [2, 2]);
+ * assert.deepStrictEqual(Array.from(J.data), [2, 0, 0, 4]);
  * ```
  */
 export function jacfwd(f: (x: Value) => Value): (x: Value) => Value {
@@ -552,11 +572,14 @@ export function jacfwd(f: (x: Value) => Value): (x: Value) => Value {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { jacrev } from "./core.ts";
  * import { mul } from "./ops.ts";
  * import { tensor } from "./tensor.ts";
+ * // J = diag(2x)
  * const J = jacrev((x) => mul(x, x))(tensor([1, 2])) as import("./tensor.ts").Tensor;
- * console.log(Array.from(J.data)); // [2, 0, 0, 4]
+ * assert.deepStrictEqual(J.shape, [2, 2]);
+ * assert.deepStrictEqual(Array.from(J.data), [2, 0, 0, 4]);
  * ```
  */
 export function jacrev(f: (x: Value) => Value): (x: Value) => Value {

@@ -7,6 +7,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { definePrimitive } from "./first_order.ts";
  * import { bind, grad } from "./core.ts";
  * import { sum } from "./ops.ts";
@@ -25,8 +26,9 @@
  *     pullback: (ct) => [new Float64Array([ct[1]! + 2 * ct[2]!])],
  *   }),
  * });
+ * // d/da Σ a·i = 0 + 1 + 2
  * const g = grad((a) => sum(bind(ramp, [a], {})))(scalar(2)) as Tensor;
- * console.log(g.item()); // 3
+ * assert.strictEqual(g.item(), 3);
  * ```
  *
  * @module
@@ -76,14 +78,18 @@ function _concrete(v: Value, name: string, what: string): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { definePrimitive } from "./first_order.ts";
+ * import { bind } from "./core.ts";
+ * import { type Tensor, tensor } from "./tensor.ts";
  * const p = definePrimitive({
  *   name: "twice", outShape: (s) => [...s[0]!],
  *   forward: ([x]) => x!.map((v) => 2 * v),
  *   jvp: ([x], [t], k) => ({ out: x!.map((v) => 2 * v), dout: t ? t.map((v) => 2 * v) : new Float64Array(k * x!.length) }),
  *   withVjp: ([x]) => ({ out: x!.map((v) => 2 * v), pullback: (ct) => [ct.map((v) => 2 * v)] }),
  * });
- * console.log(p.firstOrderOnly); // true
+ * assert.strictEqual(p.firstOrderOnly, true);
+ * assert.deepStrictEqual(Array.from((bind(p, [tensor([1, 2])], {}) as Tensor).data), [2, 4]);
  * ```
  */
 export function definePrimitive(k: FirstOrderKernels): Primitive {

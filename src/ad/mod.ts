@@ -5,9 +5,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { grad, mul, sum, tensor, type Tensor } from "./mod.ts";
  * const g = grad((x) => sum(mul(x, x)))(tensor([1, 2])) as Tensor;
- * console.log(Array.from(g.data)); // [2, 4]
+ * assert.deepStrictEqual(Array.from(g.data), [2, 4]); // 2x
  * ```
  *
  * @module

@@ -7,10 +7,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { add, exp, mul, sum } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * // (1·3 + e⁰) + (2·4 + e⁰) = 13
  * const y = sum(add(mul(tensor([1, 2]), tensor([3, 4])), exp(tensor([0, 0]))));
- * console.log((y as import("./tensor.ts").Tensor).item()); // 13
+ * assert.ok(Math.abs((y as Tensor).item() - 13) < 1e-12);
  * ```
  *
  * @module
@@ -904,8 +906,11 @@ function _columnsToK(t: Value, k: number, n: number, m: number): Value {
 /** Makes a scalar constant. @param x value @returns rank-0 tensor
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { scalarOf } from "./ops.ts";
- * console.log(scalarOf(2).item()); // 2
+ * const s = scalarOf(2);
+ * assert.deepStrictEqual(s.shape, []);
+ * assert.strictEqual(s.item(), 2);
  * ```
  */
 export function scalarOf(x: number): Tensor {
@@ -914,9 +919,10 @@ export function scalarOf(x: number): Tensor {
 /** a + b (broadcasting). @param a left @param b right @returns the sum
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { add } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
- * console.log(Array.from((add(tensor([1, 2]), tensor([3])) as import("./tensor.ts").Tensor).data)); // [4, 5]
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * assert.deepStrictEqual(Array.from((add(tensor([1, 2]), tensor([3])) as Tensor).data), [4, 5]);
  * ```
  */
 export function add(a: Value, b: Value): Value {
@@ -925,9 +931,10 @@ export function add(a: Value, b: Value): Value {
 /** a − b. @param a left @param b right @returns difference
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sub } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((sub(scalar(3), scalar(1)) as import("./tensor.ts").Tensor).item()); // 2
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.strictEqual((sub(scalar(3), scalar(1)) as Tensor).item(), 2);
  * ```
  */
 export function sub(a: Value, b: Value): Value {
@@ -936,9 +943,10 @@ export function sub(a: Value, b: Value): Value {
 /** a · b elementwise. @param a left @param b right @returns product
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { mul } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((mul(scalar(3), scalar(2)) as import("./tensor.ts").Tensor).item()); // 6
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.strictEqual((mul(scalar(3), scalar(2)) as Tensor).item(), 6);
  * ```
  */
 export function mul(a: Value, b: Value): Value {
@@ -947,9 +955,10 @@ export function mul(a: Value, b: Value): Value {
 /** a / b. @param a numerator @param b denominator @returns quotient
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { div } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((div(scalar(3), scalar(2)) as import("./tensor.ts").Tensor).item()); // 1.5
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.strictEqual((div(scalar(3), scalar(2)) as Tensor).item(), 1.5);
  * ```
  */
 export function div(a: Value, b: Value): Value {
@@ -958,9 +967,10 @@ export function div(a: Value, b: Value): Value {
 /** −a. @param a value @returns negation
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { neg } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((neg(scalar(3)) as import("./tensor.ts").Tensor).item()); // -3
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.strictEqual((neg(scalar(3)) as Tensor).item(), -3);
  * ```
  */
 export function neg(a: Value): Value {
@@ -969,9 +979,10 @@ export function neg(a: Value): Value {
 /** eˣ. @param a value @returns exp
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { exp } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((exp(scalar(0)) as import("./tensor.ts").Tensor).item()); // 1
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.ok(Math.abs((exp(scalar(0)) as Tensor).item() - 1) < 1e-12);
  * ```
  */
 export function exp(a: Value): Value {
@@ -980,9 +991,10 @@ export function exp(a: Value): Value {
 /** ln x. @param a value @returns log
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { log } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((log(scalar(1)) as import("./tensor.ts").Tensor).item()); // 0
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.ok(Math.abs((log(scalar(1)) as Tensor).item() - 0) < 1e-12);
  * ```
  */
 export function log(a: Value): Value {
@@ -991,9 +1003,10 @@ export function log(a: Value): Value {
 /** ln(1 + x). @param a value @returns log1p
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { log1p } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((log1p(scalar(0)) as import("./tensor.ts").Tensor).item()); // 0
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.ok(Math.abs((log1p(scalar(0)) as Tensor).item() - 0) < 1e-12);
  * ```
  */
 export function log1p(a: Value): Value {
@@ -1002,9 +1015,10 @@ export function log1p(a: Value): Value {
 /** eˣ − 1. @param a value @returns expm1
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { expm1 } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((expm1(scalar(0)) as import("./tensor.ts").Tensor).item()); // 0
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.ok(Math.abs((expm1(scalar(0)) as Tensor).item() - 0) < 1e-12);
  * ```
  */
 export function expm1(a: Value): Value {
@@ -1013,9 +1027,10 @@ export function expm1(a: Value): Value {
 /** √x. @param a value @returns sqrt
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sqrt } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((sqrt(scalar(4)) as import("./tensor.ts").Tensor).item()); // 2
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.ok(Math.abs((sqrt(scalar(4)) as Tensor).item() - 2) < 1e-12);
  * ```
  */
 export function sqrt(a: Value): Value {
@@ -1024,9 +1039,10 @@ export function sqrt(a: Value): Value {
 /** sin x. @param a value @returns sin
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sin } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((sin(scalar(0)) as import("./tensor.ts").Tensor).item()); // 0
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.ok(Math.abs((sin(scalar(0)) as Tensor).item() - 0) < 1e-12);
  * ```
  */
 export function sin(a: Value): Value {
@@ -1035,9 +1051,10 @@ export function sin(a: Value): Value {
 /** cos x. @param a value @returns cos
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { cos } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((cos(scalar(0)) as import("./tensor.ts").Tensor).item()); // 1
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.ok(Math.abs((cos(scalar(0)) as Tensor).item() - 1) < 1e-12);
  * ```
  */
 export function cos(a: Value): Value {
@@ -1046,9 +1063,10 @@ export function cos(a: Value): Value {
 /** tanh x. @param a value @returns tanh
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { tanh } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((tanh(scalar(0)) as import("./tensor.ts").Tensor).item()); // 0
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.ok(Math.abs((tanh(scalar(0)) as Tensor).item() - 0) < 1e-12);
  * ```
  */
 export function tanh(a: Value): Value {
@@ -1057,9 +1075,10 @@ export function tanh(a: Value): Value {
 /** |x|. @param a value @returns abs
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { abs } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((abs(scalar(-2)) as import("./tensor.ts").Tensor).item()); // 2
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.strictEqual((abs(scalar(-2)) as Tensor).item(), 2);
  * ```
  */
 export function abs(a: Value): Value {
@@ -1068,9 +1087,10 @@ export function abs(a: Value): Value {
 /** Logistic sigmoid. @param a value @returns 1/(1+e⁻ˣ)
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sigmoid } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((sigmoid(scalar(0)) as import("./tensor.ts").Tensor).item()); // 0.5
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.ok(Math.abs((sigmoid(scalar(0)) as Tensor).item() - 0.5) < 1e-12);
  * ```
  */
 export function sigmoid(a: Value): Value {
@@ -1079,9 +1099,11 @@ export function sigmoid(a: Value): Value {
 /** softplus ln(1+eˣ). @param a value @returns softplus
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { softplus } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((softplus(scalar(0)) as import("./tensor.ts").Tensor).item().toFixed(4)); // 0.6931
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * // softplus(0) = ln 2
+ * assert.ok(Math.abs((softplus(scalar(0)) as Tensor).item() - Math.LN2) < 1e-12);
  * ```
  */
 export function softplus(a: Value): Value {
@@ -1090,9 +1112,11 @@ export function softplus(a: Value): Value {
 /** ln Γ(x), x > 0. @param a value @returns lgamma
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { lgamma } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log(Math.abs((lgamma(scalar(5)) as import("./tensor.ts").Tensor).item() - Math.log(24)) < 1e-12); // true
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * // Γ(5) = 4! = 24
+ * assert.ok(Math.abs((lgamma(scalar(5)) as Tensor).item() - Math.log(24)) < 1e-12);
  * ```
  */
 export function lgamma(a: Value): Value {
@@ -1101,9 +1125,11 @@ export function lgamma(a: Value): Value {
 /** Digamma ψ(x). @param a value @returns digamma
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { digamma } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log(Math.abs((digamma(scalar(1)) as import("./tensor.ts").Tensor).item() + 0.5772156649015329) < 1e-12); // true
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * // ψ(1) = −γ (Euler–Mascheroni)
+ * assert.ok(Math.abs((digamma(scalar(1)) as Tensor).item() + 0.5772156649015329) < 1e-12);
  * ```
  */
 export function digamma(a: Value): Value {
@@ -1112,9 +1138,12 @@ export function digamma(a: Value): Value {
 /** Trigamma ψ′(x). @param a value @returns trigamma
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { trigamma } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log(Math.abs((trigamma(scalar(1)) as import("./tensor.ts").Tensor).item() - Math.PI ** 2 / 6) < 1e-12); // true
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * // ψ′(1) = π²/6; the asymptotic series of `trigammaScalar` is good to ~2e-11 relative
+ * const t = (trigamma(scalar(1)) as Tensor).item();
+ * assert.ok(Math.abs(t / (Math.PI ** 2 / 6) - 1) < 3e-11);
  * ```
  */
 export function trigamma(a: Value): Value {
@@ -1123,9 +1152,10 @@ export function trigamma(a: Value): Value {
 /** Identity with zero derivative. @param a value @returns a
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { stopGradient } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((stopGradient(scalar(2)) as import("./tensor.ts").Tensor).item()); // 2
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.strictEqual((stopGradient(scalar(2)) as Tensor).item(), 2);
  * ```
  */
 export function stopGradient(a: Value): Value {
@@ -1134,9 +1164,10 @@ export function stopGradient(a: Value): Value {
 /** xᵖ for a constant p. @param a base @param p exponent @returns power
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { powScalar } from "./ops.ts";
- * import { scalar } from "./tensor.ts";
- * console.log((powScalar(scalar(2), 3) as import("./tensor.ts").Tensor).item()); // 8
+ * import { scalar, type Tensor } from "./tensor.ts";
+ * assert.ok(Math.abs((powScalar(scalar(2), 3) as Tensor).item() - 8) < 1e-12);
  * ```
  */
 export function powScalar(a: Value, p: number): Value {
@@ -1145,9 +1176,10 @@ export function powScalar(a: Value, p: number): Value {
 /** Elementwise select by a constant mask. @param mask 0/1 tensor @param a where 1 @param b where 0 @returns selection
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { where } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
- * console.log(Array.from((where(tensor([1, 0]), tensor([1, 2]), tensor([3, 4])) as import("./tensor.ts").Tensor).data)); // [1, 4]
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * assert.deepStrictEqual(Array.from((where(tensor([1, 0]), tensor([1, 2]), tensor([3, 4])) as Tensor).data), [1, 4]);
  * ```
  */
 export function where(mask: Tensor, a: Value, b: Value): Value {
@@ -1156,9 +1188,10 @@ export function where(mask: Tensor, a: Value, b: Value): Value {
 /** Sum over axes. @param a value @param axes axes (default all) @param keepdims keep unit axes @returns sum
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sum } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
- * console.log(Array.from((sum(tensor([1, 2, 3, 4], [2, 2]), 0) as import("./tensor.ts").Tensor).data)); // [4, 6]
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * assert.deepStrictEqual(Array.from((sum(tensor([1, 2, 3, 4], [2, 2]), 0) as Tensor).data), [4, 6]);
  * ```
  */
 export function sum(
@@ -1174,9 +1207,10 @@ export function sum(
 /** Mean over axes. @param a value @param axes axes (default all) @param keepdims keep unit axes @returns mean
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { mean } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
- * console.log((mean(tensor([1, 2, 3])) as import("./tensor.ts").Tensor).item()); // 2
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * assert.strictEqual((mean(tensor([1, 2, 3])) as Tensor).item(), 2);
  * ```
  */
 export function mean(
@@ -1191,9 +1225,12 @@ export function mean(
 /** Reshape. @param a value @param shape new shape (same size) @returns reshaped
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { reshape } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
- * console.log(reshape(tensor([1, 2, 3, 4]), [2, 2]).shape); // [ 2, 2 ]
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * const r = reshape(tensor([1, 2, 3, 4]), [2, 2]) as Tensor;
+ * assert.deepStrictEqual(r.shape, [2, 2]);
+ * assert.deepStrictEqual(Array.from(r.data), [1, 2, 3, 4]); // row-major, data unchanged
  * ```
  */
 export function reshape(a: Value, shape: readonly number[]): Value {
@@ -1210,9 +1247,12 @@ export function reshape(a: Value, shape: readonly number[]): Value {
 /** Broadcast to a shape. @param a value @param shape target @returns broadcast value
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { broadcastTo } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
- * console.log(broadcastTo(tensor([1, 2]), [3, 2]).shape); // [ 3, 2 ]
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * const b = broadcastTo(tensor([1, 2]), [3, 2]) as Tensor;
+ * assert.deepStrictEqual(b.shape, [3, 2]);
+ * assert.deepStrictEqual(Array.from(b.data), [1, 2, 1, 2, 1, 2]);
  * ```
  */
 export function broadcastTo(a: Value, shape: readonly number[]): Value {
@@ -1223,9 +1263,10 @@ export function broadcastTo(a: Value, shape: readonly number[]): Value {
 /** Swap the last two axes. @param a value (rank ≥ 2) @returns transposed
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { swapLast } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
- * console.log(Array.from((swapLast(tensor([1, 2, 3, 4], [2, 2])) as import("./tensor.ts").Tensor).data)); // [1, 3, 2, 4]
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * assert.deepStrictEqual(Array.from((swapLast(tensor([1, 2, 3, 4], [2, 2])) as Tensor).data), [1, 3, 2, 4]);
  * ```
  */
 export function swapLast(a: Value): Value {
@@ -1234,9 +1275,11 @@ export function swapLast(a: Value): Value {
 /** Batched matrix product. @param a [..., m, k] @param b [..., k, n] @returns [..., m, n]
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { matmul } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
- * console.log(Array.from((matmul(tensor([1, 2], [1, 2]), tensor([3, 4], [2, 1])) as import("./tensor.ts").Tensor).data)); // [11]
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * // [1 2]·[3 4]ᵀ = 1·3 + 2·4
+ * assert.deepStrictEqual(Array.from((matmul(tensor([1, 2], [1, 2]), tensor([3, 4], [2, 1])) as Tensor).data), [11]);
  * ```
  */
 export function matmul(a: Value, b: Value): Value {
@@ -1245,9 +1288,10 @@ export function matmul(a: Value, b: Value): Value {
 /** Slice [start, stop) along an axis. @param a value @param axis axis @param start first index @param stop end (exclusive) @returns slice
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { slice } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
- * console.log(Array.from((slice(tensor([1, 2, 3]), 0, 1, 3) as import("./tensor.ts").Tensor).data)); // [2, 3]
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * assert.deepStrictEqual(Array.from((slice(tensor([1, 2, 3]), 0, 1, 3) as Tensor).data), [2, 3]);
  * ```
  */
 export function slice(
@@ -1270,9 +1314,10 @@ export function slice(
 /** Gather along an axis. @param a value @param indices indices @param axis axis (default 0) @returns gathered
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { take } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
- * console.log(Array.from((take(tensor([5, 6, 7]), [2, 0]) as import("./tensor.ts").Tensor).data)); // [7, 5]
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * assert.deepStrictEqual(Array.from((take(tensor([5, 6, 7]), [2, 0]) as Tensor).data), [7, 5]);
  * ```
  */
 export function take(a: Value, indices: ArrayLike<number>, axis = 0): Value {
@@ -1282,9 +1327,10 @@ export function take(a: Value, indices: ArrayLike<number>, axis = 0): Value {
 /** Concatenate along an axis. @param xs values @param axis axis (default 0) @returns concatenation
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { concat } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
- * console.log(Array.from((concat([tensor([1]), tensor([2, 3])]) as import("./tensor.ts").Tensor).data)); // [1, 2, 3]
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * assert.deepStrictEqual(Array.from((concat([tensor([1]), tensor([2, 3])]) as Tensor).data), [1, 2, 3]);
  * ```
  */
 export function concat(xs: Value[], axis = 0): Value {
@@ -1297,10 +1343,13 @@ export function concat(xs: Value[], axis = 0): Value {
 /** Solve op(L) X = B with L triangular. @param L [n, n] @param b [n, m] @param opts lower (default true), trans (default false) @returns X
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { triangularSolve } from "./ops.ts";
- * import { tensor } from "./tensor.ts";
- * const x = triangularSolve(tensor([2, 0, 1, 1], [2, 2]), tensor([2, 3], [2, 1])) as import("./tensor.ts").Tensor;
- * console.log(Array.from(x.data)); // [1, 2]
+ * import { type Tensor, tensor } from "./tensor.ts";
+ * // [[2, 0], [1, 1]] x = [2, 3]: x₀ = 2/2 = 1, x₁ = 3 − x₀ = 2
+ * const x = triangularSolve(tensor([2, 0, 1, 1], [2, 2]), tensor([2, 3], [2, 1])) as Tensor;
+ * assert.deepStrictEqual(x.shape, [2, 1]);
+ * assert.deepStrictEqual(Array.from(x.data), [1, 2]);
  * ```
  */
 export function triangularSolve(
@@ -1316,9 +1365,12 @@ export function triangularSolve(
 /** Zeros with the shape of a value (a constant). @param a value @returns zeros
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { zerosLike } from "./ops.ts";
  * import { tensor } from "./tensor.ts";
- * console.log(zerosLike(tensor([1, 2])).size); // 2
+ * const z = zerosLike(tensor([1, 2]));
+ * assert.strictEqual(z.size, 2);
+ * assert.deepStrictEqual(Array.from(z.data), [0, 0]);
  * ```
  */
 export function zerosLike(a: Value): Tensor {

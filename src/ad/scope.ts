@@ -5,16 +5,19 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { scope } from "./scope.ts";
  * import { createJsBackend } from "../backend/js/js_backend.ts";
  * const be = createJsBackend();
- * const kept = await scope(async (s) => {
+ * const [freed, kept] = await scope(async (s) => {
  *   const tmp = s.alloc(be, 4); // freed at the end
  *   const out = s.keep(s.alloc(be, 2)); // survives
  *   be.run("copy", [tmp], [tmp]);
- *   return out;
+ *   return [tmp, out] as const;
  * });
- * console.log(kept.size); // 2
+ * assert.strictEqual(kept.size, 2);
+ * assert.deepStrictEqual(Array.from(be.readSync!(kept)), [0, 0]); // still usable
+ * assert.throws(() => be.readSync!(freed), /used after free/);
  * ```
  *
  * @module
@@ -41,11 +44,12 @@ export interface Scope {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { scope } from "./scope.ts";
  * import { createJsBackend } from "../backend/js/js_backend.ts";
  * const be = createJsBackend();
  * const n = await scope((s) => { s.alloc(be, 3); return s.owned; });
- * console.log(n); // 1
+ * assert.strictEqual(n, 1);
  * ```
  */
 export async function scope<T>(fn: (s: Scope) => T | Promise<T>): Promise<T> {

@@ -5,9 +5,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { tensor } from "./tensor.ts";
  * const t = tensor([1, 2, 3, 4], [2, 2]);
- * console.log(t.shape, t.size); // [ 2, 2 ] 4
+ * assert.deepStrictEqual(t.shape, [2, 2]);
+ * assert.strictEqual(t.size, 4);
  * ```
  *
  * @module
@@ -66,8 +68,9 @@ export class Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sizeOf } from "./tensor.ts";
- * console.log(sizeOf([2, 3])); // 6
+ * assert.strictEqual(sizeOf([2, 3]), 6);
  * ```
  */
 export function sizeOf(shape: readonly number[]): number {
@@ -92,8 +95,9 @@ export function sizeOf(shape: readonly number[]): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { tensor } from "./tensor.ts";
- * console.log(tensor([1, 2]).shape); // [ 2 ]
+ * assert.deepStrictEqual(tensor([1, 2]).shape, [2]);
  * ```
  */
 export function tensor(
@@ -115,8 +119,10 @@ export function tensor(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { scalar } from "./tensor.ts";
- * console.log(scalar(2).item()); // 2
+ * assert.deepStrictEqual(scalar(2).shape, []);
+ * assert.strictEqual(scalar(2).item(), 2);
  * ```
  */
 export function scalar(x: number): Tensor {
@@ -132,8 +138,9 @@ export function scalar(x: number): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { full } from "./tensor.ts";
- * console.log(Array.from(full([2], 3).data)); // [3, 3]
+ * assert.deepStrictEqual(Array.from(full([2], 3).data), [3, 3]);
  * ```
  */
 export function full(shape: readonly number[], value = 0): Tensor {
@@ -150,8 +157,9 @@ export function full(shape: readonly number[], value = 0): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { broadcastShapes } from "./tensor.ts";
- * console.log(broadcastShapes([3, 1], [4])); // [ 3, 4 ]
+ * assert.deepStrictEqual(broadcastShapes([3, 1], [4]), [3, 4]);
  * ```
  */
 export function broadcastShapes(
@@ -182,8 +190,10 @@ export function broadcastShapes(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { broadcastStrides } from "./tensor.ts";
- * console.log(broadcastStrides([3, 1], [2, 3, 4])); // [ 0, 1, 0 ]
+ * // [3, 1] seen as [2, 3, 4]: new leading axis and the size-1 axis get stride 0
+ * assert.deepStrictEqual(broadcastStrides([3, 1], [2, 3, 4]), [0, 1, 0]);
  * ```
  */
 export function broadcastStrides(

@@ -9,13 +9,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createJsBackend } from "./js/js_backend.ts";
  * const be = createJsBackend();
  * const a = be.alloc(3);
  * be.write(a, new Float64Array([1, 2, 3]));
  * const b = be.alloc(3);
  * be.run("scale", [a], [b], { factor: 2 });
- * console.log(Array.from(await be.read(b))); // [2, 4, 6]
+ * assert.deepStrictEqual(Array.from(await be.read(b)), [2, 4, 6]);
  * be.free(a);
  * be.free(b);
  * ```
@@ -79,8 +80,11 @@ export interface Backend {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { MissingKernelError } from "./backend.ts";
- * console.log(new MissingKernelError("wasm", "xsmatrix").message.includes("wasm")); // true
+ * const e = new MissingKernelError("wasm", "xsmatrix");
+ * assert.strictEqual(e.message, 'backend "wasm" has no kernel "xsmatrix"');
+ * assert.deepStrictEqual([e.name, e.backend, e.kernel], ["MissingKernelError", "wasm", "xsmatrix"]);
  * ```
  */
 export class MissingKernelError extends Error {
@@ -110,10 +114,13 @@ export class MissingKernelError extends Error {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { checkBuffer } from "./backend.ts";
  * import { createJsBackend } from "./js/js_backend.ts";
  * const be = createJsBackend();
- * checkBuffer(be, be.alloc(2), 2, "x"); // passes
+ * const x = be.alloc(2);
+ * assert.doesNotThrow(() => checkBuffer(be, x, 2, "x"));
+ * assert.throws(() => checkBuffer(be, x, 3, "x"), /x has 2 elements, expected 3/);
  * ```
  */
 export function checkBuffer(

@@ -5,8 +5,9 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createJsBackend } from "./mod.ts";
- * console.log(createJsBackend().name); // js
+ * assert.strictEqual(createJsBackend().name, "js");
  * ```
  *
  * @module

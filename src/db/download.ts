@@ -228,9 +228,11 @@ async function _readBody(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { validateBz2 } from "./download.ts";
  * const ok = await Deno.readFile("../shared/data/CO/12C-16O/SAMPLE/12C-16O__SAMPLE.trans.bz2");
- * validateBz2(ok); // no error
+ * assert.doesNotThrow(() => validateBz2(ok));
+ * assert.throws(() => validateBz2(ok.subarray(0, ok.length >> 1))); // a truncated download
  * ```
  */
 export function validateBz2(bytes: Uint8Array): void {
@@ -252,8 +254,13 @@ export function validateBz2(bytes: Uint8Array): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { validateStartsWith } from "./download.ts";
- * validateStartsWith("EXOMOL.def")(new TextEncoder().encode("EXOMOL.def  # ID"));
+ * const check = validateStartsWith("EXOMOL.def");
+ * const bytes = (s: string) => new TextEncoder().encode(s);
+ * assert.doesNotThrow(() => check(bytes("EXOMOL.def  # ID")));
+ * assert.doesNotThrow(() => check(bytes("\uFEFFEXOMOL.def  # ID"))); // a byte-order mark is skipped
+ * assert.throws(() => check(bytes("<!DOCTYPE html>")), /does not start with "EXOMOL\.def"/);
  * ```
  */
 export function validateStartsWith(

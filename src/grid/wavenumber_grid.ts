@@ -9,9 +9,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { wavenumberGrid } from "./wavenumber_grid.ts";
  * const g = wavenumberGrid(22920, 23000, 3500, { unit: "AA" });
- * console.log(g.nu.length, Math.round(g.resolution)); // 3500 1004212
+ * assert.strictEqual(g.nu.length, 3500);
+ * // R = (n − 1)/ln(λ₁/λ₀); ln of a ratio this close to 1 magnifies rounding ~300×, hence 1e-11
+ * assert.ok(Math.abs(g.resolution / (3499 / Math.log(23000 / 22920)) - 1) < 1e-11);
+ * assert.strictEqual(Math.round(g.resolution), 1004212);
  * ```
  *
  * @module
@@ -95,9 +99,11 @@ function _checkPositiveFinite(v: unknown, name: string, fn: string): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { wavenumberGrid } from "./wavenumber_grid.ts";
  * const g = wavenumberGrid(4000, 4001, 4, { unit: "cm-1" });
- * console.log(g.nu[3]!.toFixed(6), g.wavelength[0]!.toFixed(6)); // 4001.000000 25000.000000
+ * assert.ok(Math.abs(g.nu[3]! / 4001 - 1) < 1e-12); // last point = x1 [cm⁻¹]
+ * assert.ok(Math.abs(g.wavelength[0]! / 25000 - 1) < 1e-12); // 1e8 / 4000 cm⁻¹ = 25000 Å
  * ```
  */
 export function wavenumberGrid(
@@ -167,8 +173,10 @@ export function wavenumberGrid(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { resolutionEslog } from "./wavenumber_grid.ts";
- * console.log(resolutionEslog(new Float64Array([1, Math.E])) === 1); // true
+ * // (2 − 1)/ln(e/1) = 1
+ * assert.ok(Math.abs(resolutionEslog(new Float64Array([1, Math.E])) - 1) < 1e-12);
  * ```
  */
 export function resolutionEslog(nu: Float64Array): number {
@@ -203,9 +211,13 @@ export function resolutionEslog(nu: Float64Array): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { velocityGrid } from "./wavenumber_grid.ts";
+ * // Δv = c·log1p(1e-6) ≈ 0.29979 km/s, N_k = ⌊1/Δv + 1⌋ = 4
  * const v = velocityGrid(1e6, 1);
- * console.log(v.length, v[0] === -v[v.length - 1]!); // 9 true
+ * assert.strictEqual(v.length, 9);
+ * assert.strictEqual(v[0], -v[v.length - 1]!);
+ * assert.ok(Math.abs(v[5]! - 299792.458 * Math.log1p(1e-6)) < 1e-12);
  * ```
  */
 export function velocityGrid(resolution: number, vmax: number): Float64Array {
@@ -241,9 +253,11 @@ export function velocityGrid(resolution: number, vmax: number): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { gridIndexCoordinate, wavenumberGrid } from "./wavenumber_grid.ts";
  * const g = wavenumberGrid(4000, 4100, 101, { unit: "cm-1" });
- * console.log(gridIndexCoordinate(g.nu[37]!, g).toFixed(9)); // 37.000000000
+ * // q = R·ln(ν/ν₀) with R ≈ 4050 multiplies the rounding of ν (~1e-16) by R: allow 1e-10
+ * assert.ok(Math.abs(gridIndexCoordinate(g.nu[37]!, g) - 37) < 1e-10);
  * ```
  */
 export function gridIndexCoordinate(

@@ -7,9 +7,12 @@
  *
  * @example
  * ```ts
- * import { ndtr } from "./_ops.ts";
+ * import assert from "node:assert";
+ * import { ndtr, ndtri } from "./_ops.ts";
  * import { scalar, type Tensor } from "../ad/mod.ts";
- * console.log((ndtr(scalar(0)) as Tensor).item()); // 0.5
+ * assert.ok(Math.abs((ndtr(scalar(0)) as Tensor).item() - 0.5) < 1e-12);
+ * // Φ⁻¹(Φ(x)) = x
+ * assert.ok(Math.abs((ndtri(ndtr(scalar(1.5))) as Tensor).item() - 1.5) < 1e-12);
  * ```
  *
  * @module
@@ -43,9 +46,13 @@ const SQRT2PI = Math.sqrt(2 * Math.PI);
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { concreteOf } from "./_ops.ts";
  * import { tensor } from "../ad/mod.ts";
- * console.log(concreteOf(tensor([1])).size); // 1
+ * const t = tensor([1]);
+ * // a concrete tensor is its own concrete value
+ * assert.strictEqual(concreteOf(t), t);
+ * assert.strictEqual(concreteOf(t).size, 1);
  * ```
  */
 export function concreteOf(v: Value): Tensor {
@@ -74,9 +81,11 @@ export function concreteOf(v: Value): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { gammaRsampleGradScalar } from "./_ops.ts";
- * // α = 1 is Exp(1): z = −ln(1−u), and dz/dα at fixed u is finite and positive for large z
- * console.log(gammaRsampleGradScalar(1, 3) > 0); // true
+ * // α = 1 is Exp(1); there dz/dα = γ_E + ln z + e^z·E₁(z), which is 1.9379116938249612 at z = 3
+ * // (tolerance 1e-10: the alternating series loses a few digits to cancellation)
+ * assert.ok(Math.abs(gammaRsampleGradScalar(1, 3) - 1.9379116938249612) < 1e-10);
  * ```
  */
 export function gammaRsampleGradScalar(alpha: number, z: number): number {
@@ -110,9 +119,16 @@ export function gammaRsampleGradScalar(alpha: number, z: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sampleStandardGamma } from "./_ops.ts";
  * import { key } from "../random/prng.ts";
- * console.log(sampleStandardGamma(key(0), Float64Array.from([0.5, 3])).length); // 2
+ * const z = sampleStandardGamma(key(0), Float64Array.from([0.5, 3]));
+ * assert.strictEqual(z.length, 2);
+ * assert.ok(z.every((v) => v > 0 && Number.isFinite(v)));
+ * // Monte-Carlo check of E[z] = α over 10⁴ draws: tolerances are ≈ 7 standard errors (√(α/10⁴))
+ * const mean = (a: number) => sampleStandardGamma(key(1), new Float64Array(10000).fill(a)).reduce((s, v) => s + v, 0) / 10000;
+ * assert.ok(Math.abs(mean(0.5) - 0.5) < 0.05);
+ * assert.ok(Math.abs(mean(3) - 3) < 0.12);
  * ```
  */
 export function sampleStandardGamma(
@@ -211,9 +227,13 @@ export const ndtriPrim: Primitive = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { ndtr } from "./_ops.ts";
  * import { tensor, type Tensor } from "../ad/mod.ts";
- * console.log((ndtr(tensor([0])) as Tensor).data[0]); // 0.5
+ * const p = (ndtr(tensor([0, 1.5])) as Tensor).data;
+ * // scipy.stats.norm.cdf([0, 1.5])
+ * assert.ok(Math.abs(p[0]! - 0.5) < 1e-12);
+ * assert.ok(Math.abs(p[1]! - 0.9331927987311419) < 1e-12);
  * ```
  */
 export function ndtr(x: Value): Value {
@@ -228,9 +248,13 @@ export function ndtr(x: Value): Value {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { ndtri } from "./_ops.ts";
  * import { tensor, type Tensor } from "../ad/mod.ts";
- * console.log((ndtri(tensor([0.5])) as Tensor).data[0]); // 0
+ * const y = (ndtri(tensor([0.5, 0.975])) as Tensor).data;
+ * // scipy.stats.norm.ppf([0.5, 0.975])
+ * assert.ok(Math.abs(y[0]!) < 1e-12);
+ * assert.ok(Math.abs(y[1]! - 1.959963984540054) < 1e-12);
  * ```
  */
 export function ndtri(p: Value): Value {
@@ -335,9 +359,13 @@ export const choleskyPrim: Primitive = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { cholesky } from "./_ops.ts";
  * import { tensor, type Tensor } from "../ad/mod.ts";
- * console.log(Array.from((cholesky(tensor([4, 2, 2, 2], [2, 2])) as Tensor).data)); // [2, 0, 1, 1]
+ * const L = cholesky(tensor([4, 2, 2, 2], [2, 2])) as Tensor;
+ * // [[2, 0], [1, 1]]·[[2, 1], [0, 1]] = [[4, 2], [2, 2]]
+ * assert.deepStrictEqual(L.shape, [2, 2]);
+ * [2, 0, 1, 1].forEach((v, i) => assert.ok(Math.abs(L.data[i]! - v) < 1e-12));
  * ```
  */
 export function cholesky(a: Value): Value {
@@ -418,10 +446,13 @@ function _gammaGrad(a: Value, z: Value): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { standardGammaRsample } from "./_ops.ts";
  * import { key } from "../random/prng.ts";
- * import { scalar } from "../ad/mod.ts";
- * console.log(standardGammaRsample(key(1), scalar(2), [3]).shape); // [ 3 ]
+ * import { scalar, type Tensor } from "../ad/mod.ts";
+ * const z = standardGammaRsample(key(1), scalar(2), [3]) as Tensor;
+ * assert.deepStrictEqual(z.shape, [3]);
+ * assert.ok(z.data.every((v) => v > 0));
  * ```
  */
 export function standardGammaRsample(
@@ -459,9 +490,10 @@ function _inside(a: Value, lo: number, hi: number): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { clip } from "./_ops.ts";
  * import { tensor, type Tensor } from "../ad/mod.ts";
- * console.log(Array.from((clip(tensor([-2, 0.5, 3]), 0, 1) as Tensor).data)); // [0, 0.5, 1]
+ * assert.deepStrictEqual(Array.from((clip(tensor([-2, 0.5, 3]), 0, 1) as Tensor).data), [0, 0.5, 1]);
  * ```
  */
 export function clip(x: Value, lo: number, hi: number): Value {

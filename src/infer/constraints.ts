@@ -9,9 +9,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { interval, positive } from "./constraints.ts";
  * import { tensor } from "../ad/mod.ts";
- * console.log(positive.check(tensor([1, 2])), interval(0, 1).check(tensor([1.5]))); // true false
+ * assert.strictEqual(positive.check(tensor([1, 2])), true);
+ * assert.strictEqual(interval(0, 1).check(tensor([1.5])), false);
  * ```
  *
  * @module
@@ -200,9 +202,12 @@ function _bound(v: Value | number, what: string): Value {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { interval } from "./constraints.ts";
  * import { tensor } from "../ad/mod.ts";
- * console.log(interval(-1, 2).check(tensor([0, 2]))); // true
+ * // closed at both ends
+ * assert.strictEqual(interval(-1, 2).check(tensor([-1, 0, 2])), true);
+ * assert.strictEqual(interval(-1, 2).check(tensor([0, 2.5])), false);
  * ```
  */
 export function interval(lo: Value | number, hi: Value | number): Constraint {
@@ -229,9 +234,12 @@ export function interval(lo: Value | number, hi: Value | number): Constraint {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { greaterThan } from "./constraints.ts";
  * import { tensor } from "../ad/mod.ts";
- * console.log(greaterThan(1).check(tensor([1]))); // false
+ * // strict: the bound itself is excluded
+ * assert.strictEqual(greaterThan(1).check(tensor([1])), false);
+ * assert.strictEqual(greaterThan(1).check(tensor([1.5])), true);
  * ```
  */
 export function greaterThan(lo: Value | number): Constraint {
@@ -252,9 +260,11 @@ export function greaterThan(lo: Value | number): Constraint {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { lessThan } from "./constraints.ts";
  * import { tensor } from "../ad/mod.ts";
- * console.log(lessThan(0).check(tensor([-3]))); // true
+ * assert.strictEqual(lessThan(0).check(tensor([-3])), true);
+ * assert.strictEqual(lessThan(0).check(tensor([0])), false);
  * ```
  */
 export function lessThan(hi: Value | number): Constraint {
@@ -317,9 +327,15 @@ export const lowerCholesky: Constraint = _make(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { independent, positive } from "./constraints.ts";
  * import { tensor } from "../ad/mod.ts";
- * console.log(independent(positive, 1).mask(tensor([1, -1, 2, 3], [2, 2])).data); // Float64Array(2) [ 0, 1 ]
+ * const c = independent(positive, 1);
+ * assert.strictEqual(c.eventDim, 1);
+ * // one 0/1 entry per row: [1, -1] fails, [2, 3] passes
+ * const m = c.mask(tensor([1, -1, 2, 3], [2, 2]));
+ * assert.deepStrictEqual(m.shape, [2]);
+ * assert.deepStrictEqual(Array.from(m.data), [0, 1]);
  * ```
  */
 export function independent(c: Constraint, n: number): Constraint {

@@ -9,11 +9,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { hpdi, summary } from "./diagnostics.ts";
  * import { tensor } from "../ad/mod.ts";
  * const x = tensor([0, 1, 2, 3, 10]);
- * console.log(Array.from(hpdi(x, 0.6).data)); // [0, 3]
- * console.log(summary({ x }).x!.mean[0]); // 3.2
+ * assert.deepStrictEqual(Array.from(hpdi(x, 0.6).data), [0, 3]);
+ * // (0 + 1 + 2 + 3 + 10) / 5
+ * assert.ok(Math.abs(summary({ x }).x!.mean[0]! - 3.2) < 1e-12);
  * ```
  *
  * @module
@@ -72,8 +74,12 @@ function _quantileSorted(sorted: Float64Array, q: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { quantile } from "./diagnostics.ts";
- * console.log(Array.from(quantile([1, 2, 3, 4], [0, 0.5, 1]).data)); // [1, 2.5, 4]
+ * const q = quantile([1, 2, 3, 4], [0, 0.5, 1]);
+ * assert.deepStrictEqual(q.shape, [3]);
+ * // numpy.quantile([1, 2, 3, 4], [0, 0.5, 1]) = [1, 2.5, 4]
+ * [1, 2.5, 4].forEach((v, i) => assert.ok(Math.abs(q.data[i]! - v) < 1e-12));
  * ```
  */
 export function quantile(samples: Samples, qs: readonly number[]): Tensor {
@@ -106,8 +112,10 @@ export function quantile(samples: Samples, qs: readonly number[]): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { hpdi } from "./diagnostics.ts";
- * console.log(Array.from(hpdi([0, 1, 2, 3, 10], 0.6).data)); // [0, 3]
+ * // ⌊0.6·5⌋ + 1 = 4 draws: [0, 3] (width 3) beats [1, 10] (width 9); bounds are draws
+ * assert.deepStrictEqual(Array.from(hpdi([0, 1, 2, 3, 10], 0.6).data), [0, 3]);
  * ```
  */
 export function hpdi(samples: Samples, prob = 0.9): Tensor {
@@ -148,8 +156,12 @@ export function hpdi(samples: Samples, prob = 0.9): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { autocorrelation } from "./diagnostics.ts";
- * console.log(Array.from(autocorrelation([1, -1, 1, -1], { maxLag: 1 }))); // [1, -0.75]
+ * const r = autocorrelation([1, -1, 1, -1], { maxLag: 1 });
+ * assert.strictEqual(r.length, 2);
+ * // ρ₁ = (−1 − 1 − 1) / (1 + 1 + 1 + 1)
+ * [1, -0.75].forEach((v, i) => assert.ok(Math.abs(r[i]! - v) < 1e-12));
  * ```
  */
 export function autocorrelation(
@@ -273,9 +285,13 @@ function _essColumn(chains: Float64Array[]): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { effectiveSampleSize } from "./diagnostics.ts";
  * const x = [0.3, -1.2, 0.8, 0.1, -0.5, 1.1, -0.9, 0.4];
- * console.log(effectiveSampleSize(x).data[0]! > 0); // true
+ * const ess = effectiveSampleSize(x);
+ * assert.deepStrictEqual(ess.shape, []);
+ * // NumPyro's algorithm gives 17.6043: more than the 8 draws, as the series is anticorrelated
+ * assert.ok(Math.abs(ess.data[0]! - 17.604297224709047) < 1e-12);
  * ```
  */
 export function effectiveSampleSize(
@@ -304,10 +320,12 @@ export function effectiveSampleSize(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { gelmanRubin } from "./diagnostics.ts";
  * import { tensor } from "../ad/mod.ts";
  * const r = gelmanRubin(tensor([0, 1, 0, 1, 0, 1, 0, 1], [2, 4]));
- * console.log(r.data[0]!.toFixed(3)); // 0.866
+ * // identical chains: W = 1/3, V̂ = W·3/4 + 0, R̂ = √(3/4)
+ * assert.ok(Math.abs(r.data[0]! - Math.sqrt(3) / 2) < 1e-12);
  * ```
  */
 export function gelmanRubin(samples: Tensor): Tensor {
@@ -333,10 +351,13 @@ export function gelmanRubin(samples: Tensor): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { splitGelmanRubin } from "./diagnostics.ts";
  * import { tensor } from "../ad/mod.ts";
- * const r = splitGelmanRubin(tensor([0, 0, 5, 5], [1, 4]));
- * console.log(r.data[0]! > 2); // true
+ * // one chain that drifts: its halves [0, 1] and [5, 6] disagree
+ * const r = splitGelmanRubin(tensor([0, 1, 5, 6], [1, 4]));
+ * // W = 1/2, V̂ = W/2 + var([0.5, 5.5]) = 12.75, R̂ = √25.5
+ * assert.ok(Math.abs(r.data[0]! - Math.sqrt(25.5)) < 1e-12);
  * ```
  */
 export function splitGelmanRubin(samples: Tensor): Tensor {
@@ -393,10 +414,15 @@ export interface SiteSummary {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { summary } from "./diagnostics.ts";
  * import { tensor } from "../ad/mod.ts";
  * const s = summary({ a: tensor([1, 2, 3, 4, 5]) });
- * console.log(s.a!.median[0], s.a!.rHat); // 3 undefined
+ * assert.deepStrictEqual(s.a!.shape, []);
+ * assert.ok(Math.abs(s.a!.mean[0]! - 3) < 1e-12);
+ * assert.ok(Math.abs(s.a!.median[0]! - 3) < 1e-12);
+ * // one chain: no R̂
+ * assert.strictEqual(s.a!.rHat, undefined);
  * ```
  */
 export function summary(
@@ -450,9 +476,14 @@ export function summary(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { formatSummary, summary } from "./diagnostics.ts";
  * const t = formatSummary(summary({ a: [1, 2, 3, 4] }));
- * console.log(t.split("\n").length); // 2
+ * const lines = t.split("\n");
+ * // a header and one row per element
+ * assert.strictEqual(lines.length, 2);
+ * assert.deepStrictEqual(lines[0]!.trim().split(/ +/), ["mean", "std", "median", "5.0%", "95.0%", "n_eff", "r_hat"]);
+ * assert.strictEqual(lines[1]!.split(/ +/)[0], "a");
  * ```
  */
 export function formatSummary(

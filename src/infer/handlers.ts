@@ -24,6 +24,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { seed, trace, traceLogDensity, type ModelContext } from "./handlers.ts";
  * import { Normal } from "./distributions.ts";
  * import { key } from "../random/prng.ts";
@@ -33,7 +34,12 @@
  *   ctx.plate("data", y.size, () => ctx.sample("y", new Normal(mu, 1), { obs: y }));
  * }
  * const tr = trace(seed(model, key(0))).getTrace(tensor([0.1, -0.2, 0.3]));
- * console.log([...tr.keys()], (traceLogDensity(tr) as Tensor).shape); // [ "mu", "data", "y" ] []
+ * assert.deepStrictEqual([...tr.keys()], ["mu", "data", "y"]);
+ * const lp = traceLogDensity(tr) as Tensor;
+ * assert.deepStrictEqual(lp.shape, []);
+ * assert.ok(Number.isFinite(lp.item()));
+ * // the plate expanded the likelihood to one batch dimension of size 3
+ * assert.deepStrictEqual(tr.get("y")!.fn!.batchShape, [3]);
  * ```
  *
  * @module
@@ -437,11 +443,12 @@ function _ctxOf(ctx: ModelContext, what: string): _Context {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { handle, trace, type ModelContext } from "./handlers.ts";
  * const names: string[] = [];
  * const m = handle((ctx: ModelContext) => { ctx.param("a", 1); }, () => ({ process: (msg) => { names.push(msg.name); } }));
  * trace(m).getTrace();
- * console.log(names); // [ "a" ]
+ * assert.deepStrictEqual(names, ["a"]);
  * ```
  */
 export function handle<A extends unknown[]>(
@@ -471,11 +478,12 @@ export function handle<A extends unknown[]>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { runModel, seed, type ModelContext } from "./handlers.ts";
  * import { Normal } from "./distributions.ts";
  * import { key } from "../random/prng.ts";
  * const m = (ctx: ModelContext) => ctx.sample("x", new Normal(0, 1));
- * console.log(runModel(seed(m, key(1)))!.shape); // []
+ * assert.deepStrictEqual(runModel(seed(m, key(1)))!.shape, []);
  * ```
  */
 export function runModel<A extends unknown[]>(
@@ -497,11 +505,12 @@ export function runModel<A extends unknown[]>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { runModel, seed, type ModelContext } from "./handlers.ts";
  * import { Normal } from "./distributions.ts";
  * import { type Tensor } from "../ad/mod.ts";
  * const m = seed((ctx: ModelContext) => ctx.sample("x", new Normal(0, 1)), 3);
- * console.log((runModel(m) as Tensor).item() === (runModel(m) as Tensor).item()); // true
+ * assert.strictEqual((runModel(m) as Tensor).item(), (runModel(m) as Tensor).item());
  * ```
  */
 export function seed<A extends unknown[]>(
@@ -581,10 +590,11 @@ function _recorder(tr: Trace): Messenger {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { trace, type ModelContext } from "./handlers.ts";
  * import { tensor } from "../ad/mod.ts";
  * const tr = trace((ctx: ModelContext) => { ctx.param("w", tensor([1, 2])); }).getTrace();
- * console.log(tr.get("w")!.type); // param
+ * assert.strictEqual(tr.get("w")!.type, "param");
  * ```
  */
 export function trace<A extends unknown[]>(model: Model<A>): TracedModel<A> {
@@ -620,11 +630,12 @@ export type SubstituteData =
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { runModel, substitute, type ModelContext } from "./handlers.ts";
  * import { Normal } from "./distributions.ts";
  * import { scalar, type Tensor } from "../ad/mod.ts";
  * const m = (ctx: ModelContext) => ctx.sample("x", new Normal(0, 1));
- * console.log((runModel(substitute(m, { x: scalar(2) })) as Tensor).item()); // 2
+ * assert.strictEqual((runModel(substitute(m, { x: scalar(2) })) as Tensor).item(), 2);
  * ```
  */
 export function substitute<A extends unknown[]>(
@@ -672,11 +683,12 @@ export function substitute<A extends unknown[]>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { condition, trace, type ModelContext } from "./handlers.ts";
  * import { Normal } from "./distributions.ts";
  * import { scalar } from "../ad/mod.ts";
  * const m = (ctx: ModelContext) => ctx.sample("x", new Normal(0, 1));
- * console.log(trace(condition(m, { x: scalar(1) })).getTrace().get("x")!.isObserved); // true
+ * assert.strictEqual(trace(condition(m, { x: scalar(1) })).getTrace().get("x")!.isObserved, true);
  * ```
  */
 export function condition<A extends unknown[]>(
@@ -713,12 +725,13 @@ export function condition<A extends unknown[]>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { replay, runModel, type ModelContext, type Trace } from "./handlers.ts";
  * import { Normal } from "./distributions.ts";
  * import { scalar, type Tensor } from "../ad/mod.ts";
  * const tr: Trace = new Map([["x", { type: "sample", name: "x", value: scalar(5), isObserved: false, scale: 1, plates: [] }]]);
  * const m = (ctx: ModelContext) => ctx.sample("x", new Normal(0, 1));
- * console.log((runModel(replay(m, tr)) as Tensor).item()); // 5
+ * assert.strictEqual((runModel(replay(m, tr)) as Tensor).item(), 5);
  * ```
  */
 export function replay<A extends unknown[]>(
@@ -746,9 +759,10 @@ export function replay<A extends unknown[]>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { block, trace, type ModelContext } from "./handlers.ts";
  * const m = (ctx: ModelContext) => { ctx.param("a", 1); ctx.param("b", 2); };
- * console.log([...trace(block(m, ["a"])).getTrace().keys()]); // [ "b" ]
+ * assert.deepStrictEqual([...trace(block(m, ["a"])).getTrace().keys()], ["b"]);
  * ```
  */
 export function block<A extends unknown[]>(
@@ -784,10 +798,11 @@ export function block<A extends unknown[]>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { scale, seed, trace, type ModelContext } from "./handlers.ts";
  * import { Normal } from "./distributions.ts";
  * const m = (ctx: ModelContext) => ctx.sample("x", new Normal(0, 1));
- * console.log(trace(scale(seed(m, 0), 10)).getTrace().get("x")!.scale); // 10
+ * assert.strictEqual(trace(scale(seed(m, 0), 10)).getTrace().get("x")!.scale, 10);
  * ```
  */
 export function scale<A extends unknown[]>(
@@ -818,11 +833,14 @@ export function scale<A extends unknown[]>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { siteLogProb, trace, type ModelContext } from "./handlers.ts";
  * import { Normal } from "./distributions.ts";
  * import { scalar, type Tensor } from "../ad/mod.ts";
  * const tr = trace((ctx: ModelContext) => ctx.sample("x", new Normal(0, 1), { obs: scalar(0) })).getTrace();
- * console.log((siteLogProb(tr.get("x")!) as Tensor).item().toFixed(4)); // -0.9189
+ * // log N(0 | 0, 1) = -½ ln 2π
+ * const lp = (siteLogProb(tr.get("x")!) as Tensor).item();
+ * assert.ok(Math.abs(lp - -0.9189385332046727) < 1e-12);
  * ```
  */
 export function siteLogProb(site: Site): Value {
@@ -843,12 +861,15 @@ export function siteLogProb(site: Site): Value {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { condition, trace, traceLogDensity, type ModelContext } from "./handlers.ts";
  * import { Normal } from "./distributions.ts";
  * import { scalar, type Tensor } from "../ad/mod.ts";
  * const m = (ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); ctx.factor("f", scalar(1)); };
  * const tr = trace(condition(m, { x: scalar(0) })).getTrace();
- * console.log((traceLogDensity(tr) as Tensor).item().toFixed(4)); // 0.0811
+ * // 1 − ½ ln 2π
+ * const lp = (traceLogDensity(tr) as Tensor).item();
+ * assert.ok(Math.abs(lp - 0.08106146679532733) < 1e-12);
  * ```
  */
 export function traceLogDensity(tr: Trace): Value {

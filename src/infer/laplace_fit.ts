@@ -17,6 +17,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { laplaceFit } from "./laplace_fit.ts";
  * import { Exponential, Normal } from "./distributions.ts";
  * import type { ModelContext } from "./handlers.ts";
@@ -27,7 +28,12 @@
  *   ctx.plate("n", y.size, () => ctx.sample("y", new Normal(mu, s), { obs: y }));
  * };
  * const fit = laplaceFit(model, [tensor([1.0, 2.0, 3.0])]);
- * console.log(fit.converged, fit.values.mu!.item().toFixed(3)); // true 1.995
+ * assert.strictEqual(fit.converged, true);
+ * assert.ok(fit.decrement < 1e-4);
+ * // the exact mode (stationarity of U in (mu, log s)) is mu = 1.99531485, s = 0.83929879; Newton
+ * // stops once ½gᵀH⁻¹g < tol = 1e-4, i.e. within √(2·tol) ≈ 0.014 posterior sd of it, hence 1e-2
+ * assert.ok(Math.abs(fit.values.mu!.item() - 1.9953148513198682) < 1e-2);
+ * assert.ok(Math.abs(fit.values.s!.item() - 0.83929879304604) < 1e-2);
  * ```
  *
  * @module
@@ -105,11 +111,15 @@ export interface LaplaceFit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { laplaceFit } from "./laplace_fit.ts";
  * import { Normal } from "./distributions.ts";
  * import type { ModelContext } from "./handlers.ts";
  * const fit = laplaceFit((ctx: ModelContext) => { ctx.sample("x", new Normal(3, 2)); }, []);
- * console.log(fit.loc[0], fit.hessian[0]); // 3 0.25
+ * // N(3, 2²): mode 3, Hessian of U = 1/σ² = 0.25, so chol(H⁻¹) = σ = 2
+ * assert.ok(Math.abs(fit.loc[0]! - 3) < 1e-12);
+ * assert.ok(Math.abs(fit.hessian[0]! - 0.25) < 1e-12);
+ * assert.ok(Math.abs(fit.scaleTril[0]! - 2) < 1e-12);
  * ```
  */
 export function laplaceFit<A extends unknown[]>(
@@ -271,12 +281,15 @@ export interface PotentialEnergy {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { potentialEnergy } from "./laplace_fit.ts";
  * import { Normal } from "./distributions.ts";
  * import type { ModelContext } from "./handlers.ts";
  * const pe = potentialEnergy((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); }, []);
  * const { v, g } = pe.valueAndGrad(new Float64Array([2]));
- * console.log((v - 0.5 * Math.log(2 * Math.PI)).toFixed(6), g[0]); // 2.000000 2
+ * // U(u) = u²/2 + ½ ln 2π, U′(u) = u
+ * assert.ok(Math.abs(v - (2 + 0.5 * Math.log(2 * Math.PI))) < 1e-12);
+ * assert.ok(Math.abs(g[0]! - 2) < 1e-12);
  * ```
  */
 export function potentialEnergy<A extends unknown[]>(

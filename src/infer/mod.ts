@@ -18,7 +18,10 @@
  * const guide = AutoNormal(model);
  * const svi = SVI(model, guide, adam(0.05), TraceELBO());
  * const { params } = svi.run(key(0), 200, [tensor([1.9, 2.1, 2.0])], { progress: false });
- * assert.ok(Math.abs(params.mu_auto_loc!.item() - 2) < 0.5);
+ * // exact posterior: N(6/3.01, 1/3.01), i.e. mean 1.99336 and sd 0.57639; after 200 noisy
+ * // Adam steps loc and scale end ≈ ±0.09 and ±0.08 (1 sd over seeds) from them: ~4 sd bounds
+ * assert.ok(Math.abs(params.mu_auto_loc!.item() - 1.993355481727575) < 0.35);
+ * assert.ok(Math.abs(params.mu_auto_scale!.item() - 0.576390417704235) < 0.3);
  * ```
  *
  * @module

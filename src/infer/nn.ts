@@ -11,12 +11,18 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { applyIaf, initMade } from "./nn.ts";
  * import { key } from "../random/mod.ts";
- * import { tensor } from "../ad/mod.ts";
+ * import { tensor, type Tensor } from "../ad/mod.ts";
  * const net = initMade(key(0), 2, [2, 2]);
  * const [y, logDet] = applyIaf(net.params, net.masks, tensor([0.1, -0.3]));
- * console.log(y.shape, logDet.shape); // [ 2 ] []
+ * assert.deepStrictEqual(y.shape, [2]);
+ * assert.deepStrictEqual(logDet.shape, []);
+ * assert.ok(Number.isFinite((logDet as Tensor).item()));
+ * // autoregressive: y[0] does not depend on x[1]
+ * const [y2] = applyIaf(net.params, net.masks, tensor([0.1, 5]));
+ * assert.strictEqual((y2 as Tensor).data[0], (y as Tensor).data[0]);
  * ```
  *
  * @module
@@ -69,9 +75,12 @@ const _MINUS_TWO = new Tensor(new Float64Array([-2]), []);
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { elu } from "./nn.ts";
  * import { tensor, type Tensor } from "../ad/mod.ts";
- * console.log(Array.from((elu(tensor([1, 0])) as Tensor).data)); // [1, 0]
+ * const y = (elu(tensor([1, 0, -1])) as Tensor).data;
+ * // x for x > 0, eˣ − 1 otherwise: [1, 0, e⁻¹ − 1]
+ * [1, 0, -0.6321205588285577].forEach((v, i) => assert.ok(Math.abs(y[i]! - v) < 1e-12));
  * ```
  */
 export function elu(x: Value): Value {
@@ -94,9 +103,10 @@ export function elu(x: Value): Value {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { clamp } from "./nn.ts";
  * import { tensor, type Tensor } from "../ad/mod.ts";
- * console.log(Array.from((clamp(tensor([-9, 0, 9]), -5, 3) as Tensor).data)); // [-5, 0, 3]
+ * assert.deepStrictEqual(Array.from((clamp(tensor([-9, 0, 9]), -5, 3) as Tensor).data), [-5, 0, 3]);
  * ```
  */
 export function clamp(x: Value, lo: number, hi: number): Value {
@@ -168,9 +178,13 @@ export interface Made {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { madeMasks } from "./nn.ts";
  * const [m0, m1] = madeMasks(2, [2]);
- * console.log(Array.from(m0!.data), Array.from(m1!.data)); // [1, 1, 0, 0] [0, 1, 0, 1, 0, 1, 0, 1]
+ * assert.deepStrictEqual(m0!.shape, [2, 2]);
+ * assert.deepStrictEqual(Array.from(m0!.data), [1, 1, 0, 0]);
+ * assert.deepStrictEqual(m1!.shape, [2, 4]);
+ * assert.deepStrictEqual(Array.from(m1!.data), [0, 1, 0, 1, 0, 1, 0, 1]);
  * ```
  */
 export function madeMasks(
@@ -238,9 +252,12 @@ export function madeMasks(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { initMade } from "./nn.ts";
  * import { key } from "../random/mod.ts";
- * console.log(Object.keys(initMade(key(1), 3, [3]).params)); // [ "w0", "b0", "w1", "b1" ]
+ * const { params } = initMade(key(1), 3, [3]);
+ * assert.deepStrictEqual(Object.keys(params), ["w0", "b0", "w1", "b1"]);
+ * assert.deepStrictEqual(params.w1!.shape, [3, 6]);
  * ```
  */
 export function initMade(
@@ -280,11 +297,12 @@ function _as2d(x: Value): [Value, number[]] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { applyMade, initMade } from "./nn.ts";
  * import { key } from "../random/mod.ts";
  * import { tensor } from "../ad/mod.ts";
  * const { params, masks } = initMade(key(0), 2, [4]);
- * console.log(applyMade(params, masks, tensor([0, 1])).shape); // [ 4 ]
+ * assert.deepStrictEqual(applyMade(params, masks, tensor([0, 1])).shape, [4]);
  * ```
  */
 export function applyMade(
@@ -316,11 +334,14 @@ export function applyMade(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { applyIaf, initMade } from "./nn.ts";
  * import { key } from "../random/mod.ts";
  * import { tensor } from "../ad/mod.ts";
  * const { params, masks } = initMade(key(0), 3, [3, 3]);
- * console.log(applyIaf(params, masks, tensor([0, 1, 2]))[0].shape); // [ 3 ]
+ * const [y, logDet] = applyIaf(params, masks, tensor([0, 1, 2]));
+ * assert.deepStrictEqual(y.shape, [3]);
+ * assert.deepStrictEqual(logDet.shape, []);
  * ```
  */
 export function applyIaf(
@@ -364,9 +385,11 @@ export interface Bnaf {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { initBnaf } from "./nn.ts";
  * import { key } from "../random/mod.ts";
- * console.log(initBnaf(key(0), 2).params.w1!.shape); // [ 16, 16 ]
+ * // factors [1, 8, 8, 1]: the middle layer is [2·8, 2·8]
+ * assert.deepStrictEqual(initBnaf(key(0), 2).params.w1!.shape, [16, 16]);
  * ```
  */
 export function initBnaf(
@@ -480,12 +503,15 @@ function _maxKeep(t: Tensor, axis: number): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { applyBnaf, initBnaf } from "./nn.ts";
  * import { key } from "../random/mod.ts";
- * import { tensor } from "../ad/mod.ts";
+ * import { tensor, type Tensor } from "../ad/mod.ts";
  * const net = initBnaf(key(0), 2, [4]);
  * const [y, ld] = applyBnaf(net, net.params, tensor([0.5, -1]));
- * console.log(y.shape, ld.shape); // [ 2 ] []
+ * assert.deepStrictEqual(y.shape, [2]);
+ * assert.deepStrictEqual(ld.shape, []);
+ * assert.ok(Number.isFinite((ld as Tensor).item()));
  * ```
  */
 export function applyBnaf(

@@ -10,12 +10,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { adam } from "./optim.ts";
  * import { tensor } from "../ad/mod.ts";
  * const opt = adam(0.1);
  * let s = opt.init({ x: tensor([1]) });
  * s = opt.update({ x: tensor([2]) }, s);
- * console.log(opt.getParams(s).x!.data[0]!.toFixed(3)); // 0.900
+ * assert.strictEqual(s.step, 1);
+ * // first Adam step: m̂ = g, v̂ = g², so x = 1 − 0.1·2/(2 + 1e-8) ≈ 0.9
+ * assert.ok(Math.abs(opt.getParams(s).x!.data[0]! - 0.9000000005) < 1e-12);
  * ```
  *
  * @module
@@ -158,11 +161,13 @@ function _elementwise(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sgd } from "./optim.ts";
  * import { tensor } from "../ad/mod.ts";
  * const o = sgd(0.5);
  * const s = o.update({ x: tensor([2]) }, o.init({ x: tensor([1]) }));
- * console.log(o.getParams(s).x!.data[0]); // 0
+ * // 1 − 0.5·2, exact in f64
+ * assert.strictEqual(o.getParams(s).x!.data[0], 0);
  * ```
  */
 export function sgd(stepSize: number | Schedule): Optimizer {
@@ -180,11 +185,13 @@ export function sgd(stepSize: number | Schedule): Optimizer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { momentum } from "./optim.ts";
  * import { tensor } from "../ad/mod.ts";
  * const o = momentum(0.1, { mass: 0.5 });
  * const s = o.update({ x: tensor([1]) }, o.init({ x: tensor([0]) }));
- * console.log(o.getParams(s).x!.data[0]); // -0.1
+ * // v = 0.5·0 + 1, x = 0 − 0.1·v
+ * assert.ok(Math.abs(o.getParams(s).x!.data[0]! - -0.1) < 1e-12);
  * ```
  */
 export function momentum(
@@ -209,11 +216,13 @@ export function momentum(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { adam } from "./optim.ts";
  * import { tensor } from "../ad/mod.ts";
  * const o = adam(0.01);
  * const s = o.update({ x: tensor([-3]) }, o.init({ x: tensor([0]) }));
- * console.log(o.getParams(s).x!.data[0]!.toFixed(4)); // 0.0100
+ * // the first step has length ≈ η whatever |g|: x = 0.01·3/(3 + 1e-8)
+ * assert.ok(Math.abs(o.getParams(s).x!.data[0]! - 0.009999999966666666) < 1e-12);
  * ```
  */
 export function adam(
@@ -256,11 +265,13 @@ function _adamLike(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { clippedAdam } from "./optim.ts";
  * import { tensor } from "../ad/mod.ts";
  * const o = clippedAdam(0.01, { clipNorm: 1 });
  * const s = o.update({ x: tensor([1e9]) }, o.init({ x: tensor([0]) }));
- * console.log(o.getParams(s).x!.data[0]!.toFixed(4)); // -0.0100
+ * // g is clipped to 1: x = −0.01·1/(1 + 1e-8)
+ * assert.ok(Math.abs(o.getParams(s).x!.data[0]! - -0.009999999900000002) < 1e-12);
  * ```
  */
 export function clippedAdam(
@@ -294,11 +305,13 @@ export function clippedAdam(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { adagrad } from "./optim.ts";
  * import { tensor } from "../ad/mod.ts";
  * const o = adagrad(1, { momentum: 0 });
  * const s = o.update({ x: tensor([4]) }, o.init({ x: tensor([0]) }));
- * console.log(o.getParams(s).x!.data[0]); // -1
+ * // G = 16, x = 0 − 1·4/√16
+ * assert.ok(Math.abs(o.getParams(s).x!.data[0]! - -1) < 1e-12);
  * ```
  */
 export function adagrad(
@@ -325,11 +338,13 @@ export function adagrad(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rmsprop } from "./optim.ts";
  * import { tensor } from "../ad/mod.ts";
  * const o = rmsprop(0.1, { gamma: 0, eps: 0 });
  * const s = o.update({ x: tensor([3]) }, o.init({ x: tensor([0]) }));
- * console.log(o.getParams(s).x!.data[0]!.toFixed(3)); // -0.100
+ * // a = 9, x = 0 − 0.1·3/√9
+ * assert.ok(Math.abs(o.getParams(s).x!.data[0]! - -0.1) < 1e-12);
  * ```
  */
 export function rmsprop(
@@ -355,8 +370,10 @@ export function rmsprop(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { exponentialDecay } from "./optim.ts";
- * console.log(exponentialDecay(1, 10, 0.5)(20)); // 0.25
+ * // 1 · 0.5^(20/10)
+ * assert.ok(Math.abs(exponentialDecay(1, 10, 0.5)(20) - 0.25) < 1e-12);
  * ```
  */
 export function exponentialDecay(
@@ -384,9 +401,11 @@ export function exponentialDecay(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { piecewiseConstant } from "./optim.ts";
  * const s = piecewiseConstant([10, 20], [1, 0.1, 0.01]);
- * console.log(s(0), s(10), s(25)); // 1 0.1 0.01
+ * // the values are returned as given, so they compare exactly
+ * assert.deepStrictEqual([s(0), s(9), s(10), s(20), s(25)], [1, 1, 0.1, 0.01, 0.01]);
  * ```
  */
 export function piecewiseConstant(
@@ -429,9 +448,13 @@ export function piecewiseConstant(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { cosineDecay } from "./optim.ts";
  * const s = cosineDecay(1, 100);
- * console.log(s(0), s(50).toFixed(3), s(200)); // 1 0.500 0
+ * // ½(1 + cos(π·t/100)) for t ≤ 100, then the floor alpha = 0
+ * assert.ok(Math.abs(s(0) - 1) < 1e-12);
+ * assert.ok(Math.abs(s(50) - 0.5) < 1e-12);
+ * assert.ok(Math.abs(s(200)) < 1e-12);
  * ```
  */
 export function cosineDecay(

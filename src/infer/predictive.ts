@@ -9,6 +9,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { Predictive } from "./predictive.ts";
  * import { Normal } from "./distributions.ts";
  * import type { ModelContext } from "./handlers.ts";
@@ -18,7 +19,11 @@
  *   ctx.sample("y", new Normal(mu, 0.1));
  * };
  * const draws = Predictive(model, { numSamples: 5 })(key(0));
- * console.log(Object.keys(draws), draws.y!.shape); // [ "mu", "y" ] [ 5 ]
+ * assert.deepStrictEqual(Object.keys(draws), ["mu", "y"]);
+ * assert.deepStrictEqual(draws.mu!.shape, [5]);
+ * assert.deepStrictEqual(draws.y!.shape, [5]);
+ * // each y is drawn around its own mu (sd 0.1): a 10-sd bound never fails
+ * draws.y!.data.forEach((y, i) => assert.ok(Math.abs(y - draws.mu!.data[i]!) < 1));
  * ```
  *
  * @module
@@ -68,6 +73,7 @@ function _row(t: Tensor, i: number): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { Predictive } from "./predictive.ts";
  * import { Normal } from "./distributions.ts";
  * import type { ModelContext } from "./handlers.ts";
@@ -78,7 +84,10 @@ function _row(t: Tensor, i: number): Tensor {
  *   ctx.deterministic("twice", mu);
  * };
  * const out = Predictive(model, { posteriorSamples: { mu: tensor([1, 2, 3]) } })(key(0));
- * console.log(Array.from(out.twice!.data)); // [1, 2, 3]
+ * // the given site is not returned; the deterministic one sees each posterior draw in turn
+ * assert.deepStrictEqual(Object.keys(out), ["twice"]);
+ * assert.deepStrictEqual(out.twice!.shape, [3]);
+ * assert.deepStrictEqual(Array.from(out.twice!.data), [1, 2, 3]);
  * ```
  */
 export function Predictive<A extends unknown[]>(

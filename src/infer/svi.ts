@@ -25,8 +25,11 @@
  *   ctx.sample("z", new Normal(ctx.param("m", scalar(0)), 1));
  * };
  * const svi = SVI(model, guide, adam(0.1), TraceELBO());
- * const { params, skippedSteps } = svi.run(key(0), 300, [], { progress: false });
- * assert.ok(Math.abs(params.m!.item() - 3) < 0.3);
+ * const { params, skippedSteps, losses } = svi.run(key(0), 300, [], { progress: false });
+ * assert.strictEqual(losses.length, 300);
+ * // the optimum is m = 3; with one-particle gradients, Adam(0.1) ends within ≈ ±0.18 (1 sd
+ * // over seeds) of it, so the tolerance is about 4 sd
+ * assert.ok(Math.abs(params.m!.item() - 3) < 0.75);
  * assert.strictEqual(skippedSteps, 0);
  * ```
  *
@@ -210,6 +213,7 @@ function _allFinite(t: Tensor): boolean {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { SVI } from "./svi.ts";
  * import { TraceELBO } from "./elbo.ts";
  * import { sgd } from "./optim.ts";
@@ -224,7 +228,9 @@ function _allFinite(t: Tensor): boolean {
  * };
  * const svi = SVI(model, guide, sgd(0.01), TraceELBO());
  * const s0 = svi.init(key(0));
- * console.log(s0.optimState.params.s!.item().toFixed(4), svi.getParams(s0).s!.item()); // 0.6931 2
+ * // the optimizer holds the unconstrained ln 2; getParams maps it back onto positive
+ * assert.ok(Math.abs(s0.optimState.params.s!.item() - Math.LN2) < 1e-12);
+ * assert.ok(Math.abs(svi.getParams(s0).s!.item() - 2) < 1e-12);
  * ```
  */
 export function SVI<A extends unknown[]>(

@@ -10,10 +10,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { bijectTo } from "./transforms.ts";
  * import { positive } from "./constraints.ts";
  * import { scalar, type Tensor } from "../ad/mod.ts";
- * console.log((bijectTo(positive).forward(scalar(0)) as Tensor).item()); // 1
+ * const t = bijectTo(positive);
+ * // e⁰ = 1, and the inverse maps it back to 0
+ * const y = t.forward(scalar(0)) as Tensor;
+ * assert.ok(Math.abs(y.item() - 1) < 1e-12);
+ * assert.ok(Math.abs((t.inverse(y) as Tensor).item()) < 1e-12);
  * ```
  *
  * @module
@@ -93,9 +98,10 @@ export class IdentityTransform implements Transform {
    * @returns x.
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { IdentityTransform } from "./transforms.ts";
    * import { scalar, type Tensor } from "../ad/mod.ts";
-   * console.log((new IdentityTransform().forward(scalar(2)) as Tensor).item()); // 2
+   * assert.strictEqual((new IdentityTransform().forward(scalar(2)) as Tensor).item(), 2);
    * ```
    */
   forward(x: Value): Value {
@@ -124,9 +130,11 @@ export class ExpTransform implements Transform {
    * @returns eˣ.
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { ExpTransform } from "./transforms.ts";
    * import { scalar, type Tensor } from "../ad/mod.ts";
-   * console.log((new ExpTransform().forward(scalar(0)) as Tensor).item()); // 1
+   * const y = (new ExpTransform().forward(scalar(0)) as Tensor).item();
+   * assert.ok(Math.abs(y - 1) < 1e-12);
    * ```
    */
   forward(x: Value): Value {
@@ -160,9 +168,11 @@ export class AffineTransform implements Transform {
    * @throws RangeError when a concrete scale has a zero entry.
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { AffineTransform } from "./transforms.ts";
    * import { scalar, type Tensor } from "../ad/mod.ts";
-   * console.log((new AffineTransform(1, 2).forward(scalar(3)) as Tensor).item()); // 7
+   * // 1 + 2·3, exact in f64
+   * assert.strictEqual((new AffineTransform(1, 2).forward(scalar(3)) as Tensor).item(), 7);
    * ```
    */
   constructor(loc: Value | number, scale: Value | number) {
@@ -201,9 +211,11 @@ export class SigmoidTransform implements Transform {
    * @returns σ(x).
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { SigmoidTransform } from "./transforms.ts";
    * import { scalar, type Tensor } from "../ad/mod.ts";
-   * console.log((new SigmoidTransform().forward(scalar(0)) as Tensor).item()); // 0.5
+   * const y = (new SigmoidTransform().forward(scalar(0)) as Tensor).item();
+   * assert.ok(Math.abs(y - 0.5) < 1e-12);
    * ```
    */
   forward(x: Value): Value {
@@ -232,9 +244,12 @@ export class SoftplusTransform implements Transform {
    * @returns softplus(x).
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { SoftplusTransform } from "./transforms.ts";
    * import { scalar, type Tensor } from "../ad/mod.ts";
-   * console.log((new SoftplusTransform().forward(scalar(0)) as Tensor).item().toFixed(4)); // 0.6931
+   * // softplus(0) = ln 2
+   * const y = (new SoftplusTransform().forward(scalar(0)) as Tensor).item();
+   * assert.ok(Math.abs(y - Math.LN2) < 1e-12);
    * ```
    */
   forward(x: Value): Value {
@@ -264,10 +279,12 @@ export class ComposeTransform implements Transform {
    * @param parts Transforms applied left to right (at least one).
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { AffineTransform, ComposeTransform, ExpTransform } from "./transforms.ts";
    * import { scalar, type Tensor } from "../ad/mod.ts";
    * const t = new ComposeTransform([new ExpTransform(), new AffineTransform(1, 1)]);
-   * console.log((t.forward(scalar(0)) as Tensor).item()); // 2
+   * // 1 + e⁰
+   * assert.ok(Math.abs((t.forward(scalar(0)) as Tensor).item() - 2) < 1e-12);
    * ```
    */
   constructor(parts: Transform[]) {
@@ -358,10 +375,14 @@ export class IndependentTransform implements Transform {
    * @param n Dimensions to sum log|J| over (≥ 0).
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { ExpTransform, IndependentTransform } from "./transforms.ts";
    * import { tensor, type Tensor } from "../ad/mod.ts";
    * const t = new IndependentTransform(new ExpTransform(), 1);
-   * console.log((t.logAbsDetJacobian(tensor([1, 2]), tensor([0, 0])) as Tensor).item()); // 3
+   * // log|J| of exp is x, summed over the event: 1 + 2
+   * const ladj = t.logAbsDetJacobian(tensor([1, 2]), tensor([0, 0])) as Tensor;
+   * assert.deepStrictEqual(ladj.shape, []);
+   * assert.strictEqual(ladj.item(), 3);
    * ```
    */
   constructor(base: Transform, n: number) {
@@ -434,10 +455,13 @@ export class LowerCholeskyTransform implements Transform {
    * @returns [..., n, n] lower-triangular matrix.
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { LowerCholeskyTransform } from "./transforms.ts";
    * import { tensor, type Tensor } from "../ad/mod.ts";
    * const L = new LowerCholeskyTransform().forward(tensor([0.5, 0, 0])) as Tensor;
-   * console.log(Array.from(L.data)); // [1, 0, 0.5, 1]
+   * // [[e⁰, 0], [0.5, e⁰]]
+   * assert.deepStrictEqual(L.shape, [2, 2]);
+   * [1, 0, 0.5, 1].forEach((v, i) => assert.ok(Math.abs(L.data[i]! - v) < 1e-12));
    * ```
    */
   forward(x: Value): Value {
@@ -509,10 +533,13 @@ export class LowerCholeskyTransform implements Transform {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { bijectTo } from "./transforms.ts";
  * import { interval } from "./constraints.ts";
  * import { scalar, type Tensor } from "../ad/mod.ts";
- * console.log((bijectTo(interval(2, 4)).forward(scalar(0)) as Tensor).item()); // 3
+ * // 2 + (4 − 2)·σ(0)
+ * const y = (bijectTo(interval(2, 4)).forward(scalar(0)) as Tensor).item();
+ * assert.ok(Math.abs(y - 3) < 1e-12);
  * ```
  */
 export function bijectTo(c: Constraint): Transform {

@@ -4,11 +4,19 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { contributionSpec } from "./contribution.ts";
  * const nu = [4350, 4351, 4352];
  * const pressure = [1e-3, 1e-1, 10];
  * const cf = new Float64Array(9).fill(1);
- * console.log(contributionSpec({ nu, pressure, cf }).width); // 1200
+ * const spec = contributionSpec({ nu, pressure, cf });
+ * assert.deepStrictEqual([spec.width, spec.height], [1200, 440]);
+ * type Layer = { mark: { type: string }; encoding: Record<string, { field?: string }>; data: { values: { c: number }[] } };
+ * const [main] = spec.layer as [Layer, unknown]; // the heat map, then the top wavelength axis
+ * assert.strictEqual(main.mark.type, "rect");
+ * assert.deepStrictEqual([main.encoding.x!.field, main.encoding.y!.field, main.encoding.color!.field], ["x0", "y0", "c"]);
+ * assert.strictEqual(main.data.values.length, 9); // 3 layers × 3 wavenumbers, no averaging
+ * assert.ok(main.data.values.every((r) => r.c === 1)); // normalised to the maximum
  * ```
  *
  * @module
@@ -62,13 +70,15 @@ export interface ContributionInput extends FigureOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { contributionSpec } from "./contribution.ts";
  * import { renderSvg } from "./render.ts";
  * const nu = Float64Array.from({ length: 60 }, (_, j) => 4350 + 0.05 * j);
  * const pressure = Float64Array.from({ length: 30 }, (_, i) => 10 ** (-4 + (6 * i) / 29));
  * const cf = new Float64Array(30 * 60).map((_, k) => Math.exp(-((((k / 60) | 0) - 20) ** 2) / 8));
  * const svg = await renderSvg(contributionSpec({ nu, pressure, cf }));
- * console.log(svg.includes("pressure [bar]")); // true
+ * assert.ok(svg.startsWith("<svg"));
+ * assert.ok(svg.includes("pressure [bar]") && svg.includes("wavenumber [cm⁻¹]"));
  * ```
  */
 export function contributionSpec(input: ContributionInput): VegaLiteSpec {

@@ -3,10 +3,17 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { crossSectionsSpec } from "./cross_sections.ts";
  * const nu = Float64Array.from({ length: 50 }, (_, i) => 4350 + i * 0.1);
  * const spec = crossSectionsSpec({ nu, series: [{ label: "1000 K", xs: nu.map(() => 1e-22) }] });
- * console.log(spec.height); // 400
+ * assert.deepStrictEqual([spec.width, spec.height], [1200, 400]);
+ * type Layer = { mark: { type: string }; encoding: Record<string, { field?: string; scale?: { type?: string } }>; data: { values: unknown[] } };
+ * const [{ layer: [main] }] = spec.layer as [{ layer: [Layer] }, unknown]; // lines, then the top wavelength axis
+ * assert.strictEqual(main.mark.type, "line");
+ * assert.deepStrictEqual([main.encoding.x!.field, main.encoding.y!.field], ["nu", "v"]);
+ * assert.strictEqual(main.encoding.y!.scale!.type, "log");
+ * assert.strictEqual(main.data.values.length, 50);
  * ```
  *
  * @module
@@ -61,6 +68,7 @@ export interface CrossSectionsInput extends FigureOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { crossSectionsSpec } from "./cross_sections.ts";
  * import { renderSvg } from "./render.ts";
  * const nu = Float64Array.from({ length: 300 }, (_, i) => 4350 + i * 0.01);
@@ -69,7 +77,9 @@ export interface CrossSectionsInput extends FigureOptions {
  *   nu,
  *   series: [{ label: "500 K", xs: line(0.01) }, { label: "1500 K", xs: line(0.03) }],
  * }));
- * console.log(svg.includes("cross section [cm²]")); // true
+ * assert.ok(svg.startsWith("<svg"));
+ * assert.ok(svg.includes("cross section [cm²]"));
+ * assert.ok(svg.includes("500 K") && svg.includes("1500 K")); // two series: a legend
  * ```
  */
 export function crossSectionsSpec(input: CrossSectionsInput): VegaLiteSpec {

@@ -4,13 +4,16 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { indexHtml, summaryTableHtml } from "./html.ts";
  * const html = indexHtml({
  *   title: "exospec tutorial",
  *   figures: [{ title: "Spectrum", file: "spectrum.png" }],
  *   summaryHtml: summaryTableHtml([{ name: "T0", mean: 1201, sd: 40, q5: 1135, q50: 1200, q95: 1266, truth: 1200 }]),
  * });
- * console.log(html.includes('<img src="spectrum.png"')); // true
+ * assert.ok(html.startsWith("<!DOCTYPE html>"));
+ * assert.ok(html.includes('<img src="spectrum.png" alt="Spectrum">'));
+ * assert.ok(html.includes('<table class="summary">')); // the summary sits above the figures
  * ```
  *
  * @module
@@ -81,9 +84,11 @@ nav a { margin-right: 12px; font-size: 13px; }
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { indexHtml } from "./html.ts";
  * const html = indexHtml({ title: "A < B", figures: [{ title: "Loss", file: "loss.png" }] });
- * console.log(html.includes("<title>A &lt; B</title>"), html.includes("loss.svg")); // true true
+ * assert.ok(html.includes("<title>A &lt; B</title>")); // escaped
+ * assert.ok(html.includes('<a href="loss.svg">svg</a><a href="loss.vl.json">vega-lite</a>'));
  * ```
  */
 export function indexHtml(input: IndexHtmlInput): string {
@@ -137,9 +142,11 @@ ${figs.join("\n")}
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { summaryTableHtml } from "./html.ts";
  * const t = summaryTableHtml([{ name: "T0 [K]", mean: 1203.4, sd: 41.2, q5: 1135, q50: 1201, q95: 1270, truth: 1200 }]);
- * console.log(t.includes("<td>T0 [K]</td>"), t.includes("1203")); // true true
+ * // 4 significant digits; the truth lies in [q5, q95]
+ * assert.ok(t.includes("<tr><td>T0 [K]</td><td>1203</td><td>41.2</td><td>1135</td><td>1201</td><td>1270</td><td>1200</td><td>yes</td></tr>"));
  * ```
  */
 export function summaryTableHtml(rows: readonly SummaryRow[]): string {

@@ -3,9 +3,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { lossSpec } from "./loss.ts";
  * const spec = lossSpec({ losses: Float64Array.from({ length: 100 }, (_, i) => 1e4 / (i + 1)) });
- * console.log(spec.width); // 800
+ * assert.deepStrictEqual([spec.width, spec.height], [800, 360]);
+ * const enc = spec.encoding as Record<string, { field: string; scale: { type?: string } }>;
+ * assert.deepStrictEqual([enc.x!.field, enc.y!.field], ["step", "loss"]);
+ * assert.strictEqual(enc.y!.scale.type, "log"); // positive, 2 decades: "auto" picks log
+ * assert.strictEqual((spec.mark as { type: string }).type, "line");
+ * assert.strictEqual((spec.data as { values: unknown[] }).values.length, 100);
  * ```
  *
  * @module
@@ -50,11 +56,13 @@ export interface LossInput extends FigureOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { lossSpec } from "./loss.ts";
  * import { renderSvg } from "./render.ts";
  * const losses = Float64Array.from({ length: 500 }, (_, i) => 3e5 * Math.exp(-i / 40) - 800);
  * const svg = await renderSvg(lossSpec({ losses }));
- * console.log(svg.includes("loss − min + 1")); // true
+ * assert.ok(svg.startsWith("<svg"));
+ * assert.ok(svg.includes("loss − min + 1")); // negative losses: shifted onto the log axis
  * ```
  */
 export function lossSpec(input: LossInput): VegaLiteSpec {

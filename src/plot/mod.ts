@@ -10,13 +10,16 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { indexHtml, spectrumSpec, writeFigure } from "./mod.ts";
  * const nu = Float64Array.from({ length: 400 }, (_, i) => 4348 + 0.04 * i);
  * const flux = nu.map((v) => 3000 - 700 * Math.exp(-(((v - 4352) / 0.1) ** 2)));
  * const dir = await Deno.makeTempDir();
  * const files = await writeFigure(spectrumSpec({ nu, series: [{ label: "model", flux }] }), `${dir}/spectrum`);
  * const html = indexHtml({ title: "demo", figures: [{ title: "Spectrum", file: "spectrum.png" }] });
- * console.log(files.png.endsWith(".png"), html.includes("spectrum.png")); // true true
+ * assert.strictEqual(files.png, `${dir}/spectrum.png`);
+ * assert.ok((await Deno.readTextFile(files.svg)).startsWith("<svg"));
+ * assert.ok(html.includes('<img src="spectrum.png" alt="Spectrum">'));
  * await Deno.remove(dir, { recursive: true });
  * ```
  *

@@ -4,11 +4,20 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { pairPlotSpec } from "./pair_plot.ts";
  * const a = Float64Array.from({ length: 300 }, (_, i) => Math.sin(i * 1.7));
  * const b = Float64Array.from({ length: 300 }, (_, i) => Math.cos(i * 2.3));
  * const spec = pairPlotSpec({ samples: { a, b }, truths: { a: 0, b: 0 } });
- * console.log(spec.columns); // 2
+ * assert.strictEqual(spec.columns, 2);
+ * type Panel = { layer?: { mark: { type: string }; data: { values: unknown[] } }[] };
+ * const panels = spec.concat as Panel[];
+ * assert.strictEqual(panels.length, 4); // 2 × 2, the upper-right one blank
+ * // diagonal: KDE area and line, 5/50/95 % rules, truth rule
+ * assert.deepStrictEqual(panels[0]!.layer!.map((l) => l.mark.type), ["area", "line", "rule", "rule"]);
+ * // below the diagonal: every draw as a scatter point first
+ * const scatter = panels[2]!.layer![0]!;
+ * assert.deepStrictEqual([scatter.mark.type, scatter.data.values.length], ["circle", 300]);
  * ```
  *
  * @module
@@ -71,6 +80,7 @@ const _TRUTH = "#d62728";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { pairPlotSpec } from "./pair_plot.ts";
  * import { renderSvg } from "./render.ts";
  * const n = 400;
@@ -81,7 +91,8 @@ const _TRUTH = "#d62728";
  *   labels: { T0: "T₀ [K]", alpha: "α [1]" },
  *   truths: { T0: 1200 },
  * }));
- * console.log(svg.includes("T₀ [K]")); // true
+ * assert.ok(svg.startsWith("<svg"));
+ * assert.ok(svg.includes("T₀ [K]") && svg.includes("α [1]"));
  * ```
  */
 export function pairPlotSpec(input: PairPlotInput): VegaLiteSpec {

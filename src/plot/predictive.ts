@@ -3,13 +3,18 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { predictiveSpec } from "./predictive.ts";
  * const nuObs = [4350, 4351, 4352];
  * const spec = predictiveSpec({
  *   nuObs, median: [1, 0.8, 1], lo: [0.9, 0.7, 0.9], hi: [1.1, 0.9, 1.1],
  *   fobs: [1.02, 0.79, 0.97], sigma: 0.05,
  * });
- * console.log(Array.isArray(spec.layer)); // true
+ * type Layer = { mark: { type: string }; data: { values: unknown[] } };
+ * const [{ layer }] = spec.layer as [{ layer: Layer[] }, unknown]; // then the top wavelength axis
+ * // HPDI band, median line, then the data as ±σ rules and points
+ * assert.deepStrictEqual(layer.map((l) => l.mark.type), ["area", "line", "rule", "point"]);
+ * assert.ok(layer.every((l) => l.data.values.length === 3));
  * ```
  *
  * @module
@@ -60,6 +65,7 @@ export interface PredictiveInput extends FigureOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { predictiveSpec } from "./predictive.ts";
  * import { renderSvg } from "./render.ts";
  * const nuObs = Float64Array.from({ length: 80 }, (_, i) => 4348 + 0.2 * i);
@@ -70,7 +76,8 @@ export interface PredictiveInput extends FigureOptions {
  *   fobs: median.map((m, i) => m + 0.02 * Math.sin(i)), sigma: 0.02,
  *   yTitle: "normalised flux [1]",
  * }));
- * console.log(svg.includes("normalised flux [1]")); // true
+ * assert.ok(svg.startsWith("<svg"));
+ * assert.ok(svg.includes("normalised flux [1]") && svg.includes("90 % HPDI"));
  * ```
  */
 export function predictiveSpec(input: PredictiveInput): VegaLiteSpec {

@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { renderSvg, svgToPng } from "./render.ts";
  * const svg = await renderSvg({
  *   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -12,8 +13,10 @@
  *   mark: "line",
  *   encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
  * });
+ * assert.ok(svg.startsWith("<svg"));
  * const png = await svgToPng(svg);
- * console.log(png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47); // true
+ * // the 8-byte PNG signature: \x89 P N G \r \n \x1a \n
+ * assert.deepStrictEqual(Array.from(png.subarray(0, 8)), [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
  * ```
  *
  * @module
@@ -121,6 +124,7 @@ function _logger(sink: (m: string) => void) {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { compileSpec } from "./render.ts";
  * const { vega, warnings } = compileSpec({
  *   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -128,7 +132,8 @@ function _logger(sink: (m: string) => void) {
  *   mark: "point",
  *   encoding: { x: { field: "a", type: "quantitative" } },
  * });
- * console.log(Array.isArray(vega.marks), warnings.length); // true 0
+ * assert.ok(Array.isArray(vega.marks));
+ * assert.deepStrictEqual(warnings, []);
  * ```
  */
 export function compileSpec(spec: object): CompiledSpec {
@@ -186,6 +191,7 @@ function _installTextMetrics(): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { renderSvg } from "./render.ts";
  * const svg = await renderSvg({
  *   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -193,7 +199,8 @@ function _installTextMetrics(): void {
  *   mark: "point",
  *   encoding: { y: { field: "p", type: "quantitative", title: "pressure [bar]" } },
  * });
- * console.log(svg.startsWith("<svg"), svg.includes("pressure [bar]")); // true true
+ * assert.ok(svg.startsWith("<svg"));
+ * assert.ok(svg.includes("pressure [bar]"));
  * ```
  */
 export async function renderSvg(
@@ -277,12 +284,15 @@ async function _readFont(path: string): Promise<Uint8Array> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { svgToPng } from "./render.ts";
  * const png = await svgToPng(
  *   '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text x="2" y="15">Å</text></svg>',
  *   { scale: 2 },
  * );
- * console.log(new DataView(png.buffer, png.byteOffset).getUint32(16)); // 80
+ * // IHDR width and height (big-endian, bytes 16–23): 2 × 40 by 2 × 20 px
+ * const ihdr = new DataView(png.buffer, png.byteOffset);
+ * assert.deepStrictEqual([ihdr.getUint32(16), ihdr.getUint32(20)], [80, 40]);
  * ```
  */
 export async function svgToPng(
@@ -332,15 +342,20 @@ export async function svgToPng(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { writeFigure } from "./render.ts";
  * const dir = await Deno.makeTempDir();
- * const files = await writeFigure({
+ * const spec = {
  *   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
  *   data: { values: [{ a: 1, b: 2 }] },
  *   mark: "point",
  *   encoding: { x: { field: "a", type: "quantitative" }, y: { field: "b", type: "quantitative" } },
- * }, `${dir}/fig`);
- * console.log(files.png.endsWith("fig.png"), (await Deno.stat(files.svg)).size > 0); // true true
+ * };
+ * const files = await writeFigure(spec, `${dir}/fig`);
+ * assert.deepStrictEqual(files, { json: `${dir}/fig.vl.json`, svg: `${dir}/fig.svg`, png: `${dir}/fig.png` });
+ * assert.deepStrictEqual(JSON.parse(await Deno.readTextFile(files.json)), spec);
+ * assert.ok((await Deno.readTextFile(files.svg)).startsWith("<svg"));
+ * assert.ok((await Deno.stat(files.png)).size > 0);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

@@ -4,10 +4,16 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { spectrumSpec } from "./spectrum.ts";
  * const nu = Float64Array.from({ length: 100 }, (_, i) => 4348 + i * 0.03);
  * const spec = spectrumSpec({ nu, series: [{ label: "model", flux: nu.map((v) => v / 1e3) }] });
- * console.log(spec.width); // 1200
+ * assert.deepStrictEqual([spec.width, spec.height], [1200, 360]);
+ * type Layer = { mark: { type: string }; encoding: Record<string, { field?: string }>; data: { values: unknown[] } };
+ * const [{ layer: [main] }] = spec.layer as [{ layer: [Layer] }, unknown]; // lines, then the top wavelength axis
+ * assert.strictEqual(main.mark.type, "line");
+ * assert.deepStrictEqual([main.encoding.x!.field, main.encoding.y!.field], ["nu", "v"]);
+ * assert.strictEqual(main.data.values.length, 100); // below maxPoints: not decimated
  * ```
  *
  * @module
@@ -67,6 +73,7 @@ export interface SpectrumInput extends FigureOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { spectrumSpec } from "./spectrum.ts";
  * import { renderSvg } from "./render.ts";
  * const nu = Float64Array.from({ length: 500 }, (_, i) => 4347.8 + i * 0.03);
@@ -75,7 +82,8 @@ export interface SpectrumInput extends FigureOptions {
  *   nu,
  *   series: [{ label: "raw", flux: raw }, { label: "rotated", flux: raw.map((f) => f * 0.98) }],
  * }));
- * console.log(svg.includes("wavenumber [cm⁻¹]")); // true
+ * assert.ok(svg.startsWith("<svg"));
+ * assert.ok(svg.includes("wavenumber [cm⁻¹]") && svg.includes("wavelength [Å]"));
  * ```
  */
 export function spectrumSpec(input: SpectrumInput): VegaLiteSpec {
@@ -131,6 +139,7 @@ export interface ObservedSpectrumInput extends FigureOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { observedSpectrumSpec } from "./spectrum.ts";
  * const nuModel = Float64Array.from({ length: 400 }, (_, i) => 4348 + i * 0.02);
  * const nuObs = Float64Array.from({ length: 40 }, (_, i) => 4348.1 + i * 0.19);
@@ -141,7 +150,11 @@ export interface ObservedSpectrumInput extends FigureOptions {
  *   fobs: nuObs.map(() => 1.02),
  *   sigma: 0.05,
  * });
- * console.log(Array.isArray(spec.layer)); // true
+ * type Layer = { mark: { type: string }; data: { values: unknown[] } };
+ * const [{ layer }] = spec.layer as [{ layer: Layer[] }, unknown]; // then the top wavelength axis
+ * // model line, then the data as ±σ rules and points
+ * assert.deepStrictEqual(layer.map((l) => l.mark.type), ["line", "rule", "point"]);
+ * assert.deepStrictEqual(layer.map((l) => l.data.values.length), [400, 40, 40]);
  * ```
  */
 export function observedSpectrumSpec(

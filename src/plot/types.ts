@@ -3,9 +3,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import type { VegaLiteSpec } from "./types.ts";
  * const spec: VegaLiteSpec = { $schema: "https://vega.github.io/schema/vega-lite/v6.json" };
- * console.log(typeof spec.$schema); // string
+ * spec.width = 300; // any other vega-lite property
+ * assert.deepStrictEqual(JSON.parse(JSON.stringify(spec)), spec); // plain, serialisable
  * ```
  *
  * @module

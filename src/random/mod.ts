@@ -3,8 +3,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { key, normal } from "./mod.ts";
- * console.log(normal(key(0), 2).length); // 2
+ * const z = normal(key(0), 2);
+ * assert.strictEqual(z.length, 2);
+ * assert.deepStrictEqual(normal(key(0), 2), z); // same key, same numbers
  * ```
  *
  * @module

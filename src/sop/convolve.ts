@@ -64,9 +64,11 @@ function _support(v: Float64Array): [number, number] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { convolveSame } from "./convolve.ts";
  * const out = convolveSame(new Float64Array([1, 2, 3]), new Float64Array([0, 1, 0.5]));
- * console.log(Array.from(out)); // [1, 2.5, 4]
+ * // numpy.convolve([1, 2, 3], [0, 1, 0.5], "same"); dyadic values, so exact in f64
+ * assert.deepStrictEqual(Array.from(out), [1, 2.5, 4]);
  * ```
  */
 export function convolveSame(
@@ -97,10 +99,11 @@ export function convolveSame(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { convolveCentered } from "./convolve.ts";
  * const k = new Float64Array([0.25, 0.5, 0.25]);
  * const out = convolveCentered(new Float64Array([0, 0, 4, 0, 0]), k);
- * console.log(Array.from(out)); // [0, 1, 2, 1, 0]
+ * assert.deepStrictEqual(Array.from(out), [0, 1, 2, 1, 0]); // exact: dyadic weights
  * ```
  */
 export function convolveCentered(

@@ -265,6 +265,7 @@ function _checkKernel(f: Float64Array, kernel: Float64Array): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { convolveCenteredJvp } from "./convolve_ad.ts";
  * const f = new Float64Array([0, 0, 4, 0, 0]);
  * const k = new Float64Array([0.25, 0.5, 0.25]);
@@ -272,7 +273,9 @@ function _checkKernel(f: Float64Array, kernel: Float64Array): void {
  *   k: 1,
  *   kernel: new Float64Array([1, 0, -1]),
  * });
- * console.log(Array.from(out), Array.from(dout)); // [0, 1, 2, 1, 0] [0, 4, 0, -4, 0]
+ * assert.deepStrictEqual(Array.from(out), [0, 1, 2, 1, 0]);
+ * // dout[i] = f[i + 1] − f[i − 1] (exact)
+ * assert.deepStrictEqual(Array.from(dout), [0, 4, 0, -4, 0]);
  * ```
  */
 export function convolveCenteredJvp(
@@ -327,11 +330,14 @@ export function convolveCenteredJvp(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { convolveCenteredWithVjp } from "./convolve_ad.ts";
  * const f = new Float64Array([1, 2, 3]);
  * const { out, pullback } = convolveCenteredWithVjp(f, new Float64Array([0, 1, 0.5]));
  * const { fBar, kernelBar } = pullback(new Float64Array([1, 0, 0]));
- * console.log(Array.from(out), Array.from(fBar), Array.from(kernelBar)); // [1, 2.5, 4] [1, 0, 0] [2, 1, 0]
+ * assert.deepStrictEqual(Array.from(out), [1, 2.5, 4]);
+ * assert.deepStrictEqual(Array.from(fBar), [1, 0, 0]);
+ * assert.deepStrictEqual(Array.from(kernelBar), [2, 1, 0]); // K̄[k] = f[1 − k]
  * ```
  */
 export function convolveCenteredWithVjp(
@@ -370,13 +376,14 @@ export function convolveCenteredWithVjp(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { convolveCenteredVjp } from "./convolve_ad.ts";
  * const { fBar } = convolveCenteredVjp(
  *   new Float64Array([1, 2, 3]),
  *   new Float64Array([0.25, 0.5, 0.25]),
  *   new Float64Array([0, 1, 0]),
  * );
- * console.log(Array.from(fBar)); // [0.25, 0.5, 0.25]
+ * assert.deepStrictEqual(Array.from(fBar), [0.25, 0.5, 0.25]); // the kernel, reversed
  * ```
  */
 export function convolveCenteredVjp(

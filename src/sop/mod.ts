@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createSopInstProfile, createSopRotation, resolutionToGaussianStd } from "./mod.ts";
  * const nu = new Float64Array(400).map((_, i) => 4350 * Math.exp(i * 1e-6));
  * const f = new Float64Array(400).fill(1);
@@ -14,7 +15,12 @@
  * const ip = createSopInstProfile(nu, { vrMax: 20 });
  * const broadened = ip.ipgauss(rot.rigidRotation(f, 10, 0.6, 0.1), resolutionToGaussianStd(1e5));
  * const obs = ip.sampling(broadened, 3.0, Float64Array.of(nu[150]!, nu[200]!, nu[250]!));
- * console.log(obs.length, broadened[200]! > 0.9); // 3 true
+ * assert.strictEqual(obs.length, 3);
+ * // the line is spread out (reference value from a NumPy re-implementation) ...
+ * assert.ok(Math.abs(broadened[200]! - 0.9894917506758929) < 1e-12);
+ * // ... but unit-sum kernels conserve its equivalent width, 0.5 grid points
+ * const ew = broadened.slice(101, 299).reduce((s, b) => s + (1 - b), 0);
+ * assert.ok(Math.abs(ew - 0.5) < 1e-12);
  * ```
  *
  * @module

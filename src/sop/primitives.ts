@@ -5,13 +5,16 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { samplingPrimitive } from "./primitives.ts";
  * import { bind, grad, scalar, sum, tensor, type Tensor } from "../ad/mod.ts";
  * const nu = Float64Array.from({ length: 5 }, (_, i) => 4300 * Math.exp(i * 1e-5));
  * const prim = samplingPrimitive(nu, nu.slice(1, 4));
  * const f = tensor([1, 2, 3, 4, 5]);
  * const g = grad((rv) => sum(bind(prim, [f, rv], {})))(scalar(0.5)) as Tensor;
- * console.log(g.item() > 0); // true
+ * // f rises by 1 per grid step, so each of the 3 outputs has ∂/∂RV = ν/(c·Δν) = 1/(c·(e^{1e-5} − 1));
+ * // 1e-9 relative: the grid differences Δν carry ~1e-11 relative rounding
+ * assert.ok(Math.abs(g.item() / (3 / (299792.458 * Math.expm1(1e-5))) - 1) < 1e-9);
  * ```
  *
  * @module
@@ -33,8 +36,9 @@ import { samplingJvp, samplingWithVjp } from "./sampling_ad.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rigidRotationPrimitive } from "./primitives.ts";
- * console.log(rigidRotationPrimitive(new Float64Array([-1, 0, 1])).name); // rigidRotation
+ * assert.strictEqual(rigidRotationPrimitive(new Float64Array([-1, 0, 1])).name, "rigidRotation");
  * ```
  */
 export function rigidRotationPrimitive(vGrid: Float64Array): Primitive {
@@ -76,8 +80,9 @@ export function rigidRotationPrimitive(vGrid: Float64Array): Primitive {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { ipgaussPrimitive } from "./primitives.ts";
- * console.log(ipgaussPrimitive(new Float64Array([-1, 0, 1])).name); // ipgauss
+ * assert.strictEqual(ipgaussPrimitive(new Float64Array([-1, 0, 1])).name, "ipgauss");
  * ```
  */
 export function ipgaussPrimitive(vGrid: Float64Array): Primitive {
@@ -110,8 +115,9 @@ export function ipgaussPrimitive(vGrid: Float64Array): Primitive {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { samplingPrimitive } from "./primitives.ts";
- * console.log(samplingPrimitive(new Float64Array([1, 2]), new Float64Array([1.5])).name); // sampling
+ * assert.strictEqual(samplingPrimitive(new Float64Array([1, 2]), new Float64Array([1.5])).name, "sampling");
  * ```
  */
 export function samplingPrimitive(

@@ -33,10 +33,13 @@ const STAGE = "sop.rotation";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rotationKernel } from "./rotation.ts";
  * const v = new Float64Array([-2, -1, 0, 1, 2]);
  * const k = rotationKernel(v, 2, 0, 0);
- * console.log(k[0], k[2]!.toFixed(4)); // 0 0.3660
+ * assert.strictEqual(k[0], 0); // |x| = 1: the stellar limb
+ * // u1 = u2 = 0: K ∝ √(1 − x²) = [0, √3/2, 1, √3/2, 0], so K̃_centre = 1/(1 + √3)
+ * assert.ok(Math.abs(k[2]! - 1 / (1 + Math.sqrt(3))) < 1e-12);
  * ```
  */
 export function rotationKernel(
@@ -96,10 +99,12 @@ export function rotationKernel(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rigidRotation } from "./rotation.ts";
  * const v = new Float64Array([-2, -1, 0, 1, 2]);
  * const f = new Float64Array(9).fill(1);
- * console.log(rigidRotation(f, v, 2, 0.5, 0)[4]!.toFixed(12)); // 1.000000000000
+ * // a unit-sum kernel leaves a flat spectrum unchanged away from the ends
+ * assert.ok(Math.abs(rigidRotation(f, v, 2, 0.5, 0)[4]! - 1) < 1e-12);
  * ```
  */
 export function rigidRotation(

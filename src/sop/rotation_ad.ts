@@ -66,12 +66,15 @@ export interface RotationKernelPartials {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rotationKernelPartials } from "./rotation_ad.ts";
  * const v = new Float64Array([-2, -1, 0, 1, 2]);
  * const p = rotationKernelPartials(v, 1.5, 0.6, 0.2);
  * // the kernel keeps unit sum, so every partial sums to 0
- * const s = p.dVsini.reduce((a, b) => a + b, 0);
- * console.log(Math.abs(s) < 1e-15, p.dVsini[2]! < 0); // true true
+ * assert.ok(Math.abs(p.dVsini.reduce((a, b) => a + b, 0)) < 1e-12);
+ * // faster rotation lowers the centre (value from a complex-step derivative)
+ * assert.ok(Math.abs(p.dVsini[2]! - -0.23852162650097222) < 1e-12);
+ * assert.strictEqual(p.dVsini[0], 0); // |v| > vsini: outside the disk
  * ```
  */
 export function rotationKernelPartials(
@@ -208,6 +211,7 @@ function _prepare(p: RotationKernelPartials): _Prepared {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rigidRotationJvp } from "./rotation_ad.ts";
  * const v = new Float64Array([-2, -1, 0, 1, 2]);
  * const f = new Float64Array(9).fill(1);
@@ -217,7 +221,9 @@ function _prepare(p: RotationKernelPartials): _Prepared {
  *   f: new Float64Array(18).fill(1, 0, 9), // direction 0: f → f + ε
  *   vsini: new Float64Array([0, 1]), // direction 1: vsini → vsini + ε
  * });
- * console.log(dout[4]!.toFixed(12), dout[9 + 4]! > 0); // 1.000000000000 true
+ * assert.ok(Math.abs(dout[4]! - 1) < 1e-12); // ΣK̃ = 1
+ * // −0.5 · ∂K̃_centre/∂vsini: the line fills in as it broadens
+ * assert.ok(Math.abs(dout[9 + 4]! - 0.09631082134714834) < 1e-12);
  * ```
  */
 export function rigidRotationJvp(
@@ -284,13 +290,16 @@ export function rigidRotationJvp(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rigidRotationWithVjp } from "./rotation_ad.ts";
  * const v = new Float64Array([-2, -1, 0, 1, 2]);
  * const f = new Float64Array(9).fill(1);
  * const { out, pullback } = rigidRotationWithVjp(f, v, 1.5, 0.6, 0.2);
  * const { fBar, vsiniBar } = pullback(new Float64Array(9).fill(0).fill(1, 4, 5));
  * // a flat interior spectrum does not change with the kernel's shape
- * console.log(out[4]!.toFixed(12), Math.abs(vsiniBar) < 1e-15, fBar.length); // 1.000000000000 true 9
+ * assert.ok(Math.abs(out[4]! - 1) < 1e-12);
+ * assert.ok(Math.abs(vsiniBar) < 1e-12);
+ * assert.strictEqual(fBar.length, 9);
  * ```
  */
 export function rigidRotationWithVjp(
@@ -347,11 +356,12 @@ export function rigidRotationWithVjp(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { rigidRotationVjp } from "./rotation_ad.ts";
  * const v = new Float64Array([-2, -1, 0, 1, 2]);
  * const ct = new Float64Array(9).fill(1);
  * const { fBar } = rigidRotationVjp(new Float64Array(9), v, 2, 0, 0, ct);
- * console.log(fBar[4]!.toFixed(12)); // 1.000000000000
+ * assert.ok(Math.abs(fBar[4]! - 1) < 1e-12); // ΣK̃ = 1
  * ```
  */
 export function rigidRotationVjp(

@@ -41,10 +41,12 @@ export interface SamplingOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sampling } from "./sampling.ts";
  * const nu = new Float64Array([1, 2, 3]);
  * const f = new Float64Array([0, 10, 20]);
- * console.log(Array.from(sampling(f, nu, 0, new Float64Array([1.5, 0.5, 4])))); // [5, 0, 20]
+ * // midpoint, then the two clamped ends (exact in f64)
+ * assert.deepStrictEqual(Array.from(sampling(f, nu, 0, new Float64Array([1.5, 0.5, 4]))), [5, 0, 20]);
  * ```
  */
 export function sampling(

@@ -121,6 +121,7 @@ function _plan(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { samplingJvp } from "./sampling_ad.ts";
  * const nu = new Float64Array([1, 2, 3]);
  * const f = new Float64Array([0, 10, 20]);
@@ -129,7 +130,9 @@ function _plan(
  *   f: new Float64Array([1, 0, 0, 0, 0, 0]), // direction 0: f[0] → f[0] + ε
  *   rv: new Float64Array([0, 299792.458]), // direction 1: RV → RV + c·ε
  * });
- * console.log(out[0], Array.from(dout)); // 5 [0.5, 15]
+ * assert.strictEqual(out[0], 5);
+ * assert.strictEqual(dout[0], 0.5); // weight 1 − t of node 0, t = 0.5
+ * assert.ok(Math.abs(dout[1]! - 15) < 1e-12); // slope 10 · ν_obs 1.5
  * ```
  */
 export function samplingJvp(
@@ -182,12 +185,14 @@ export function samplingJvp(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { samplingWithVjp } from "./sampling_ad.ts";
  * const nu = new Float64Array([1, 2, 3]);
  * const f = new Float64Array([0, 10, 20]);
  * const { pullback } = samplingWithVjp(f, nu, 0, new Float64Array([1.25, 9]));
  * const { fBar, rvBar } = pullback(new Float64Array([1, 1]));
- * console.log(Array.from(fBar), rvBar * 299792.458); // [0.75, 0.25, 1] 12.5
+ * assert.deepStrictEqual(Array.from(fBar), [0.75, 0.25, 1]); // ν = 9 is clamped to node 2
+ * assert.ok(Math.abs(rvBar * 299792.458 - 12.5) < 1e-12); // slope 10 · ν_obs 1.25
  * ```
  */
 export function samplingWithVjp(
@@ -240,6 +245,7 @@ export function samplingWithVjp(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { samplingVjp } from "./sampling_ad.ts";
  * const nu = new Float64Array([1, 2, 3]);
  * const { fBar } = samplingVjp(
@@ -249,7 +255,7 @@ export function samplingWithVjp(
  *   new Float64Array([2.5]),
  *   new Float64Array([2]),
  * );
- * console.log(Array.from(fBar)); // [0, 1, 1]
+ * assert.deepStrictEqual(Array.from(fBar), [0, 1, 1]); // ct 2 split equally
  * ```
  */
 export function samplingVjp(

@@ -86,11 +86,14 @@ export interface SopRotation {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createSopRotation } from "./sop.ts";
  * const nu = new Float64Array(200).map((_, i) => 4300 * Math.exp(i * 1e-5));
  * const sop = createSopRotation(nu, { vsiniMax: 20 });
  * const out = sop.rigidRotation(new Float64Array(200).fill(1), 10, 0.5, 0.1);
- * console.log(sop.vGrid.length, out[100]!.toFixed(10)); // 15 1.0000000000
+ * // R = 1e5, step c·ln(1 + 1/R) ≈ 2.998 km/s: 7 steps cover 20 km/s on each side
+ * assert.strictEqual(sop.vGrid.length, 15);
+ * assert.ok(Math.abs(out[100]! - 1) < 1e-12);
  * ```
  */
 export function createSopRotation(
@@ -168,11 +171,12 @@ export interface SopInstProfile {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createSopInstProfile } from "./sop.ts";
  * const nu = new Float64Array(200).map((_, i) => 4300 * Math.exp(i * 1e-5));
  * const sop = createSopInstProfile(nu, { vrMax: 20 });
  * const f = sop.ipgauss(new Float64Array(200).fill(1), 3);
- * console.log(sop.sampling(f, 5, new Float64Array([4300.5]))[0]!.toFixed(10)); // 1.0000000000
+ * assert.ok(Math.abs(sop.sampling(f, 5, new Float64Array([4300.5]))[0]! - 1) < 1e-12);
  * ```
  */
 export function createSopInstProfile(

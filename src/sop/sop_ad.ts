@@ -93,6 +93,7 @@ export interface SopRotationAd extends SopRotation {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createSopRotationAd } from "./sop_ad.ts";
  * const nu = new Float64Array(200).map((_, i) => 4300 * Math.exp(i * 1e-5));
  * const sop = createSopRotationAd(nu, { vsiniMax: 20 });
@@ -101,7 +102,9 @@ export interface SopRotationAd extends SopRotation {
  * const { out, pullback } = sop.rigidRotationWithVjp(f, 10, 0.5, 0.1);
  * const ct = new Float64Array(200);
  * ct[100] = 1;
- * console.log(out[100]! > 0.5, pullback(ct).vsiniBar > 0); // true true
+ * // out[100] = 1 − 0.5·K̃_centre; vsiniBar = −0.5·∂K̃_centre/∂vsini (complex-step value)
+ * assert.ok(Math.abs(out[100]! - 0.8971015220902289) < 1e-12);
+ * assert.ok(Math.abs(pullback(ct).vsiniBar - 0.010305520905712054) < 1e-12);
  * ```
  */
 export function createSopRotationAd(
@@ -193,6 +196,7 @@ export interface SopInstProfileAd extends SopInstProfile {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createSopInstProfileAd } from "./sop_ad.ts";
  * const nu = new Float64Array(200).map((_, i) => 4300 * Math.exp(i * 1e-5));
  * const sop = createSopInstProfileAd(nu, { vrMax: 20 });
@@ -201,7 +205,10 @@ export interface SopInstProfileAd extends SopInstProfile {
  *   k: 1,
  *   rv: new Float64Array([1]),
  * });
- * console.log(dout[0]! > 0); // true: the spectrum rises with ν
+ * // the spectrum rises with ν: ∂out/∂RV = slope · ν_obs / c, with slope = 0.01 per grid
+ * // step of ν_24 (e^{1e-5} − 1); 1e-9 relative: grid differences carry ~1e-11 rounding
+ * const expected = 0.01 / (4300 * Math.exp(24e-5) * Math.expm1(1e-5)) * 4301 / 299792.458;
+ * assert.ok(Math.abs(dout[0]! / expected - 1) < 1e-9);
  * ```
  */
 export function createSopInstProfileAd(

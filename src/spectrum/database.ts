@@ -4,9 +4,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
+ * import { join } from "node:path";
  * import { locateTutorialDatabase } from "./database.ts";
+ * // the offline data hold the SAMPLE excerpt, not Li2015
  * const db = await locateTutorialDatabase("../shared/data");
- * console.log(db.mdbPath.endsWith("SAMPLE")); // true
+ * assert.strictEqual(db.mdbPath, join("../shared/data", "CO/12C-16O/SAMPLE"));
  * ```
  *
  * @module
@@ -65,9 +68,13 @@ async function _hasDataset(dir: string): Promise<boolean> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
+ * import { join } from "node:path";
  * import { locateTutorialDatabase } from "./database.ts";
+ * // no H2-H2_2011.cia offline: the first candidate present is the Borysow table
  * const db = await locateTutorialDatabase("../shared/data");
- * console.log(db.ciaPath.endsWith(".cia")); // true
+ * assert.strictEqual(db.ciaPath, join("../shared/data", "CIA/H2-H2_Borysow.cia"));
+ * await assert.rejects(locateTutorialDatabase("no/such/dir"), /Tutorial database not found/);
  * ```
  */
 export async function locateTutorialDatabase(

@@ -4,9 +4,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { addGaussianNoise } from "./mock.ts";
- * const y = addGaussianNoise(new Float64Array([1, 2, 3]), 0.5, 0);
- * console.log(y.length); // 3
+ * const flux = new Float64Array([1, 2, 3]);
+ * const y = addGaussianNoise(flux, 0.5, 0);
+ * assert.strictEqual(y.length, 3);
+ * assert.notDeepStrictEqual(y, flux);
+ * assert.deepStrictEqual(addGaussianNoise(flux, 0, 0), flux); // sigma = 0: no noise
  * ```
  *
  * @module
@@ -24,10 +28,12 @@ import { key, normal } from "../random/prng.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { addGaussianNoise } from "./mock.ts";
  * const a = addGaussianNoise(new Float64Array(4), 1, 7);
  * const b = addGaussianNoise(new Float64Array(4), 1, 7);
- * console.log(a.every((x, i) => x === b[i])); // true
+ * assert.deepStrictEqual(a, b); // same seed, same noise
+ * assert.notDeepStrictEqual(addGaussianNoise(new Float64Array(4), 1, 8), a);
  * ```
  */
 export function addGaussianNoise(
@@ -56,8 +62,10 @@ export function addGaussianNoise(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { spectrumToCsv } from "./mock.ts";
- * console.log(spectrumToCsv({ nu: new Float64Array([1]), f: new Float64Array([2]) })); // "nu,f\n1,2\n"
+ * const csv = spectrumToCsv({ nu: new Float64Array([1]), f: new Float64Array([2]) });
+ * assert.strictEqual(csv, "nu,f\n1,2\n");
  * ```
  */
 export function spectrumToCsv(

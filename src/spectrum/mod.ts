@@ -4,8 +4,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { addGaussianNoise } from "./mod.ts";
- * console.log(addGaussianNoise(new Float64Array(2), 1, 0).length); // 2
+ * const y = addGaussianNoise(new Float64Array(2), 1, 0);
+ * assert.strictEqual(y.length, 2);
+ * assert.ok(y.every((x) => Number.isFinite(x) && x !== 0));
  * ```
  *
  * @module

@@ -6,10 +6,14 @@
  *
  * @example
  * ```ts ignore
+ * import assert from "node:assert";
  * import { createTutorialModel, createTutorialAd } from "./mod.ts";
  * import { tutorialModelProb } from "./retrieval.ts";
+ * import { seed, trace } from "../infer/handlers.ts";
  * const model = await createTutorialModel({ dbDir: "../shared/data" });
  * const modelProb = tutorialModelProb(createTutorialAd(model));
+ * const sites = [...trace(seed(modelProb, 0)).getTrace(null).keys()];
+ * assert.deepStrictEqual(sites, ["logg", "RV", "MMR", "T0", "alpha", "vsini", "sigmain", "spectrum"]);
  * ```
  *
  * @module
@@ -44,7 +48,20 @@ export const TUTORIAL_SIGMA_RATE = 1e-3;
  *
  * @example
  * ```ts ignore
+ * import assert from "node:assert";
+ * import { tensor, type Tensor } from "../ad/mod.ts";
+ * import { seed, trace } from "../infer/handlers.ts";
+ * import { createTutorialAd, createTutorialModel } from "./mod.ts";
+ * import { tutorialModelProb } from "./retrieval.ts";
+ * const model = await createTutorialModel({ dbDir: "../shared/data" });
+ * const ad = createTutorialAd(model);
  * const modelProb = tutorialModelProb(ad);
+ * const y = tensor(model.fspec(1200, 0.1, 0.01, 24785.77, 40, 10));
+ * assert.ok(trace(seed(modelProb, 0)).getTrace(y).get("spectrum")!.isObserved);
+ * // with null, "spectrum" is sampled: a synthetic spectrum on nuObs
+ * const s = trace(seed(modelProb, 0)).getTrace(null).get("spectrum")!;
+ * assert.strictEqual(s.isObserved, false);
+ * assert.deepStrictEqual((s.value as Tensor).shape, [model.nuObs.length]);
  * ```
  */
 export function tutorialModelProb(ad: TutorialAd): Model<[Tensor | null]> {

@@ -6,10 +6,12 @@
  *
  * @example
  * ```ts ignore
+ * import assert from "node:assert";
  * import { createTutorialModel } from "./tutorial.ts";
  * const model = await createTutorialModel({ dbDir: "../shared/data" });
  * const mu = model.fspec(1200, 0.1, 0.01, 2478.57730044555 * 10, 40, 10);
- * console.log(mu.length === model.nuObs.length); // true
+ * assert.strictEqual(mu.length, model.nuObs.length);
+ * assert.ok(mu.every((x) => Number.isFinite(x) && x > 0)); // emitted flux
  * ```
  *
  * @module
@@ -168,9 +170,11 @@ function _checkParam(name: string, v: number, positive = false): void {
  *
  * @example
  * ```ts ignore
+ * import assert from "node:assert";
  * import { createTutorialModel } from "./tutorial.ts";
  * const m = await createTutorialModel({ dbDir: "../shared/data" });
- * console.log(m.nuGrid.length); // 3500
+ * assert.strictEqual(m.nuGrid.length, 3500);
+ * assert.strictEqual(m.nuObs.length, 3500 / 5 - 50); // nuGrid[::5][:-50]
  * ```
  */
 export async function createTutorialModel(

@@ -6,12 +6,19 @@
  *
  * @example
  * ```ts ignore
+ * import assert from "node:assert";
  * import { createTutorialModel } from "./tutorial.ts";
  * import { createTutorialAd } from "./tutorial_ad.ts";
  * const model = await createTutorialModel({ dbDir: "../shared/data" });
  * const ad = createTutorialAd(model);
  * const y = model.fspec(1200, 0.1, 0.01, 24785.77, 40, 10);
- * const { value, grad } = ad.logLikelihoodGrad(new Float64Array([1200, 0.1, 0.01, 4.39, 40, 10, 500]), y, "reverse");
+ * const theta = new Float64Array([1200, 0.1, 0.01, 4.39, 40, 10, 500]);
+ * const { value, grad } = ad.logLikelihoodGrad(theta, y, "reverse");
+ * assert.ok(Number.isFinite(value));
+ * assert.strictEqual(grad.length, 7);
+ * // forward mode gives the same gradient (the same terms, summed in another order)
+ * const fwd = ad.logLikelihoodGrad(theta, y, "forward");
+ * assert.ok(fwd.grad.every((g, i) => Math.abs(g / grad[i]! - 1) < 1e-10));
  * ```
  *
  * @module
@@ -101,7 +108,17 @@ export interface TutorialAd {
  *
  * @example
  * ```ts ignore
- * const ad = createTutorialAd(await createTutorialModel({ dbDir: "../shared/data" }));
+ * import assert from "node:assert";
+ * import { scalar, type Tensor } from "../ad/mod.ts";
+ * import { createTutorialModel } from "./tutorial.ts";
+ * import { createTutorialAd } from "./tutorial_ad.ts";
+ * const model = await createTutorialModel({ dbDir: "../shared/data" });
+ * const ad = createTutorialAd(model);
+ * // on plain tensors the AD fspec is the model's fspec
+ * const [t0, alpha, mmr, g, rv, vsini] = [1200, 0.1, 0.01, 24785.77, 40, 10].map(scalar);
+ * const mu = ad.fspec(t0!, alpha!, mmr!, g!, rv!, vsini!) as Tensor;
+ * const ref = model.fspec(1200, 0.1, 0.01, 24785.77, 40, 10);
+ * assert.ok(mu.data.every((x, i) => Math.abs(x / ref[i]! - 1) < 1e-12));
  * ```
  */
 export function createTutorialAd(model: TutorialModel): TutorialAd {

@@ -5,11 +5,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createJsBackend } from "./js_backend.ts";
  * const be = createJsBackend();
  * const x = be.alloc(2);
  * be.write(x, [3, 4]);
- * console.log(Array.from(be.readSync!(x))); // [3, 4]
+ * assert.deepStrictEqual(Array.from(be.readSync(x)), [3, 4]);
  * ```
  *
  * @module
@@ -61,9 +62,14 @@ const _BUILTIN: Record<string, JsKernel> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createJsBackend } from "./js_backend.ts";
  * const be = createJsBackend({ twice: ([a], [o]) => { for (let i = 0; i < o!.length; i++) o![i] = 2 * a![i]!; } });
- * console.log(be.hasKernel("twice")); // true
+ * assert.ok(be.hasKernel("twice") && be.hasKernel("scale")); // extra kernels join the built-ins
+ * const x = be.alloc(2), y = be.alloc(2);
+ * be.write(x, [1, 2]);
+ * be.run("twice", [x], [y]);
+ * assert.deepStrictEqual(Array.from(be.readSync(y)), [2, 4]);
  * ```
  */
 export function createJsBackend(
@@ -143,10 +149,15 @@ export function createJsBackend(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createJsBackend, registerJsKernel } from "./js_backend.ts";
  * const be = createJsBackend();
  * registerJsKernel(be, "neg", ([a], [o]) => { for (let i = 0; i < o!.length; i++) o![i] = -a![i]!; });
- * console.log(be.hasKernel("neg")); // true
+ * assert.ok(be.hasKernel("neg"));
+ * const x = be.alloc(2), y = be.alloc(2);
+ * be.write(x, [1, -2]);
+ * be.run("neg", [x], [y]);
+ * assert.deepStrictEqual(Array.from(be.readSync(y)), [-1, 2]);
  * ```
  */
 export function registerJsKernel(

@@ -7,8 +7,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { FFT_WASM_BASE64 } from "./_fft_wasm_bytes.ts";
- * console.log(FFT_WASM_BASE64.startsWith("AGFzbQ")); // true ("\0asm")
+ * // the wasm header: magic "\0asm", then version 1 (little-endian u32)
+ * assert.strictEqual(atob(FFT_WASM_BASE64.slice(0, 8)), "\0asm\x01\0");
  * ```
  */
 export const FFT_WASM_BASE64 =
@@ -19,8 +21,9 @@ export const FFT_WASM_BASE64 =
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { FFT_WASM_SOURCE_SHA256 } from "./_fft_wasm_bytes.ts";
- * console.log(FFT_WASM_SOURCE_SHA256.length); // 64
+ * assert.match(FFT_WASM_SOURCE_SHA256, /^[0-9a-f]{64}$/); // 32 bytes, lower-case hex
  * ```
  */
 export const FFT_WASM_SOURCE_SHA256 =

@@ -7,9 +7,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { instantiateFftWasm } from "./fft_wasm.ts";
  * const w = await instantiateFftWasm();
- * console.log(typeof w.rfft_forward, w.memory instanceof WebAssembly.Memory); // function true
+ * assert.strictEqual(typeof w.rfft_forward, "function");
+ * assert.ok(w.memory instanceof WebAssembly.Memory);
  * ```
  *
  * @module
@@ -91,8 +93,11 @@ export const FFT_WASM_EXPORTS: readonly string[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { fftWasmBytes } from "./fft_wasm.ts";
- * console.log(WebAssembly.validate(fftWasmBytes())); // true
+ * const bytes = fftWasmBytes();
+ * assert.deepStrictEqual(Array.from(bytes.subarray(0, 4)), [0x00, 0x61, 0x73, 0x6d]); // "\0asm"
+ * assert.strictEqual(WebAssembly.validate(bytes), true);
  * ```
  */
 export function fftWasmBytes(): Uint8Array<ArrayBuffer> {
@@ -111,9 +116,13 @@ let _module: Promise<WebAssembly.Module> | null = null;
  *
  * @example
  * ```ts
- * import { compileFftWasm } from "./fft_wasm.ts";
+ * import assert from "node:assert";
+ * import { compileFftWasm, FFT_WASM_EXPORTS } from "./fft_wasm.ts";
  * const m = await compileFftWasm();
- * console.log(WebAssembly.Module.imports(m).length); // 0
+ * assert.strictEqual(WebAssembly.Module.imports(m).length, 0); // self-contained
+ * const names = WebAssembly.Module.exports(m).map((x) => x.name);
+ * assert.ok(FFT_WASM_EXPORTS.every((n) => names.includes(n)));
+ * assert.strictEqual(await compileFftWasm(), m); // compiled once, then shared
  * ```
  */
 export function compileFftWasm(): Promise<WebAssembly.Module> {
@@ -132,9 +141,10 @@ export function compileFftWasm(): Promise<WebAssembly.Module> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { instantiateFftWasm } from "./fft_wasm.ts";
  * const w = await instantiateFftWasm();
- * console.log(w.heap_base() > 0); // true
+ * assert.ok(w.heap_base() > 0 && w.heap_base() <= w.memory.buffer.byteLength);
  * ```
  */
 export async function instantiateFftWasm(): Promise<FftWasmExports> {

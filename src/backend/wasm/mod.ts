@@ -4,12 +4,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createWasmBackend, createWasmRfftPlan } from "./mod.ts";
  * const be = await createWasmBackend();
  * const plan = createWasmRfftPlan(be, 4);
  * const re = new Float64Array(3), im = new Float64Array(3);
  * plan.forward(new Float64Array([1, 2, 3, 4]), re, im);
- * console.log(Array.from(re), Array.from(im)); // [ 10, -2, -2 ] [ 0, 2, 0 ]
+ * // numpy.fft.rfft([1, 2, 3, 4]) = [10, −2 + 2i, −2]
+ * const near = (a: Float64Array, b: number[]) => b.every((v, k) => Math.abs(a[k]! - v) < 1e-12);
+ * assert.ok(near(re, [10, -2, -2]) && near(im, [0, 2, 0]));
  * be.destroy();
  * ```
  *

@@ -25,12 +25,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createWasmBackend } from "./wasm_backend.ts";
  * const be = await createWasmBackend();
  * const x = be.alloc(4), re = be.alloc(3), im = be.alloc(3);
  * be.write(x, [1, 2, 3, 4]);
  * be.run("rfft", [x], [re, im]);
- * console.log(Array.from(be.readSync(re)), Array.from(be.readSync(im))); // [ 10, -2, -2 ] [ 0, 2, 0 ]
+ * // numpy.fft.rfft([1, 2, 3, 4]) = [10, −2 + 2i, −2]
+ * const near = (a: Float64Array, b: number[]) => b.every((v, k) => Math.abs(a[k]! - v) < 1e-12);
+ * assert.ok(near(be.readSync(re), [10, -2, -2]) && near(be.readSync(im), [0, 2, 0]));
  * be.destroy();
  * ```
  *
@@ -195,13 +198,16 @@ function _checkLength(n: unknown, fn: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createWasmBackend } from "./wasm_backend.ts";
  * const be = await createWasmBackend();
  * const z = be.alloc(4); // two complex values, interleaved
  * be.write(z, [1, 0, 0, 0]);
  * be.run("fft", [z], [z]);
- * console.log(Array.from(be.readSync(z))); // [ 1, 0, 1, 0 ]
- * console.log(be.name, be.hasKernel("irfft")); // wasm true
+ * // numpy.fft.fft([1, 0]) = [1, 1]
+ * assert.ok([1, 0, 1, 0].every((v, k) => Math.abs(be.readSync(z)[k]! - v) < 1e-12));
+ * assert.strictEqual(be.name, "wasm");
+ * assert.ok(be.hasKernel("irfft"));
  * be.destroy();
  * ```
  */
@@ -547,13 +553,15 @@ function _checkF64(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createWasmBackend, createWasmRfftPlan } from "./wasm_backend.ts";
  * const be = await createWasmBackend();
  * const plan = createWasmRfftPlan(be, 8);
  * const re = new Float64Array(5), im = new Float64Array(5), y = new Float64Array(4);
  * plan.forward(new Float64Array([1, 1, 1, 1]), re, im); // zero-padded to 8
  * plan.inverse(re, im, y); // first 4 samples only
- * console.log(re[0], Array.from(y)); // 4 [ 1, 1, 1, 1 ]
+ * assert.ok(Math.abs(re[0]! - 4) < 1e-12); // DC bin = Σx
+ * assert.ok(y.every((v) => Math.abs(v - 1) < 1e-12)); // the round trip recovers x
  * plan.dispose();
  * ```
  */
@@ -652,11 +660,13 @@ export function createWasmRfftPlan(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createWasmBackend, wasmFreeBlocks } from "./wasm_backend.ts";
  * const be = await createWasmBackend();
  * const before = wasmFreeBlocks(be);
  * be.free(be.alloc(10));
- * console.log(wasmFreeBlocks(be) === before); // true
+ * assert.strictEqual(wasmFreeBlocks(be), before); // the freed block coalesces back
+ * be.destroy();
  * ```
  */
 export function wasmFreeBlocks(backend: WasmBackend): number {

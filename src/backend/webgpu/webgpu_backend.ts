@@ -11,6 +11,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createWebGpuBackend, isWebGpuAvailable } from "./webgpu_backend.ts";
  * if (await isWebGpuAvailable()) {
  *   const be = await createWebGpuBackend();
@@ -18,7 +19,7 @@
  *   be.write(a, [1, 2, 3]);
  *   const b = be.alloc(3);
  *   be.run("scale", [a], [b], { factor: 2 });
- *   console.log(Array.from(await be.read(b))); // [2, 4, 6]
+ *   assert.deepStrictEqual(Array.from(await be.read(b)), [2, 4, 6]); // exact in f32
  *   be.destroy();
  * }
  * ```
@@ -254,8 +255,10 @@ let _available: Promise<boolean> | undefined;
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { isWebGpuAvailable } from "./webgpu_backend.ts";
- * console.log(typeof (await isWebGpuAvailable())); // boolean
+ * assert.strictEqual(typeof (await isWebGpuAvailable()), "boolean"); // never throws
+ * assert.strictEqual(isWebGpuAvailable(), isWebGpuAvailable()); // cached: the same promise
  * ```
  */
 export function isWebGpuAvailable(): Promise<boolean> {
