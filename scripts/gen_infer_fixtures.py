@@ -116,6 +116,7 @@ def effective_sample_size(x, bias=True):
     gamma = autocovariance(x, axis=1, bias=bias)
     var_within, var_estimator = _chain_var_stats(x)
     rho = 1.0 - (var_within - gamma.mean(axis=0)) / var_estimator
+    rho[0] = 1.0  # numpyro: the correlation at lag 0 is always 1
     Rho = rho[:-1:2, ...] + rho[1::2, ...]
     Rho = np.concatenate([Rho[:1], np.minimum.accumulate(np.clip(Rho[1:], 0, None), axis=0)], axis=0)
     tau = -1.0 + 2.0 * np.sum(Rho, axis=0)

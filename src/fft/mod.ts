@@ -24,3 +24,4 @@ export {
   rfft,
   type RfftPlan,
 } from "./fft.ts";
+export { fftJsKernels } from "./kernels.ts";

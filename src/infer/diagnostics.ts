@@ -258,6 +258,7 @@ function _essColumn(chains: Float64Array[]): number {
     for (let k = 0; k < n; k++) gamma[k] = gamma[k]! + r[k]! * v / c;
   }
   const rho = Float64Array.from(gamma, (g) => 1 - (varWithin - g) / varEst);
+  rho[0] = 1; // the correlation at lag 0 is 1 (with several chains the formula above is not)
   // initial positive sequence, then initial monotone sequence (Geyer 1992)
   const pairs = Math.floor(n / 2);
   let sum = 0;
@@ -265,6 +266,7 @@ function _essColumn(chains: Float64Array[]): number {
   for (let k = 0; k < pairs; k++) {
     let r = rho[2 * k]! + rho[2 * k + 1]!;
     if (k > 0) {
+      // NumPyro's running minimum starts at the first pair after lag 0, not at Rho_0
       r = Math.min(Math.max(r, 0), prev);
       prev = r;
     }
@@ -389,7 +391,7 @@ export interface SiteSummary {
   shape: number[];
   /** Posterior mean. */
   mean: Float64Array;
-  /** Standard deviation (ddof 0, as NumPyro). */
+  /** Standard deviation over the pooled draws (ddof 1, as `numpyro.diagnostics.summary`). */
   sd: Float64Array;
   /** Median. */
   median: Float64Array;
@@ -447,7 +449,7 @@ export function summary(
       const all = new Float64Array(c * n);
       ch.forEach((x, i) => all.set(x, i * n));
       mean[j] = _mean(all);
-      sd[j] = Math.sqrt(_var(all, 0));
+      sd[j] = Math.sqrt(_var(all, 1));
     });
     const med = quantile(flat, [0.5]).data;
     const h = hpdi(flat, prob).data;

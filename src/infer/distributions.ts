@@ -10,12 +10,22 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { Normal, toEvent } from "./distributions.ts";
  * import { key } from "../random/prng.ts";
  * import { tensor, type Tensor } from "../ad/mod.ts";
  * const d = toEvent(new Normal(tensor([0, 1, 2]), 0.5));
  * const x = d.sample(key(0));
- * console.log(x.shape, (d.logProb(x) as Tensor).shape); // [ 3 ] []
+ * const lp = d.logProb(x) as Tensor;
+ * assert.deepStrictEqual(x.shape, [3]);
+ * assert.deepStrictEqual(lp.shape, []);
+ * // closed form: sum_i log N(x_i | mu_i, 0.5)
+ * const mu = [0, 1, 2];
+ * const ref = Array.from(x.data).reduce(
+ *   (s, xi, i) => s - 0.5 * ((xi - mu[i]!) / 0.5) ** 2 - Math.log(0.5) - 0.5 * Math.log(2 * Math.PI),
+ *   0,
+ * );
+ * assert.ok(Math.abs(lp.item() - ref) < 1e-12);
  * ```
  *
  * @module

@@ -23,7 +23,8 @@
  * the generic kernel-spec API (`WebGpuKernelSpec`, `ensureWebGpuKernels`).
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // WebGPU example: tests/webgpu_gpu.ts runs it (in a test process of its own).
  * import assert from "node:assert";
  * import { createWebGpuBackend, isWebGpuAvailable } from "../backend/webgpu/webgpu_backend.ts";
  * import { createIbasedWebGpu } from "./emission_ibased_webgpu.ts";
@@ -257,7 +258,8 @@ export const IBASED_WEBGPU_KERNELS: readonly WebGpuKernelSpec[] = [
  * @returns Resolves once the pipelines are compiled.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // WebGPU example: tests/webgpu_gpu.ts runs it (in a test process of its own).
  * import assert from "node:assert";
  * import { createWebGpuBackend, isWebGpuAvailable } from "../backend/webgpu/webgpu_backend.ts";
  * import { registerIbasedWebGpuKernels } from "./emission_ibased_webgpu.ts";
@@ -345,7 +347,8 @@ export interface IbasedWebGpu {
  * @throws {RangeError} For a bad wavenumber, nlayer or nstream.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // WebGPU example: tests/webgpu_gpu.ts runs it (in a test process of its own).
  * import assert from "node:assert";
  * import { createWebGpuBackend, isWebGpuAvailable } from "../backend/webgpu/webgpu_backend.ts";
  * import { createIbasedWebGpu } from "./emission_ibased_webgpu.ts";

@@ -5,7 +5,7 @@
  * of NumPyro's global handler stack).
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import assert from "node:assert";
  * import { createTutorialModel, createTutorialAd } from "./mod.ts";
  * import { tutorialModelProb } from "./retrieval.ts";
@@ -47,7 +47,7 @@ export const TUTORIAL_SIGMA_RATE = 1e-3;
  *   sigmain and the observed site "spectrum".
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import assert from "node:assert";
  * import { tensor, type Tensor } from "../ad/mod.ts";
  * import { seed, trace } from "../infer/handlers.ts";

@@ -5,7 +5,7 @@
  * a Gaussian instrument profile at R = 70 000, and RV sampling onto `nuObs = nuGrid[::5][:-50]`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import assert from "node:assert";
  * import { createTutorialModel } from "./tutorial.ts";
  * const model = await createTutorialModel({ dbDir: "../shared/data" });
@@ -169,7 +169,7 @@ function _checkParam(name: string, v: number, positive = false): void {
  * @returns The model with `fspec`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import assert from "node:assert";
  * import { createTutorialModel } from "./tutorial.ts";
  * const m = await createTutorialModel({ dbDir: "../shared/data" });

@@ -5,7 +5,7 @@
  * reverse sweep over ~10 primitives, or one forward pass with 7 tangent directions.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import assert from "node:assert";
  * import { createTutorialModel } from "./tutorial.ts";
  * import { createTutorialAd } from "./tutorial_ad.ts";
@@ -107,7 +107,7 @@ export interface TutorialAd {
  * @returns fspec, fspecProfiles, the log-likelihood and its gradient.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import assert from "node:assert";
  * import { scalar, type Tensor } from "../ad/mod.ts";
  * import { createTutorialModel } from "./tutorial.ts";

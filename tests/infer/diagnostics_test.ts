@@ -90,7 +90,7 @@ Deno.test("summary() reports mean, sd, median, hpdi and nEff per element; rHat o
     assertEquals(s.x!.median[j], F.quantiles[3 + j]);
   }
   assert(maxRelErr(s.x!.nEff, F.ess) < 1e-10);
-  assertEquals(s.c!.sd[0], Math.sqrt(1.25)); // ddof 0
+  assert(Math.abs(s.c!.sd[0]! - Math.sqrt(5 / 3)) < 1e-15); // ddof 1, as numpyro.diagnostics.summary
   const chains = new Tensor(Float64Array.from(F.chains), [2, 400]);
   const sc = summary({ a: chains }, { groupByChain: true });
   assert(Math.abs(sc.a!.rHat![0]! - F.splitRhat) < 1e-12);

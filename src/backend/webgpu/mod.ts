@@ -6,7 +6,8 @@
  * llvmpipe); use {@link isWebGpuAvailable} to skip when the runtime has none.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // WebGPU example: tests/webgpu_gpu.ts runs it (in a test process of its own).
  * import assert from "node:assert";
  * import { createWebGpuBackend, isWebGpuAvailable } from "./mod.ts";
  * if (await isWebGpuAvailable()) {

@@ -10,7 +10,8 @@
  * its spec lists them (inputs read-only, outputs and scratch read-write).
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // WebGPU example: tests/webgpu_gpu.ts runs it (in a test process of its own).
  * import assert from "node:assert";
  * import { createWebGpuBackend, isWebGpuAvailable } from "./webgpu_backend.ts";
  * if (await isWebGpuAvailable()) {
@@ -67,7 +68,8 @@ const _groups = workgroupCount;
  * @returns Resolves once every missing kernel is compiled.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // WebGPU example: tests/webgpu_gpu.ts runs it (in a test process of its own).
  * import assert from "node:assert";
  * import {
  *   BUILTIN_WEBGPU_KERNELS,
@@ -254,7 +256,8 @@ let _available: Promise<boolean> | undefined;
  * @returns True when `navigator.gpu.requestAdapter()` yields an adapter.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // WebGPU example: tests/webgpu_gpu.ts runs it (in a test process of its own).
  * import assert from "node:assert";
  * import { isWebGpuAvailable } from "./webgpu_backend.ts";
  * assert.strictEqual(typeof (await isWebGpuAvailable()), "boolean"); // never throws
@@ -284,7 +287,8 @@ async function _requestAdapter(): Promise<GPUAdapter | null> {
  * @throws {Error} When no WebGPU adapter is available or a shader fails to compile.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // WebGPU example: tests/webgpu_gpu.ts runs it (in a test process of its own).
  * import assert from "node:assert";
  * import { createWebGpuBackend, isWebGpuAvailable } from "./webgpu_backend.ts";
  * if (await isWebGpuAvailable()) {

@@ -15,6 +15,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { buildPrototype } from "./base.ts";
  * import { initToUniform } from "./init.ts";
  * import { Exponential, Normal } from "../distributions.ts";
@@ -26,7 +27,8 @@
  *   ctx.sample("y", new Normal(0, s), { obs: scalar(0.5) });
  * };
  * const p = buildPrototype(model, key(0), [], initToUniform());
- * console.log(p.latentDim, p.sites.map((s) => s.name)); // 1 [ "s" ]
+ * assert.strictEqual(p.latentDim, 1);
+ * assert.deepStrictEqual(p.sites.map((s) => s.name), ["s"]);
  * ```
  *
  * @module
@@ -126,6 +128,7 @@ function _nthKey(k: PrngKey, i: number): PrngKey {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { buildPrototype } from "./base.ts";
  * import { initToValue } from "./init.ts";
  * import { HalfNormal } from "../distributions.ts";
@@ -134,7 +137,8 @@ function _nthKey(k: PrngKey, i: number): PrngKey {
  * import { scalar } from "../../ad/mod.ts";
  * const m = (ctx: ModelContext) => { ctx.sample("s", new HalfNormal(1)); };
  * const p = buildPrototype(m, key(0), [], initToValue({ s: scalar(1) }));
- * console.log(p.initLatent[0]); // 0
+ * // unconstrained value of s = 1 on the positive support: log(1) = 0
+ * assert.ok(Math.abs(p.initLatent[0]! - 0) < 1e-12);
  * ```
  */
 export function buildPrototype<A extends unknown[]>(
@@ -196,6 +200,7 @@ export function buildPrototype<A extends unknown[]>(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { buildPrototype, unpackLatent } from "./base.ts";
  * import { initToUniform } from "./init.ts";
  * import { Exponential } from "../distributions.ts";
@@ -205,7 +210,13 @@ export function buildPrototype<A extends unknown[]>(
  * const m = (ctx: ModelContext) => { ctx.sample("r", new Exponential(1)); };
  * const p = buildPrototype(m, key(0), [], initToUniform());
  * const { values, logDet } = unpackLatent(p, tensor([0]));
- * console.log((values.r as Tensor).item(), (logDet as Tensor).item()); // 1 0
+ * // r = exp(0) = 1, log|d exp(u)/du| at u = 0 is 0
+ * assert.ok(Math.abs((values.r as Tensor).item() - 1) < 1e-12);
+ * assert.ok(Math.abs((logDet as Tensor).item() - 0) < 1e-12);
+ * // u = log 2: r = 2, log-det = log 2
+ * const u2 = unpackLatent(p, tensor([Math.LN2]));
+ * assert.ok(Math.abs((u2.values.r as Tensor).item() - 2) < 1e-12);
+ * assert.ok(Math.abs((u2.logDet as Tensor).item() - Math.LN2) < 1e-12);
  * ```
  */
 export function unpackLatent(
@@ -463,6 +474,7 @@ export abstract class AutoGuideBase<A extends unknown[]> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoGuideBase, makeGuide } from "./base.ts";
  * import type { ModelContext } from "../handlers.ts";
  * import { Tensor } from "../../ad/mod.ts";
@@ -475,7 +487,8 @@ export abstract class AutoGuideBase<A extends unknown[]> {
  *   quantiles(): Record<string, Tensor> { return {}; }
  * }
  * const g = makeGuide(new Nothing(() => {}));
- * console.log(typeof g, g.name); // function Nothing
+ * assert.strictEqual(typeof g, "function");
+ * assert.strictEqual(g.name, "Nothing");
  * ```
  */
 export function makeGuide<
@@ -563,9 +576,11 @@ class _LatentDistribution implements Distribution {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoContinuous } from "./base.ts";
  * import { AutoMultivariateNormal } from "./mvn.ts";
- * console.log(typeof AutoContinuous, AutoMultivariateNormal.name); // function AutoMultivariateNormal
+ * assert.strictEqual(typeof AutoContinuous, "function");
+ * assert.strictEqual(AutoMultivariateNormal.name, "AutoMultivariateNormal");
  * ```
  */
 export abstract class AutoContinuous<A extends unknown[]>
@@ -725,9 +740,13 @@ export abstract class AutoContinuous<A extends unknown[]>
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { standardNormal } from "./base.ts";
  * import { key } from "../../random/mod.ts";
- * console.log(standardNormal(key(0), [2, 3]).shape); // [ 2, 3 ]
+ * const e = standardNormal(key(0), [2, 3]);
+ * assert.deepStrictEqual(e.shape, [2, 3]);
+ * assert.ok(Array.from(e.data).every(Number.isFinite));
+ * assert.deepStrictEqual(Array.from(standardNormal(key(0), [2, 3]).data), Array.from(e.data));
  * ```
  */
 export function standardNormal(key: PrngKey, shape: number[]): Tensor {
@@ -740,8 +759,10 @@ export function standardNormal(key: PrngKey, shape: number[]): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { HALF_LOG_2PI } from "./base.ts";
- * console.log(HALF_LOG_2PI.toFixed(4)); // 0.9189
+ * // 0.5 * log(2π)
+ * assert.ok(Math.abs(HALF_LOG_2PI - 0.9189385332046727) < 1e-15);
  * ```
  */
 export const HALF_LOG_2PI: number = 0.5 * Math.log(2 * Math.PI);
@@ -754,9 +775,14 @@ export const HALF_LOG_2PI: number = 0.5 * Math.log(2 * Math.PI);
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { stdNormalLogDensity } from "./base.ts";
  * import { tensor } from "../../ad/mod.ts";
- * console.log(stdNormalLogDensity(tensor([0, 0], [1, 2])).data[0]!.toFixed(4)); // -1.8379
+ * const lp = stdNormalLogDensity(tensor([0, 0, 1, 2], [2, 2]));
+ * assert.deepStrictEqual(lp.shape, [2]);
+ * // scipy.stats.multivariate_normal(np.zeros(2)).logpdf([0, 0]) = -log(2π); at [1, 2]: -log(2π) - 2.5
+ * assert.ok(Math.abs(lp.data[0]! - -1.8378770664093453) < 1e-12);
+ * assert.ok(Math.abs(lp.data[1]! - -4.337877066409345) < 1e-12);
  * ```
  */
 export function stdNormalLogDensity(eps: Tensor): Tensor {
@@ -784,11 +810,19 @@ export function stdNormalLogDensity(eps: Tensor): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { sampleFlowStack } from "./base.ts";
  * import { key } from "../../random/mod.ts";
  * import { scalarOf, type Tensor } from "../../ad/mod.ts";
  * const [x, lq] = sampleFlowStack(key(0), [3], 2, [(x) => [x, scalarOf(0)]]);
- * console.log(x.shape, (lq as Tensor).shape); // [ 3, 2 ] [ 3 ]
+ * const xs = (x as Tensor).data, lqs = (lq as Tensor).data;
+ * assert.deepStrictEqual((x as Tensor).shape, [3, 2]);
+ * assert.deepStrictEqual((lq as Tensor).shape, [3]);
+ * // identity layer (log-det 0): lq is the standard-normal log density of each row
+ * for (let i = 0; i < 3; i++) {
+ *   const ref = -0.5 * (xs[2 * i]! ** 2 + xs[2 * i + 1]! ** 2) - Math.log(2 * Math.PI);
+ *   assert.ok(Math.abs(lqs[i]! - ref) < 1e-12);
+ * }
  * ```
  */
 export function sampleFlowStack(

@@ -7,13 +7,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoBNAFNormal } from "./bnaf.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
  * import { seed, trace } from "../handlers.ts";
  * const model = (ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1), { sampleShape: [2] }); };
  * const tr = trace(seed(AutoBNAFNormal(model), 0)).getTrace();
- * console.log(tr.get("auto_arn__0$w1")!.value.shape); // [ 16, 16 ]
+ * // D = 2, hidden factor 8: the hidden block layer is (2·8) × (2·8)
+ * assert.deepStrictEqual(tr.get("auto_arn__0$w1")!.value.shape, [16, 16]);
  * ```
  *
  * @module
@@ -142,10 +144,12 @@ class _AutoBNAF<A extends unknown[]> extends AutoContinuous<A> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoBNAFNormal } from "./bnaf.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
- * console.log(AutoBNAFNormal((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); }).name); // AutoBNAFNormal
+ * const g = AutoBNAFNormal((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); });
+ * assert.strictEqual(g.name, "AutoBNAFNormal");
  * ```
  */
 export function AutoBNAFNormal<A extends unknown[]>(

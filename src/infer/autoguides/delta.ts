@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoDelta } from "./delta.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
@@ -12,7 +13,8 @@
  * const model = (ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); };
  * const g = AutoDelta(model);
  * g.setup(key(0));
- * console.log(g.prototype!.sites[0]!.name); // x
+ * assert.strictEqual(g.prototype!.sites[0]!.name, "x");
+ * assert.strictEqual(g.prototype!.sites.length, 1);
  * ```
  *
  * @module
@@ -110,10 +112,11 @@ class _AutoDelta<A extends unknown[]> extends AutoGuideBase<A> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoDelta } from "./delta.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
- * console.log(AutoDelta((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); }).name); // AutoDelta
+ * assert.strictEqual(AutoDelta((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); }).name, "AutoDelta");
  * ```
  */
 export function AutoDelta<A extends unknown[]>(

@@ -6,13 +6,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoIAFNormal } from "./iaf.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
  * import { seed, trace } from "../handlers.ts";
  * const model = (ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1), { sampleShape: [2] }); };
  * const tr = trace(seed(AutoIAFNormal(model, { numFlows: 1 }), 0)).getTrace();
- * console.log([...tr.keys()].filter((k) => k.startsWith("auto_arn__0")).length); // 6
+ * // one MADE with hidden dims [D, D]: 3 layers, a weight and a bias each
+ * assert.strictEqual([...tr.keys()].filter((k) => k.startsWith("auto_arn__0")).length, 6);
  * ```
  *
  * @module
@@ -143,10 +145,11 @@ class _AutoIAF<A extends unknown[]> extends AutoContinuous<A> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoIAFNormal } from "./iaf.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
- * console.log(AutoIAFNormal((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); }).name); // AutoIAFNormal
+ * assert.strictEqual(AutoIAFNormal((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); }).name, "AutoIAFNormal");
  * ```
  */
 export function AutoIAFNormal<A extends unknown[]>(

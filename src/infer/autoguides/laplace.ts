@@ -7,6 +7,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoLaplaceApproximation } from "./laplace.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
@@ -16,7 +17,8 @@
  * const g = AutoLaplaceApproximation(model);
  * g.setup(key(0));
  * const H = g.hessian({ auto_loc: tensor([1]) });
- * console.log(H.data[0]); // 0.25
+ * // -d²/dx² log N(x | 1, 2) = 1 / 2²
+ * assert.ok(Math.abs(H.data[0]! - 0.25) < 1e-9);
  * ```
  *
  * @module
@@ -131,8 +133,10 @@ class _AutoLaplace<A extends unknown[]> extends AutoContinuous<A> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { symmetrise } from "./laplace.ts";
- * console.log(symmetrise(new Float64Array([1, 2, 0, 1]), 2)); // Float64Array(4) [ 1, 1, 1, 1 ]
+ * // (A + Aᵀ) / 2 of [[1, 2], [0, 1]]
+ * assert.deepStrictEqual(Array.from(symmetrise(new Float64Array([1, 2, 0, 1]), 2)), [1, 1, 1, 1]);
  * ```
  */
 export function symmetrise(a: Float64Array, d: number): Float64Array {
@@ -155,8 +159,11 @@ export function symmetrise(a: Float64Array, d: number): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { inverseCholesky } from "./laplace.ts";
- * console.log(inverseCholesky(new Float64Array([4, 0, 0, 0.25]), 2)); // Float64Array(4) [ 0.5, 0, 0, 2 ]
+ * // cholesky(inv([[4, 0], [0, 0.25]])) = [[0.5, 0], [0, 2]]
+ * const L = inverseCholesky(new Float64Array([4, 0, 0, 0.25]), 2)!;
+ * [0.5, 0, 0, 2].forEach((v, i) => assert.ok(Math.abs(L[i]! - v) < 1e-12));
  * ```
  */
 export function inverseCholesky(
@@ -204,10 +211,12 @@ export interface LaplaceGuide<A extends unknown[]> extends AutoGuide<A> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoLaplaceApproximation } from "./laplace.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
- * console.log(AutoLaplaceApproximation((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); }).name); // AutoLaplaceApproximation
+ * const g = AutoLaplaceApproximation((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); });
+ * assert.strictEqual(g.name, "AutoLaplaceApproximation");
  * ```
  */
 export function AutoLaplaceApproximation<A extends unknown[]>(

@@ -7,13 +7,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoLowRankMultivariateNormal } from "./lowrank.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
  * import { seed, trace } from "../handlers.ts";
  * const model = (ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1), { sampleShape: [4] }); };
  * const tr = trace(seed(AutoLowRankMultivariateNormal(model), 0)).getTrace();
- * console.log(tr.get("auto_cov_factor")!.value.shape); // [ 4, 2 ]
+ * // D = 4, default rank round(√4) = 2
+ * assert.deepStrictEqual(tr.get("auto_cov_factor")!.value.shape, [4, 2]);
  * ```
  *
  * @module
@@ -165,11 +167,12 @@ class _AutoLowRank<A extends unknown[]> extends AutoContinuous<A> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoLowRankMultivariateNormal } from "./lowrank.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
  * const g = AutoLowRankMultivariateNormal((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); });
- * console.log(g.name); // AutoLowRankMultivariateNormal
+ * assert.strictEqual(g.name, "AutoLowRankMultivariateNormal");
  * ```
  */
 export function AutoLowRankMultivariateNormal<A extends unknown[]>(

@@ -8,12 +8,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoMultivariateNormal } from "./mod.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
  * import { key } from "../../random/mod.ts";
  * const model = (ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1), { sampleShape: [3] }); };
- * console.log(AutoMultivariateNormal(model).setup(key(0)).latentDim); // 3
+ * assert.strictEqual(AutoMultivariateNormal(model).setup(key(0)).latentDim, 3);
  * ```
  *
  * @module

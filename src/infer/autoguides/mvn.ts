@@ -5,13 +5,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoMultivariateNormal } from "./mvn.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
  * import { seed, trace } from "../handlers.ts";
  * const model = (ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1), { sampleShape: [2] }); };
  * const tr = trace(seed(AutoMultivariateNormal(model), 0)).getTrace();
- * console.log(tr.get("auto_scale_tril")!.value.shape); // [ 2, 2 ]
+ * assert.deepStrictEqual(tr.get("auto_scale_tril")!.value.shape, [2, 2]);
  * ```
  *
  * @module
@@ -68,10 +69,12 @@ function _eye(d: number): Tensor {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { mvnLogProb } from "./mvn.ts";
  * import { tensor, type Tensor } from "../../ad/mod.ts";
  * const lp = mvnLogProb(tensor([0, 0]), tensor([0, 0]), tensor([1, 0, 0, 1], [2, 2])) as Tensor;
- * console.log(lp.item().toFixed(4)); // -1.8379
+ * // scipy.stats.multivariate_normal([0, 0], np.eye(2)).logpdf([0, 0]) = -log(2π)
+ * assert.ok(Math.abs(lp.item() - -1.8378770664093453) < 1e-12);
  * ```
  */
 export function mvnLogProb(z: Value, loc: Value, L: Value): Value {
@@ -97,11 +100,18 @@ export function mvnLogProb(z: Value, loc: Value, L: Value): Value {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { mvnLatent } from "./mvn.ts";
- * import { tensor } from "../../ad/mod.ts";
+ * import { tensor, type Tensor } from "../../ad/mod.ts";
  * import { key } from "../../random/mod.ts";
- * const [z, lq] = mvnLatent(tensor([0, 0]), tensor([1, 0, 0, 1], [2, 2])).sample(key(0), [5]);
- * console.log(z.shape, lq.shape); // [ 5, 2 ] [ 5 ]
+ * const [z, lq] = mvnLatent(tensor([0, 0]), tensor([1, 0, 0, 1], [2, 2])).sample(key(0), [5]) as [Tensor, Tensor];
+ * assert.deepStrictEqual(z.shape, [5, 2]);
+ * assert.deepStrictEqual(lq.shape, [5]);
+ * // identity scale: lq is the standard-normal log density of each row
+ * for (let i = 0; i < 5; i++) {
+ *   const ref = -0.5 * (z.data[2 * i]! ** 2 + z.data[2 * i + 1]! ** 2) - Math.log(2 * Math.PI);
+ *   assert.ok(Math.abs(lq.data[i]! - ref) < 1e-12);
+ * }
  * ```
  */
 export function mvnLatent(loc: Value, L: Value): Latent {
@@ -193,10 +203,12 @@ class _AutoMultivariateNormal<A extends unknown[]> extends AutoContinuous<A> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoMultivariateNormal } from "./mvn.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
- * console.log(AutoMultivariateNormal((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); }).name); // AutoMultivariateNormal
+ * const g = AutoMultivariateNormal((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); });
+ * assert.strictEqual(g.name, "AutoMultivariateNormal");
  * ```
  */
 export function AutoMultivariateNormal<A extends unknown[]>(

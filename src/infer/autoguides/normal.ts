@@ -5,13 +5,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoDiagonalNormal } from "./normal.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
  * import { key } from "../../random/mod.ts";
  * const model = (ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); };
  * const guide = AutoDiagonalNormal(model);
- * console.log(guide.setup(key(0)).latentDim); // 1
+ * assert.strictEqual(guide.setup(key(0)).latentDim, 1);
  * ```
  *
  * @module
@@ -141,11 +142,12 @@ class _AutoDiagonalNormal<A extends unknown[]> extends AutoContinuous<A> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoDiagonalNormal } from "./normal.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
  * const guide = AutoDiagonalNormal((ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); });
- * console.log(guide.name); // AutoDiagonalNormal
+ * assert.strictEqual(guide.name, "AutoDiagonalNormal");
  * ```
  */
 export function AutoDiagonalNormal<A extends unknown[]>(
@@ -275,13 +277,16 @@ class _AutoNormal<A extends unknown[]> extends AutoGuideBase<A> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { AutoNormal } from "./normal.ts";
  * import { Normal } from "../distributions.ts";
  * import type { ModelContext } from "../handlers.ts";
  * import { trace, seed } from "../handlers.ts";
+ * import type { Tensor } from "../../ad/mod.ts";
  * const model = (ctx: ModelContext) => { ctx.sample("x", new Normal(0, 1)); };
  * const tr = trace(seed(AutoNormal(model), 0)).getTrace();
- * console.log([...tr.keys()]); // [ "x_auto_loc", "x_auto_scale", "x" ]
+ * assert.deepStrictEqual([...tr.keys()], ["x_auto_loc", "x_auto_scale", "x"]);
+ * assert.ok(Number.isFinite((tr.get("x")!.value as Tensor).item()));
  * ```
  */
 export function AutoNormal<A extends unknown[]>(

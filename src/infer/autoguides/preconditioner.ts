@@ -12,15 +12,19 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { affineLatent } from "./preconditioner.ts";
  * import { mvnLatent } from "./mvn.ts";
  * import { key } from "../../random/mod.ts";
  * import { tensor, type Tensor } from "../../ad/mod.ts";
  * const inner = mvnLatent(tensor([0, 0]), tensor([1, 0, 0, 1], [2, 2]));
  * const lat = affineLatent(inner, { loc: [1, 2], scaleTril: [2, 0, 0.5, 1] });
- * console.log(lat.marginal!().sd); // Float64Array(2) [ 2, 1.118033988749895 ]
+ * // sd = sqrt(diag(L Lᵀ)) = [2, sqrt(1.25)]
+ * const sd = lat.marginal!().sd;
+ * assert.ok(Math.abs(sd[0]! - 2) < 1e-12 && Math.abs(sd[1]! - 1.118033988749895) < 1e-12);
  * const [u] = lat.sample(key(0), [3]);
- * console.log((u as Tensor).shape); // [ 3, 2 ]
+ * assert.deepStrictEqual((u as Tensor).shape, [3, 2]);
+ * assert.ok(Array.from((u as Tensor).data).every(Number.isFinite));
  * ```
  *
  * @module
@@ -60,8 +64,10 @@ export interface Preconditioner {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { checkPreconditioner } from "./preconditioner.ts";
- * console.log(checkPreconditioner({ loc: [0], scaleTril: [2] }, 1, "demo").logDet.toFixed(4)); // 0.6931
+ * // log |det L| = log 2
+ * assert.ok(Math.abs(checkPreconditioner({ loc: [0], scaleTril: [2] }, 1, "demo").logDet - Math.LN2) < 1e-12);
  * ```
  */
 export function checkPreconditioner(
@@ -134,8 +140,11 @@ export function checkPreconditioner(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { toWhitened } from "./preconditioner.ts";
- * console.log(toWhitened({ loc: [1, 0], scaleTril: [2, 0, 1, 1] }, [3, 1])); // Float64Array(2) [ 1, 0 ]
+ * // L⁻¹ (x - loc) with L = [[2, 0], [1, 1]], x - loc = [2, 1]
+ * const z = toWhitened({ loc: [1, 0], scaleTril: [2, 0, 1, 1] }, [3, 1]);
+ * assert.ok(Math.abs(z[0]! - 1) < 1e-12 && Math.abs(z[1]! - 0) < 1e-12);
  * ```
  */
 export function toWhitened(
@@ -168,11 +177,13 @@ export function toWhitened(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { affineLatent } from "./preconditioner.ts";
  * import { mvnLatent } from "./mvn.ts";
  * import { tensor } from "../../ad/mod.ts";
  * const lat = affineLatent(mvnLatent(tensor([0]), tensor([1], [1, 1])), { loc: [5], scaleTril: [3] });
- * console.log(lat.marginal!().loc[0], lat.marginal!().sd[0]); // 5 3
+ * const m = lat.marginal!();
+ * assert.ok(Math.abs(m.loc[0]! - 5) < 1e-12 && Math.abs(m.sd[0]! - 3) < 1e-12);
  * ```
  */
 export function affineLatent(inner: Latent, pc: Preconditioner): Latent {

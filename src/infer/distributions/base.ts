@@ -13,11 +13,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { toEvent } from "./base.ts";
  * import { Normal } from "./continuous.ts";
  * import { tensor } from "../../ad/mod.ts";
  * const d = toEvent(new Normal(tensor([0, 0, 0]), 1), 1);
- * console.log(d.batchShape, d.eventShape); // [] [ 3 ]
+ * assert.deepStrictEqual(d.batchShape, []);
+ * assert.deepStrictEqual(d.eventShape, [3]);
  * ```
  *
  * @module
@@ -290,11 +292,15 @@ export class Independent extends DistributionBase {
    * @throws RangeError when it exceeds the base's batch rank.
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { Independent } from "./base.ts";
    * import { Normal } from "./continuous.ts";
    * import { tensor, type Tensor } from "../../ad/mod.ts";
    * const d = new Independent(new Normal(tensor([0, 0]), 1), 1);
-   * console.log((d.logProb(tensor([0, 0])) as Tensor).shape); // []
+   * const lp = d.logProb(tensor([0, 0])) as Tensor;
+   * assert.deepStrictEqual(lp.shape, []);
+   * // sum of two standard-normal log densities at 0: -log(2π)
+   * assert.ok(Math.abs(lp.item() - -1.8378770664093453) < 1e-12);
    * ```
    */
   constructor(base: Distribution, reinterpretedBatchNdims: number) {
@@ -360,10 +366,13 @@ export class Independent extends DistributionBase {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { toEvent } from "./base.ts";
  * import { Normal } from "./continuous.ts";
  * import { tensor } from "../../ad/mod.ts";
- * console.log(toEvent(new Normal(tensor([0, 1]), 1)).eventShape); // [ 2 ]
+ * const d = toEvent(new Normal(tensor([0, 1]), 1));
+ * assert.deepStrictEqual(d.eventShape, [2]);
+ * assert.deepStrictEqual(d.batchShape, []);
  * ```
  */
 export function toEvent(d: Distribution, n?: number): Distribution {
@@ -395,9 +404,10 @@ export class ExpandedDistribution extends DistributionBase {
    * @throws TypeError when base.batchShape does not broadcast to batchShape.
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { ExpandedDistribution } from "./base.ts";
    * import { Normal } from "./continuous.ts";
-   * console.log(new ExpandedDistribution(new Normal(0, 1), [3]).batchShape); // [ 3 ]
+   * assert.deepStrictEqual(new ExpandedDistribution(new Normal(0, 1), [3]).batchShape, [3]);
    * ```
    */
   constructor(base: Distribution, batchShape: number[]) {
@@ -512,10 +522,16 @@ export class ExpandedDistribution extends DistributionBase {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { expand } from "./base.ts";
  * import { Normal } from "./continuous.ts";
  * import { key } from "../../random/prng.ts";
- * console.log(expand(new Normal(0, 1), [2, 3]).sample(key(0)).shape); // [ 2, 3 ]
+ * const d = expand(new Normal(0, 1), [2, 3]);
+ * const x = d.sample(key(0));
+ * assert.deepStrictEqual(x.shape, [2, 3]);
+ * assert.ok(Array.from(x.data).every(Number.isFinite));
+ * // same key, same draw
+ * assert.deepStrictEqual(Array.from(d.sample(key(0)).data), Array.from(x.data));
  * ```
  */
 export function expand(d: Distribution, batchShape: number[]): Distribution {
@@ -550,9 +566,10 @@ export class Delta extends DistributionBase {
    * @param opts logDensity (default 0), eventDim (default 0: trailing dims of v that form one event).
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { Delta } from "./base.ts";
    * import { scalar, type Tensor } from "../../ad/mod.ts";
-   * console.log((new Delta(scalar(2)).logProb(scalar(2)) as Tensor).item()); // 0
+   * assert.strictEqual((new Delta(scalar(2)).logProb(scalar(2)) as Tensor).item(), 0);
    * ```
    */
   constructor(
@@ -638,12 +655,16 @@ export class TransformedDistribution extends DistributionBase {
    * @param transforms One transform or a list applied in order.
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { TransformedDistribution } from "./base.ts";
    * import { Normal } from "./continuous.ts";
    * import { ExpTransform } from "../transforms.ts";
    * import { scalar, type Tensor } from "../../ad/mod.ts";
    * const d = new TransformedDistribution(new Normal(0, 1), new ExpTransform()); // LogNormal(0, 1)
-   * console.log(((d.logProb(scalar(1)) as Tensor).item() + 0.5 * Math.log(2 * Math.PI)) < 1e-15); // true
+   * // scipy.stats.lognorm(1).logpdf(1) = -0.9189385332046727
+   * assert.ok(Math.abs((d.logProb(scalar(1)) as Tensor).item() - -0.9189385332046727) < 1e-12);
+   * // scipy.stats.lognorm(1).logpdf(2) = -1.8523122207237186
+   * assert.ok(Math.abs((d.logProb(scalar(2)) as Tensor).item() - -1.8523122207237186) < 1e-12);
    * ```
    */
   constructor(base: Distribution, transforms: Transform | Transform[]) {

@@ -4,10 +4,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { MultivariateNormal } from "./mvn.ts";
- * import { tensor } from "../../ad/mod.ts";
+ * import { tensor, type Tensor } from "../../ad/mod.ts";
  * const d = new MultivariateNormal(tensor([0, 0]), { covarianceMatrix: tensor([2, 1, 1, 2], [2, 2]) });
- * console.log(d.eventShape); // [ 2 ]
+ * assert.deepStrictEqual(d.eventShape, [2]);
+ * // scipy.stats.multivariate_normal([0, 0], [[2, 1], [1, 2]]).logpdf([1, -1]) = -3.3871832107434
+ * assert.ok(Math.abs((d.logProb(tensor([1, -1])) as Tensor).item() - -3.3871832107434) < 1e-12);
  * ```
  *
  * @module
@@ -70,10 +73,11 @@ export class MultivariateNormal extends DistributionBase {
    *   symmetric positive definite.
    * @example
    * ```ts
+   * import assert from "node:assert";
    * import { MultivariateNormal } from "./mvn.ts";
    * import { tensor, type Tensor } from "../../ad/mod.ts";
    * const d = new MultivariateNormal(tensor([1, 2]), { scaleTril: tensor([1, 0, 0, 1], [2, 2]) });
-   * console.log(Array.from((d.mean as Tensor).data)); // [1, 2]
+   * assert.deepStrictEqual(Array.from((d.mean as Tensor).data), [1, 2]);
    * ```
    */
   constructor(loc: Value | number[], opts: MvnOptions) {

@@ -1,0 +1,192 @@
+// Kernel-parity harness (issue 9): every kernel registered on the `js` reference backend, and
+// every other CPU backend that registers the same name, gets the same random well-conditioned
+// inputs; outputs agree to 1e-12 relative (f64), measured against the largest |value| of the
+// js output. It prints and tests the coverage table (kernels per backend). The WebGPU backend's
+// kernels are checked in its own test process (tests/webgpu_gpu.ts, f32 tolerances).
+import assert from "node:assert";
+import { createJsBackend } from "../../src/backend/js/js_backend.ts";
+import { createWasmBackend } from "../../src/backend/wasm/wasm_backend.ts";
+import type { Backend, KernelParams } from "../../src/backend/backend.ts";
+import { fftJsKernels } from "../../src/fft/kernels.ts";
+import { key, split, uniform } from "../../src/random/mod.ts";
+
+/** One parity case: host inputs, output sizes and params for a kernel. */
+interface Case {
+  label: string;
+  inputs: Float64Array[];
+  outputs: number[];
+  params?: KernelParams;
+}
+
+let k = key(20261206);
+function rand(n: number): Float64Array {
+  const [a, b] = split(k);
+  k = a!;
+  return uniform(b!, n).map((u) => 2 * u - 1);
+}
+
+/** Cases per kernel name; sizes cover odd, prime, power-of-two and SIMD-remainder lengths. */
+const CASES: Record<string, () => Case[]> = {
+  copy: () =>
+    [1, 7, 64].map((n) => ({
+      label: `n=${n}`,
+      inputs: [rand(n)],
+      outputs: [n],
+    })),
+  scale: () =>
+    [1, 7, 64].map((n) => ({
+      label: `n=${n}`,
+      inputs: [rand(n)],
+      outputs: [n],
+      params: { factor: -2.5 },
+    })),
+  rfft: () =>
+    [1, 2, 7, 16, 45, 97].flatMap((n) => {
+      const h = Math.floor(n / 2) + 1;
+      return [
+        { label: `n=${n} split`, inputs: [rand(n)], outputs: [h, h] },
+        { label: `n=${n} interleaved`, inputs: [rand(n)], outputs: [2 * h] },
+        {
+          label: `n=${2 * n} padded`,
+          inputs: [rand(n)],
+          outputs: [n + 1, n + 1],
+          params: { n: 2 * n },
+        },
+      ];
+    }),
+  irfft: () =>
+    [2, 7, 16, 45, 97].flatMap((n) => {
+      const h = Math.floor(n / 2) + 1;
+      return [
+        {
+          label: `n=${n} split`,
+          inputs: [rand(h), rand(h)],
+          outputs: [n],
+          params: { n },
+        },
+        {
+          label: `n=${n} interleaved`,
+          inputs: [rand(2 * h)],
+          outputs: [n],
+          params: { n },
+        },
+        {
+          label: `n=${n} truncated`,
+          inputs: [rand(h), rand(h)],
+          outputs: [Math.max(1, n - 3)],
+          params: { n },
+        },
+      ];
+    }),
+  fft: () => complexCases(),
+  ifft: () => complexCases(),
+};
+
+function complexCases(): Case[] {
+  return [1, 3, 8, 30, 97].flatMap((n) => [
+    { label: `n=${n} split`, inputs: [rand(n), rand(n)], outputs: [n, n] },
+    { label: `n=${n} interleaved`, inputs: [rand(2 * n)], outputs: [2 * n] },
+  ]);
+}
+
+async function runCase(
+  be: Backend,
+  name: string,
+  c: Case,
+): Promise<Float64Array[]> {
+  const ins = c.inputs.map((x) => {
+    const b = be.alloc(x.length, "f64");
+    be.write(b, x);
+    return b;
+  });
+  const outs = c.outputs.map((n) => be.alloc(n, "f64"));
+  be.run(name, ins, outs, c.params ?? {});
+  await be.sync();
+  const res = await Promise.all(outs.map((b) => be.read(b)));
+  for (const b of [...ins, ...outs]) be.free(b);
+  return res;
+}
+
+const js = createJsBackend(fftJsKernels());
+const wasm = await createWasmBackend();
+const others: Backend[] = [wasm];
+
+Deno.test("parity: coverage table (kernels per backend), and every kernel has cases", () => {
+  const names = [...new Set([js, ...others].flatMap((b) => b.kernels()))]
+    .sort();
+  const rows = names.map((n) =>
+    `${n.padEnd(10)} ${
+      [js, ...others].map((b) => (b.hasKernel(n) ? "✓" : "·").padEnd(6)).join(
+        "",
+      )
+    }`
+  );
+  console.log(
+    `kernel     ${[js, ...others].map((b) => b.name.padEnd(6)).join("")}\n${
+      rows.join("\n")
+    }`,
+  );
+  // a kernel any backend registers must have parity cases, and js must have it (the reference)
+  assert.deepStrictEqual(names.filter((n) => !CASES[n]), []);
+  assert.deepStrictEqual(names.filter((n) => !js.hasKernel(n)), []);
+  assert.deepStrictEqual(wasm.kernels().sort(), [
+    "copy",
+    "fft",
+    "ifft",
+    "irfft",
+    "rfft",
+    "scale",
+  ]);
+});
+
+for (const name of Object.keys(CASES).sort()) {
+  for (const be of others) {
+    if (!be.hasKernel(name)) continue;
+    Deno.test(`parity: ${name} on ${be.name} equals js to 1e-12 relative`, async () => {
+      for (const c of CASES[name]!()) {
+        const want = await runCase(js, name, c);
+        const got = await runCase(be, name, c);
+        const scale = Math.max(
+          1e-300,
+          ...want.flatMap((w) => Array.from(w, Math.abs)),
+        );
+        let err = 0;
+        want.forEach((w, j) =>
+          w.forEach((v, i) => {
+            err = Math.max(err, Math.abs(got[j]![i]! - v) / scale);
+          })
+        );
+        assert.ok(err < 1e-12, `${name} ${c.label}: relative error ${err}`);
+      }
+    });
+  }
+}
+
+Deno.test("parity: the js fft kernels equal closed forms (DFT by direct summation)", async () => {
+  // independent reference: X_k = Σ x_j e^{-2πijk/n}, summed directly
+  for (const n of [1, 5, 12]) {
+    const re = rand(n), im = rand(n);
+    const [gr, gi] = await runCase(js, "fft", {
+      label: "",
+      inputs: [re, im],
+      outputs: [n, n],
+    });
+    for (let q = 0; q < n; q++) {
+      let sr = 0, si = 0;
+      for (let j = 0; j < n; j++) {
+        const a = -2 * Math.PI * j * q / n;
+        sr += re[j]! * Math.cos(a) - im[j]! * Math.sin(a);
+        si += re[j]! * Math.sin(a) + im[j]! * Math.cos(a);
+      }
+      assert.ok(
+        Math.abs(gr![q]! - sr) < 1e-12 * n &&
+          Math.abs(gi![q]! - si) < 1e-12 * n,
+      );
+    }
+  }
+});
+
+Deno.test("parity: teardown", () => {
+  wasm.destroy();
+  js.destroy();
+});
