@@ -25,9 +25,12 @@ export const KB = 1.38064852e-16;
 export const MU = 1.66053904e-24;
 /** Jupiter radius [cm]. */
 export const RJ = 7.1492e9;
-/** Jupiter mass [g]. */
-export const MJ = 1.8986e30;
-/** Jupiter surface gravity [cm/s²]. */
+/**
+ * Jupiter mass [g], the value ExoJAX's g_J is made from: GJ = G·MJ/RJ² with G = 6.67408e-8
+ * cm³ g⁻¹ s⁻² (CODATA 2014) to 1e-15.
+ */
+export const MJ = 1.89813e30;
+/** Jupiter surface gravity [cm/s²] = G·MJ/RJ² (ExoJAX's `gJ`). */
 export const GJ = 2478.57730044555;
 /** One bar in cgs [dyn/cm²]. */
 export const BAR_CGS = 1.0e6;

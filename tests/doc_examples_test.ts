@@ -28,15 +28,6 @@ function tsBlocks(text: string): { line: number; body: string }[] {
   return blocks;
 }
 
-/**
- * Folders whose examples are not yet converted (issue 12, part 4, still open): the scan reports
- * them but does not fail on them. Remove an entry once its examples assert.
- */
-const PENDING = [
-  "src/opacity/",
-  "src/rt/",
-];
-
 Deno.test("doc examples: every runnable example asserts its output", async () => {
   const files = [
     ...await tsFiles(new URL("src/", root)),
@@ -44,25 +35,16 @@ Deno.test("doc examples: every runnable example asserts its output", async () =>
     new URL("README.md", root).pathname,
   ];
   const missing: string[] = [];
-  const pending: string[] = [];
   let n = 0;
   for (const f of files.sort()) {
     for (const b of tsBlocks(await Deno.readTextFile(f))) {
       n++;
       if (!/\bassert\b|\bassert\./.test(b.body)) {
-        const where = `${f.slice(root.pathname.length)}:${b.line}`;
-        (PENDING.some((p) => where.startsWith(p)) ? pending : missing).push(
-          where,
-        );
+        missing.push(`${f.slice(root.pathname.length)}:${b.line}`);
       }
     }
   }
   assert.ok(n > 400, `found only ${n} examples: is the scan broken?`);
-  if (pending.length > 0) {
-    console.log(
-      `${pending.length} of ${n} examples still print without asserting (pending folders)`,
-    );
-  }
   assert.deepStrictEqual(
     missing,
     [],

@@ -2,7 +2,7 @@
  * Float64 fast Fourier transforms of any length, with numpy's conventions
  * (forward X_k = Σ_j x_j e^{−2πijk/n}, inverse normalised by 1/n).
  *
- * - Complex FFT: Stockham autosort (no bit reversal), mixed radix 4, 2, 3, 5 with
+ * - Complex FFT: Stockham autosort (no bit reversal), mixed radix 4, 2, 3, 5, 7 with
  *   specialised butterflies, other prime factors up to 50 by a generic radix-p butterfly,
  *   and Bluestein's chirp-z algorithm (on a power-of-two plan) when n has a prime factor
  *   above 50. Twiddle factors are precomputed in the plan.
@@ -284,6 +284,85 @@ function _pass(
         ti = p1i + q1r;
         yr[o + 4 * s] = tr * w4r - ti * w4i;
         yi[o + 4 * s] = tr * w4i + ti * w4r;
+      }
+    }
+  } else if (p === 7) {
+    // Radix 7, unrolled: u_r = a_r + a_{7−r}, v_r = a_r − a_{7−r} (r = 1..3),
+    // p_k = a0 + Σ_r cos(2πrk/7) u_r, q_k = Σ_r sin(2πrk/7) v_r, y_k = p_k − i q_k,
+    // y_{7−k} = p_k + i q_k (the generic branch below, with the index table written out).
+    const c1 = st.cr[1]!, c2 = st.cr[2]!, c3 = st.cr[3]!;
+    const s1 = st.ci[1]!, s2 = st.ci[2]!, s3 = st.ci[3]!;
+    for (let j = 0; j < m; j++) {
+      const b = 6 * j;
+      const w1r = twr[b]!, w1i = twi[b]!;
+      const w2r = twr[b + 1]!, w2i = twi[b + 1]!;
+      const w3r = twr[b + 2]!, w3i = twi[b + 2]!;
+      const w4r = twr[b + 3]!, w4i = twi[b + 3]!;
+      const w5r = twr[b + 4]!, w5i = twi[b + 4]!;
+      const w6r = twr[b + 5]!, w6i = twi[b + 5]!;
+      const ib = s * j;
+      const ob = 7 * s * j;
+      for (let q = 0; q < s; q++) {
+        const a = ib + q;
+        const a0r = xr[a]!, a0i = xi[a]!;
+        const a1r = xr[a + sm]!, a1i = xi[a + sm]!;
+        const a2r = xr[a + 2 * sm]!, a2i = xi[a + 2 * sm]!;
+        const a3r = xr[a + 3 * sm]!, a3i = xi[a + 3 * sm]!;
+        const a4r = xr[a + 4 * sm]!, a4i = xi[a + 4 * sm]!;
+        const a5r = xr[a + 5 * sm]!, a5i = xi[a + 5 * sm]!;
+        const a6r = xr[a + 6 * sm]!, a6i = xi[a + 6 * sm]!;
+        const u1r = a1r + a6r,
+          u1i = a1i + a6i,
+          v1r = a1r - a6r,
+          v1i = a1i - a6i;
+        const u2r = a2r + a5r,
+          u2i = a2i + a5i,
+          v2r = a2r - a5r,
+          v2i = a2i - a5i;
+        const u3r = a3r + a4r,
+          u3i = a3i + a4i,
+          v3r = a3r - a4r,
+          v3i = a3i - a4i;
+        // k = 1: (c1, c2, c3 | s1, s2, s3); k = 2: (c2, c3, c1 | s2, −s3, −s1);
+        // k = 3: (c3, c1, c2 | s3, −s1, s2).
+        const p1r = a0r + c1 * u1r + c2 * u2r + c3 * u3r;
+        const p1i = a0i + c1 * u1i + c2 * u2i + c3 * u3i;
+        const q1r = s1 * v1r + s2 * v2r + s3 * v3r;
+        const q1i = s1 * v1i + s2 * v2i + s3 * v3i;
+        const p2r = a0r + c2 * u1r + c3 * u2r + c1 * u3r;
+        const p2i = a0i + c2 * u1i + c3 * u2i + c1 * u3i;
+        const q2r = s2 * v1r - s3 * v2r - s1 * v3r;
+        const q2i = s2 * v1i - s3 * v2i - s1 * v3i;
+        const p3r = a0r + c3 * u1r + c1 * u2r + c2 * u3r;
+        const p3i = a0i + c3 * u1i + c1 * u2i + c2 * u3i;
+        const q3r = s3 * v1r - s1 * v2r + s2 * v3r;
+        const q3i = s3 * v1i - s1 * v2i + s2 * v3i;
+        const o = ob + q;
+        yr[o] = a0r + u1r + u2r + u3r;
+        yi[o] = a0i + u1i + u2i + u3i;
+        let tr = p1r + q1i, ti = p1i - q1r;
+        yr[o + s] = tr * w1r - ti * w1i;
+        yi[o + s] = tr * w1i + ti * w1r;
+        tr = p2r + q2i;
+        ti = p2i - q2r;
+        yr[o + 2 * s] = tr * w2r - ti * w2i;
+        yi[o + 2 * s] = tr * w2i + ti * w2r;
+        tr = p3r + q3i;
+        ti = p3i - q3r;
+        yr[o + 3 * s] = tr * w3r - ti * w3i;
+        yi[o + 3 * s] = tr * w3i + ti * w3r;
+        tr = p3r - q3i;
+        ti = p3i + q3r;
+        yr[o + 4 * s] = tr * w4r - ti * w4i;
+        yi[o + 4 * s] = tr * w4i + ti * w4r;
+        tr = p2r - q2i;
+        ti = p2i + q2r;
+        yr[o + 5 * s] = tr * w5r - ti * w5i;
+        yi[o + 5 * s] = tr * w5i + ti * w5r;
+        tr = p1r - q1i;
+        ti = p1i + q1r;
+        yr[o + 6 * s] = tr * w6r - ti * w6i;
+        yi[o + 6 * s] = tr * w6i + ti * w6r;
       }
     }
   } else {

@@ -4,13 +4,15 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createOpaCia } from "./cia.ts";
  * const table = {
  *   pair: "H2-H2", nu: new Float64Array([100, 200]), t: new Float64Array([100, 300]),
  *   logk: new Float64Array([-46, -45, -44, -43]),
  * };
  * const opa = createOpaCia(table, new Float64Array([150]), { nuInterpolation: "linear" });
- * console.log(opa.logaciaVector(200)[0]); // -44.5
+ * // logk is [T][ν]; midway in T and in ν: (−46 − 45 − 44 − 43)/4 = −44.5
+ * assert.ok(Math.abs(opa.logaciaVector(200)[0]! + 44.5) < 1e-12);
  * ```
  *
  * @module
@@ -71,11 +73,15 @@ export interface OpaCia {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createOpaCia } from "./cia.ts";
  * import { loadCia } from "../db/cia.ts";
  * const cia = await loadCia("../shared/data/CIA/H2-H2_Borysow.cia");
  * const opa = createOpaCia(cia, new Float64Array([4299.0]));
- * console.log(10 ** opa.logaciaVector(200)[0]!); // ≈ 3.431e-45
+ * // "digitize" takes the right neighbour column, ν = 4300 cm⁻¹, and 200 K is a table node:
+ * // the file's 200 K block reads "4300.0000  3.431E-45" (10^log10 round trip: 1e-12)
+ * const k = 10 ** opa.logaciaVector(200)[0]!;
+ * assert.ok(Math.abs(k / 3.431e-45 - 1) < 1e-12);
  * ```
  */
 export function createOpaCia(

@@ -19,6 +19,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createOpaCia } from "./cia.ts";
  * import { createCiaAd } from "./cia_ad.ts";
  * const table = {
@@ -26,7 +27,10 @@
  *   logk: new Float64Array([-46, -45, -44, -43]),
  * };
  * const ad = createCiaAd(createOpaCia(table, new Float64Array([150])));
- * console.log(ad.logaciaMatrixPartials(new Float64Array([200])).dlogaciadT[0]); // 0.01
+ * const { logacia, dlogaciadT } = ad.logaciaMatrixPartials(new Float64Array([200]));
+ * // "digitize": ν = 150 uses the ν = 200 column, −45 at 100 K and −43 at 300 K (linear in T)
+ * assert.ok(Math.abs(logacia[0]! + 44) < 1e-12);
+ * assert.ok(Math.abs(dlogaciadT[0]! - 2 / 200) < 1e-15); // 0.01 dex/K
  * ```
  *
  * @module
@@ -98,6 +102,7 @@ export interface CiaAd {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createOpaCia } from "./cia.ts";
  * import { createCiaAd } from "./cia_ad.ts";
  * import { loadCia } from "../db/cia.ts";
@@ -106,7 +111,17 @@ export interface CiaAd {
  * const t = new Float64Array([1200, 1300]);
  * const { dlogacia } = ad.logaciaMatrixJvp(t, new Float64Array([1, 1]));
  * const { tBar } = ad.logaciaMatrixVjp(t, new Float64Array([1, 0, 0, 0]));
- * console.log(dlogacia[0] === tBar[0]); // true
+ * // J is diagonal in layers, so both give ∂log k[layer 0, ν 0]/∂T₀: ⟨e₀, J·1⟩ = ⟨Jᵀe₀, 1⟩
+ * assert.strictEqual(dlogacia[0], tBar[0]);
+ * assert.strictEqual(tBar[1], 0); // layer 0 does not depend on T₁
+ * // Both T lie in the table interval [1000, 2000] K. ν = 4299 uses the ν = 4300 column, whose
+ * // file values are 1.087E-44 (1000 K) and 2.133E-44 (2000 K): the slope in dex/K is
+ * const slope = (Math.log10(2.133e-44) - Math.log10(1.087e-44)) / 1000;
+ * assert.ok(Math.abs(dlogacia[0]! / slope - 1) < 1e-12);
+ * // (ν = 4300 itself is a node, so "digitize" (right=False) takes the next column, 4320 cm⁻¹:
+ * // 1.070E-44 and 2.104E-44.)
+ * const slope4320 = (Math.log10(2.104e-44) - Math.log10(1.070e-44)) / 1000;
+ * assert.ok(Math.abs(dlogacia[1]! / slope4320 - 1) < 1e-12);
  * ```
  */
 export function createCiaAd(opa: OpaCia): CiaAd {

@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createOpaDirect } from "./direct.ts";
  * const lines = {
  *   molecule: "X", molmass: 28, tref: 296, qtref: 100,
@@ -19,7 +20,13 @@
  * };
  * const nu = new Float64Array([4349.9, 4350, 4350.1]);
  * const xs = createOpaDirect(lines, nu).xsvector(1000, 1);
- * console.log(xs[1]! > xs[0]!); // true
+ * // σ = S(T)·V(ν − ν₀; β_D, γ_L + γ_N), with Q(1000) = 1 + 999²/2999 from the table and the
+ * // profile from scipy.special.voigt_profile(dν, √(kT/m)/c·ν₀, 0.07·(296/1000)^0.5 + A/(4πc)):
+ * // 1.329993589985809e-19 at the centre, 1.7763588859889715e-20 at ±0.1 cm⁻¹ (the rounded
+ * // 8-digit Doppler and natural-width constants allow ~2e-9; 1e-8 is used)
+ * assert.ok(Math.abs(xs[1]! / 1.329993589985809e-19 - 1) < 1e-8);
+ * assert.ok(Math.abs(xs[0]! / 1.7763588859889715e-20 - 1) < 1e-8);
+ * assert.ok(Math.abs(xs[2]! / xs[0]! - 1) < 1e-12); // symmetric about ν₀
  * ```
  *
  * @module
@@ -82,6 +89,7 @@ export interface OpaDirect {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createOpaDirect } from "./direct.ts";
  * const lines = {
  *   molecule: "X", molmass: 28, tref: 296, qtref: 100,
@@ -92,7 +100,13 @@ export interface OpaDirect {
  *   partitionFunction: { t: new Float64Array([1, 3000]), q: new Float64Array([1, 1000]) },
  * };
  * const opa = createOpaDirect(lines, new Float64Array([4349, 4350, 4351]));
- * console.log(opa.xsmatrix(new Float64Array([500, 900]), new Float64Array([0.1, 1])).length); // 6
+ * const xs = opa.xsmatrix(new Float64Array([500, 900]), new Float64Array([0.1, 1]));
+ * assert.strictEqual(xs.length, 6); // [2 layers][3 ν], row-major
+ * assert.deepStrictEqual(xs.subarray(3), opa.xsvector(900, 1)); // row 1 = layer (900 K, 1 bar)
+ * // line-centre values from scipy.special.voigt_profile (as in the module example; 1e-8
+ * // for the 8-digit Doppler constant)
+ * assert.ok(Math.abs(xs[1]! / 2.276039284366285e-19 - 1) < 1e-8);
+ * assert.ok(Math.abs(xs[4]! / 2.552654096784323e-20 - 1) < 1e-8);
  * ```
  */
 export function createOpaDirect(

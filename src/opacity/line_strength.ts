@@ -7,9 +7,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { lineStrength } from "./line_strength.ts";
  * const s = lineStrength(new Float64Array([1e-20]), new Float64Array([4350]), new Float64Array([1000]), 2.0, 1000);
- * console.log(s[0]! > 0); // true
+ * // S = S_ref/(Q/Q_ref) e^{−c₂E″(1/T − 1/Tref)} (1 − e^{−c₂ν/T})/(1 − e^{−c₂ν/Tref}), evaluated
+ * // with numpy for c₂ = 1.4387773538277202 cm K: 1.5285339534799917e-19 (≈ 15 S_ref)
+ * assert.ok(Math.abs(s[0]! / 1.5285339534799917e-19 - 1) < 1e-13);
  * ```
  *
  * @module
@@ -36,9 +39,12 @@ const STAGE = "opacity.line_strength";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { lineStrengthScalar } from "./line_strength.ts";
  * // At T = Tref and Q ratio 1 the strength is unchanged.
- * console.log(lineStrengthScalar(2e-21, 4350, 500, 1, 296)); // 2e-21
+ * assert.ok(Math.abs(lineStrengthScalar(2e-21, 4350, 500, 1, 296) / 2e-21 - 1) < 1e-15);
+ * // S ∝ 1/Q: doubling the partition function halves it.
+ * assert.ok(Math.abs(lineStrengthScalar(2e-21, 4350, 500, 2, 296) / 1e-21 - 1) < 1e-15);
  * ```
  */
 export function lineStrengthScalar(
@@ -69,6 +75,7 @@ export function lineStrengthScalar(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { lineStrength } from "./line_strength.ts";
  * const s = lineStrength(
  *   new Float64Array([1e-20, 2e-20]),
@@ -77,7 +84,9 @@ export function lineStrengthScalar(
  *   1,
  *   296,
  * );
- * console.log(s[1]); // 2e-20
+ * // T = Tref, Q ratio 1: every strength is unchanged, whatever E″.
+ * assert.ok(Math.abs(s[0]! / 1e-20 - 1) < 1e-15);
+ * assert.ok(Math.abs(s[1]! / 2e-20 - 1) < 1e-15);
  * ```
  */
 export function lineStrength(
@@ -117,9 +126,11 @@ export function lineStrength(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { partitionRatio } from "./line_strength.ts";
  * const pf = { t: new Float64Array([100, 300, 1000]), q: new Float64Array([10, 30, 100]) };
- * console.log(partitionRatio(pf, 650, 300)); // 2.1666666666666665
+ * // Q(650) = 30 + (350/700) · 70 = 65 (midway in [300, 1000]), Q(300) = 30: 65/30 = 13/6
+ * assert.ok(Math.abs(partitionRatio(pf, 650, 300) - 13 / 6) < 1e-15);
  * ```
  */
 export function partitionRatio(

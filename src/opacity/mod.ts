@@ -4,8 +4,11 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { voigtProfile } from "./mod.ts";
- * console.log(voigtProfile(0, 0.01, 0) > 0); // true
+ * // a pure Doppler line of β = 0.01 cm⁻¹ peaks at 1/(√(2π) β) ≈ 39.894 per cm⁻¹
+ * const peak = voigtProfile(0, 0.01, 0);
+ * assert.ok(Math.abs(peak / (1 / (0.01 * Math.sqrt(2 * Math.PI))) - 1) < 1e-15);
  * ```
  *
  * @module

@@ -33,6 +33,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createOpaPremodit } from "./premodit.ts";
  * const n = 512;
  * const nu = Float64Array.from({ length: n }, (_, i) => 4300 * Math.exp(i / 1e5));
@@ -45,7 +46,22 @@
  *   partitionFunction: { t: new Float64Array([1, 3000]), q: new Float64Array([1, 1000]) },
  * };
  * const opa = createOpaPremodit(lines, nu, { autoTrange: [500, 1500] });
- * console.log(opa.xsvector(1000, 1).length); // 512
+ * const xs = opa.xsvector(1000, 1);
+ * assert.strictEqual(xs.length, 512);
+ * // The line is narrower than a grid cell (β_D ≈ 0.18 cells), so compare its area Σ σ ν/R
+ * // with S(T) times the part of the Lorentzian that lies on the grid, cells (−½, n − ½):
+ * const t = 1000;
+ * const c2 = 1.4387773538277202;
+ * const qT = 1 + 999 * (t - 1) / 2999; // Q(T) from the two-point table
+ * const s = 1e-20 / (qT / 100) * Math.exp(-c2 * 500 * (1 / t - 1 / 296)) *
+ *   (1 - Math.exp(-c2 * 4300.5 / t)) / (1 - Math.exp(-c2 * 4300.5 / 296));
+ * const x0 = 1e5 * Math.log(4300.5 / 4300); // line position [cells]
+ * const g = 0.07 * Math.sqrt(296 / t) * 1e5 / 4300.5; // γ_L [cells]
+ * const inGrid = 1 - (Math.atan(g / (x0 + 0.5)) + Math.atan(g / (n - 0.5 - x0))) / Math.PI;
+ * let area = 0;
+ * for (let i = 0; i < n; i++) area += xs[i]! * nu[i]! / 1e5;
+ * // 2e-4: the E″ interpolation is accurate to 1e-4 in autoTrange (premoditOptimalParams)
+ * assert.ok(Math.abs(area / (s * inGrid) - 1) < 2e-4);
  * ```
  *
  * @module
@@ -194,6 +210,7 @@ export interface OpaPremodit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createOpaPremodit } from "./premodit.ts";
  * const nu = Float64Array.from({ length: 256 }, (_, i) => 4300 * Math.exp(i / 1e5));
  * const lines = {
@@ -205,8 +222,31 @@ export interface OpaPremodit {
  *   partitionFunction: { t: new Float64Array([1, 3000]), q: new Float64Array([1, 1000]) },
  * };
  * const opa = createOpaPremodit(lines, nu, { autoTrange: [300, 900], diffmode: 1 });
- * const xs = opa.xsmatrix(new Float64Array([400, 800]), new Float64Array([0.01, 1]));
- * console.log(xs.length, opa.nBroadening >= 1); // 512 true
+ * const t = [400, 800];
+ * const p = [0.01, 1];
+ * const xs = opa.xsmatrix(new Float64Array(t), new Float64Array(p));
+ * assert.strictEqual(xs.length, 512); // [2 layers][256 ν]
+ * assert.ok(opa.nBroadening >= 1);
+ * assert.deepStrictEqual(xs.subarray(0, 256), opa.xsvector(400, 0.01));
+ * // Each layer's area Σ σ ν/R is Σ_lines S(T) × the part of its Lorentzian on the grid
+ * // (cells (−½, N − ½), as in the module example)
+ * const c2 = 1.4387773538277202;
+ * for (let l = 0; l < 2; l++) {
+ *   const qT = 1 + 999 * (t[l]! - 1) / 2999;
+ *   let want = 0;
+ *   for (let j = 0; j < 2; j++) {
+ *     const nuj = lines.nu[j]!;
+ *     const s = lines.lineStrengthRef[j]! / (qT / 100) *
+ *       Math.exp(-c2 * lines.elower[j]! * (1 / t[l]! - 1 / 296)) *
+ *       (1 - Math.exp(-c2 * nuj / t[l]!)) / (1 - Math.exp(-c2 * nuj / 296));
+ *     const x0 = 1e5 * Math.log(nuj / 4300);
+ *     const g = lines.alphaRef[j]! * p[l]! * (296 / t[l]!) ** lines.nTemp[j]! * 1e5 / nuj;
+ *     want += s * (1 - (Math.atan(g / (x0 + 0.5)) + Math.atan(g / (255.5 - x0))) / Math.PI);
+ *   }
+ *   let area = 0;
+ *   for (let i = 0; i < 256; i++) area += xs[l * 256 + i]! * nu[i]! / 1e5;
+ *   assert.ok(Math.abs(area / want - 1) < 2e-4); // E″ interpolation: 1e-4 in autoTrange
+ * }
  * ```
  */
 export function createOpaPremodit(

@@ -18,9 +18,19 @@
  *
  * @example
  * ```ts
- * import { premoditOptimalParams } from "./premodit_params.ts";
+ * import assert from "node:assert";
+ * import { lbdStrengthError, premoditOptimalParams } from "./premodit_params.ts";
  * const p = premoditOptimalParams(500, 1500, 2, 1e-4);
- * console.log(p.maxError <= 1e-4); // true
+ * assert.ok(p.maxError > 0 && p.maxError <= 1e-4);
+ * // an independent scan (uniform in T, not in 1/T; 49 line positions) stays within the
+ * // tolerance (p.maxError is measured on the search's own points, so it is not a bound here)
+ * let worst = 0;
+ * for (let tk = 500; tk <= 1500; tk += 10) {
+ *   for (let j = 1; j < 50; j++) {
+ *     worst = Math.max(worst, Math.abs(lbdStrengthError(tk, p.tref, p.twt, p.dE, j / 50, 2)));
+ *   }
+ * }
+ * assert.ok(worst <= 1e-4);
  * ```
  *
  * @module
@@ -53,9 +63,17 @@ export interface PremoditParams {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { lbdWeightCoefficients } from "./premodit_params.ts";
- * // With Twt = Tref the weight is linear in E″.
- * console.log(lbdWeightCoefficients(25, 100, 800, 800)[0]); // 0.25
+ * import { C2 } from "../constants.ts";
+ * // With Twt = Tref the weight is linear in E″: w = δ/ΔE.
+ * const [w, dw, d2w] = lbdWeightCoefficients(25, 100, 800, 800);
+ * assert.ok(Math.abs(w - 0.25) < 1e-15);
+ * // w(t) = expm1(pH)/expm1(H), H = −c₂ΔE(t − 1/Tref), p = δ/ΔE, expands to
+ * // p + p(p−1)H/2 + p(p−1)(2p−1)H²/12, so at t = 1/Tref:
+ * // dw/dt = c₂ΔE p(1−p)/2 ≈ 13.4885 and d²w/dt² = c₂²ΔE² p(p−1)(2p−1)/6 ≈ 323.450
+ * assert.ok(Math.abs(dw / (C2 * 100 * 0.25 * 0.75 / 2) - 1) < 1e-12);
+ * assert.ok(Math.abs(d2w / (C2 * C2 * 1e4 * 0.25 * -0.75 * -0.5 / 6) - 1) < 1e-12);
  * ```
  */
 export function lbdWeightCoefficients(
@@ -104,8 +122,23 @@ export function lbdWeightCoefficients(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { lbdStrengthError } from "./premodit_params.ts";
- * console.log(Math.abs(lbdStrengthError(700, 1000, 700, 300, 0.5, 2)) < 1e-12); // true
+ * import { C2 } from "../constants.ts";
+ * // Exact at T = Twt (the weights are exact there) and at T = Tref (both grid points carry
+ * // the reference strength), for any diffmode:
+ * assert.ok(Math.abs(lbdStrengthError(700, 1000, 700, 300, 0.5, 2)) < 1e-12);
+ * assert.ok(Math.abs(lbdStrengthError(1000, 1000, 700, 300, 0.5, 0)) < 1e-12);
+ * // Elsewhere, by hand for diffmode 0 (w frozen at Twt): with u = −c₂(1/Twt − 1/Tref),
+ * // w = expm1(uδ)/expm1(uΔE), β = c₂(1/T − 1/Tref): error = (1−w)e^{βδ} + w e^{−β(ΔE−δ)} − 1
+ * // (−1.0351466812e-3 at 850 K, also with mpmath)
+ * const u = -C2 * (1 / 700 - 1 / 1000);
+ * const w = Math.expm1(u * 150) / Math.expm1(u * 300);
+ * const b = C2 * (1 / 850 - 1 / 1000);
+ * const want = (1 - w) * Math.exp(b * 150) + w * Math.exp(-b * 150) - 1;
+ * assert.ok(Math.abs(lbdStrengthError(850, 1000, 700, 300, 0.5, 0) / want - 1) < 1e-9);
+ * // diffmode 2 is far better than the frozen weight
+ * assert.ok(Math.abs(lbdStrengthError(850, 1000, 700, 300, 0.5, 2)) < 1e-3 * Math.abs(want));
  * ```
  */
 export function lbdStrengthError(
@@ -181,9 +214,19 @@ const _cache = new Map<string, PremoditParams>();
  *
  * @example
  * ```ts
- * import { premoditOptimalParams } from "./premodit_params.ts";
- * const { dE, tref, twt } = premoditOptimalParams(500, 1500);
- * console.log(dE > 0, tref >= 500 && tref <= 1500, twt >= 500 && twt <= 1500); // true true true
+ * import assert from "node:assert";
+ * import { lbdStrengthError, premoditOptimalParams } from "./premodit_params.ts";
+ * const { dE, tref, twt, maxError } = premoditOptimalParams(500, 1500);
+ * assert.ok(dE > 0);
+ * // Tref and Twt are picked from the 1/T grid over the range (1e-9: 1/(1/T) rounding)
+ * assert.ok(tref >= 500 * (1 - 1e-9) && tref <= 1500 * (1 + 1e-9));
+ * assert.ok(twt >= 500 * (1 - 1e-9) && twt <= 1500 * (1 + 1e-9));
+ * assert.ok(maxError <= 1e-4); // the default tolerance
+ * // a line in the middle of an E″ cell, at both ends of the range, is within the tolerance
+ * assert.ok(Math.abs(lbdStrengthError(500, tref, twt, dE, 0.5, 2)) <= 1e-4);
+ * assert.ok(Math.abs(lbdStrengthError(1500, tref, twt, dE, 0.5, 2)) <= 1e-4);
+ * // a finer tolerance needs a finer E″ grid
+ * assert.ok(premoditOptimalParams(500, 1500, 2, 1e-6).dE < dE);
  * ```
  */
 export function premoditOptimalParams(

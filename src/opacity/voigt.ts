@@ -6,8 +6,12 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { voigtProfile } from "./voigt.ts";
- * console.log(voigtProfile(0, 1, 0).toFixed(6)); // 0.398942
+ * // Gaussian limit: V(0; β, 0) = 1/(√(2π) β) = 0.398942... for β = 1
+ * assert.ok(Math.abs(voigtProfile(0, 1, 0) - 1 / Math.sqrt(2 * Math.PI)) < 1e-15);
+ * // V(1; 0.5, 0.1) from scipy.special.voigt_profile(1, 0.5, 0.1)
+ * assert.ok(Math.abs(voigtProfile(1, 0.5, 0.1) / 0.13772677331907787 - 1) < 1e-13);
  * ```
  *
  * @module
@@ -71,8 +75,13 @@ function _voigt(x: number, betaD: number, gammaL: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { voigtProfile } from "./voigt.ts";
- * console.log(voigtProfile(0, 0, 1) === 1 / Math.PI); // true
+ * // Lorentz limit γ/(π(x² + γ²)): 1/π at the centre, half of it at x = γ (HWHM)
+ * assert.strictEqual(voigtProfile(0, 0, 1), 1 / Math.PI);
+ * assert.ok(Math.abs(voigtProfile(1, 0, 1) - 1 / (2 * Math.PI)) < 1e-16);
+ * // Gaussian limit e^{−x²/(2β²)}/(√(2π)β) at x = 2β
+ * assert.ok(Math.abs(voigtProfile(1, 0.5, 0) - Math.exp(-2) / (0.5 * Math.sqrt(2 * Math.PI))) < 1e-15);
  * ```
  */
 export function voigtProfile(x: number, betaD: number, gammaL: number): number {
@@ -104,9 +113,21 @@ export function voigtProfile(x: number, betaD: number, gammaL: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { voigtProfileArray } from "./voigt.ts";
  * const v = voigtProfileArray(new Float64Array([-1, 0, 1]), 0.5, 0.1);
- * console.log(v[0] === v[2], v[1]! > v[0]!); // true true
+ * assert.strictEqual(v[0], v[2]); // even in x
+ * // scipy.special.voigt_profile([0, 1], 0.5, 0.1) = 0.6849676317429428, 0.13772677331907787
+ * assert.ok(Math.abs(v[1]! / 0.6849676317429428 - 1) < 1e-13);
+ * assert.ok(Math.abs(v[2]! / 0.13772677331907787 - 1) < 1e-13);
+ * // normalised: ∫V dx = 1; the trapezoid sum on [−100, 100] misses the Lorentz tails,
+ * // 2 · (γ/π)/100 ≈ 6.4e-4 (+ O(1/100³))
+ * const x = Float64Array.from({ length: 200001 }, (_, i) => -100 + i * 1e-3);
+ * const w = voigtProfileArray(x, 0.5, 0.1);
+ * let sum = 0;
+ * for (let i = 0; i < w.length; i++) sum += w[i]! * 1e-3;
+ * sum -= 0.5e-3 * (w[0]! + w[w.length - 1]!);
+ * assert.ok(Math.abs(sum + 0.2 / (100 * Math.PI) - 1) < 1e-7);
  * ```
  */
 export function voigtProfileArray(

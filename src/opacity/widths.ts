@@ -8,8 +8,17 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { dopplerSigma, gammaLorentz } from "./widths.ts";
- * console.log(dopplerSigma(4350, 1000, 28.0101) > gammaLorentz(1e-3, 1000, 0.07, 0.5)); // true
+ * import { C_CGS, KB, MU } from "../constants.ts";
+ * // CO at 1000 K and 1 mbar: the Doppler core dominates.
+ * const betaD = dopplerSigma(4350, 1000, 28.0101);
+ * const gammaL = gammaLorentz(1e-3, 1000, 0.07, 0.5);
+ * // β_D = √(k_B T/m)/c · ν (DOPPLER_CONST is rounded to 8 digits, hence 1e-7)
+ * const want = Math.sqrt(KB * 1000 / (28.0101 * MU)) / C_CGS * 4350;
+ * assert.ok(Math.abs(betaD / want - 1) < 1e-7); // ≈ 7.9055e-3 cm⁻¹
+ * assert.ok(Math.abs(gammaL - 7e-5 * Math.sqrt(0.296)) < 1e-18); // ≈ 3.808e-5 cm⁻¹
+ * assert.ok(betaD > 100 * gammaL);
  * ```
  *
  * @module
@@ -36,8 +45,14 @@ const STAGE = "opacity.widths";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { dopplerSigma } from "./widths.ts";
- * console.log(dopplerSigma(1e4, 400, 4).toPrecision(8)); // 0.030415595
+ * import { C_CGS, KB, MU } from "../constants.ts";
+ * // √(T/M) = 10 exactly, so β_D = 10 · DOPPLER_CONST · 1e4 = 0.030415595 cm⁻¹.
+ * const b = dopplerSigma(1e4, 400, 4);
+ * assert.ok(Math.abs(b - 0.030415595) < 1e-16); // f64 rounding
+ * // and √(k_B T/m)/c · ν to the 8 digits of DOPPLER_CONST
+ * assert.ok(Math.abs(b / (Math.sqrt(KB * 400 / (4 * MU)) / C_CGS * 1e4) - 1) < 1e-7);
  * ```
  */
 export function dopplerSigma(nu: number, t: number, molmass: number): number {
@@ -58,8 +73,13 @@ export function dopplerSigma(nu: number, t: number, molmass: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { dopplerSigmaArray } from "./widths.ts";
- * console.log(dopplerSigmaArray(new Float64Array([1e4, 2e4]), 400, 4)[1]!.toPrecision(7)); // 0.06083119
+ * const b = dopplerSigmaArray(new Float64Array([1e4, 2e4]), 400, 4);
+ * // β_D ∝ ν: 10 · DOPPLER_CONST · ν, i.e. 0.030415595 and 0.06083119 cm⁻¹
+ * assert.ok(Math.abs(b[0]! - 0.030415595) < 1e-16);
+ * assert.ok(Math.abs(b[1]! - 0.06083119) < 1e-16);
+ * assert.strictEqual(b[1], 2 * b[0]!);
  * ```
  */
 export function dopplerSigmaArray(
@@ -90,8 +110,12 @@ export function dopplerSigmaArray(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { gammaLorentz } from "./widths.ts";
- * console.log(gammaLorentz(2, 1184, 0.07, 0.5)); // 0.07
+ * // α P (Tref/T)^n = 0.07 · 2 · (296/1184)^0.5 = 0.07 · 2 · 0.5
+ * assert.ok(Math.abs(gammaLorentz(2, 1184, 0.07, 0.5) - 0.07) < 1e-17);
+ * // γ = α at 1 bar and T = Tref
+ * assert.ok(Math.abs(gammaLorentz(1, 296, 0.07, 0.5) - 0.07) < 1e-17);
  * ```
  */
 export function gammaLorentz(
@@ -122,9 +146,15 @@ export function gammaLorentz(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { gammaLorentzArray } from "./widths.ts";
+ * // At 1 bar and T = Tref every line keeps its reference width, whatever n.
  * const g = gammaLorentzArray(1, 296, new Float64Array([0.07, 0.05]), new Float64Array([0.5, 0.6]));
- * console.log(g[1]); // 0.05
+ * assert.ok(Math.abs(g[0]! - 0.07) < 1e-17 && Math.abs(g[1]! - 0.05) < 1e-17);
+ * // At 4·Tref: γ = α (1/4)^n, i.e. 0.07/2 and 0.05 · 4^−0.6
+ * const h = gammaLorentzArray(1, 1184, new Float64Array([0.07, 0.05]), new Float64Array([0.5, 0.6]));
+ * assert.ok(Math.abs(h[0]! - 0.035) < 1e-16);
+ * assert.ok(Math.abs(h[1]! - 0.05 * 4 ** -0.6) < 1e-16);
  * ```
  */
 export function gammaLorentzArray(
@@ -157,8 +187,13 @@ export function gammaLorentzArray(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { gammaNatural } from "./widths.ts";
- * console.log(gammaNatural(1e8)); // 0.00026544188
+ * import { C_CGS } from "../constants.ts";
+ * // γ_N = A/(4πc) = 2.6544187e-4 cm⁻¹ for A = 1e8 s⁻¹ (the constant has 8 digits: 1e-7)
+ * const g = gammaNatural(1e8);
+ * assert.ok(Math.abs(g / (1e8 / (4 * Math.PI * C_CGS)) - 1) < 1e-7);
+ * assert.ok(Math.abs(g - 0.00026544188) < 1e-16);
  * ```
  */
 export function gammaNatural(einsteinA: number): number {
@@ -175,8 +210,13 @@ export function gammaNatural(einsteinA: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { gammaNaturalArray } from "./widths.ts";
- * console.log(gammaNaturalArray(new Float64Array([0, 1e8]))[1]); // 0.00026544188
+ * import { C_CGS } from "../constants.ts";
+ * const g = gammaNaturalArray(new Float64Array([0, 1e8]));
+ * assert.strictEqual(g[0], 0);
+ * // A/(4πc), to the 8 digits of GAMMA_NATURAL_CONST
+ * assert.ok(Math.abs(g[1]! / (1e8 / (4 * Math.PI * C_CGS)) - 1) < 1e-7);
  * ```
  */
 export function gammaNaturalArray(

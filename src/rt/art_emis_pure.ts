@@ -132,14 +132,24 @@ export interface ArtEmisPure {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createArtEmisPure } from "./art_emis_pure.ts";
  * const nuGrid = new Float64Array([4300, 4301]);
  * const art = createArtEmisPure({ nuGrid, pressureTop: 1e-5, pressureBtm: 10, nlayer: 50 })
  *   .changeTemperatureRange(400, 1500);
  * const t = art.powerlawTemperature(1300, 0.1);
+ * assert.ok(Math.abs(t[0]! / (1300 * Math.pow(10, -0.5)) - 1) < 1e-15); // 1e-5 bar: 411 K, unclipped
+ * assert.strictEqual(t[49], 1500); // 10 bar: 1300 · 10^0.1 = 1637 K, clipped to tHigh
  * const dtau = art.opacityProfileXs(new Float64Array([1e-20, 1e-21]), art.constantMmrProfile(0.01), 28, 2478.6);
  * const flux = art.run(dtau, t);
- * console.log(flux.length, flux[0]! > 0); // 2 true
+ * assert.strictEqual(flux.length, 2);
+ * // the same pipeline written out in 40-digit mpmath: P_i = logspace(−5, 1, 50), dP_i = (k^−½ − k^½)P_i,
+ * // T_i = clip(1300 P_i^0.1, 400, 1500), dτ = σ dP MMR/(M m_u g), 8-stream Gauss–Legendre ibased
+ * // sum with πB from CODATA 2014 h, k
+ * assert.ok(Math.abs(flux[0]! / 166.13313647872745 - 1) < 1e-12);
+ * assert.ok(Math.abs(flux[1]! / 1137.4154418586597 - 1) < 1e-12);
+ * // 10× less opacity at 4301 cm⁻¹: the photosphere sits deeper, where it is hotter
+ * assert.ok(flux[1]! > flux[0]!);
  * ```
  */
 export function createArtEmisPure(opts: ArtEmisPureOptions): ArtEmisPure {

@@ -28,11 +28,19 @@ const STAGE = "rt.emission_fbased2st";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { emissionFbased2st } from "./emission_fbased2st.ts";
  * import { planckPi } from "./planck.ts";
  * const nu = new Float64Array([4300]);
+ * const b = planckPi(nu, 1000)[0]!;
+ * // an optically thick isothermal atmosphere emits πB(T)
  * const f = emissionFbased2st(new Float64Array([1, 100]), new Float64Array([1000, 1000]), nu);
- * console.log(Math.abs(f[0]! / planckPi(nu, 1000)[0]! - 1) < 1e-12); // true
+ * assert.ok(Math.abs(f[0]! / b - 1) < 1e-12);
+ * // one slab of τ = 0.7: F/πB = 1 − 2E₃(0.7) = 1 − 2·scipy.special.expn(3, 0.7) = 0.667877675678157…
+ * const slab = emissionFbased2st(new Float64Array([0.7]), new Float64Array([1000]), nu);
+ * assert.ok(Math.abs(slab[0]! / b / 0.66787767567815766 - 1) < 1e-14);
+ * // no optical depth: no emission
+ * assert.strictEqual(emissionFbased2st(new Float64Array([0]), new Float64Array([1000]), nu)[0], 0);
  * ```
  */
 export function emissionFbased2st(

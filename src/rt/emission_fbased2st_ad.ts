@@ -72,14 +72,18 @@ function _validate(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { emissionFbased2stJacobian } from "./emission_fbased2st_ad.ts";
- * import { expn2 } from "../special/expn.ts";
  * import { planckPi } from "./planck.ts";
- * // one slab over nothing: F = πB (1 − 2E₃(τ)), ∂F/∂τ = 2E₂(τ) πB
+ * // one slab over nothing: F = πB (1 − 2E₃(τ)), ∂F/∂τ = 2E₂(τ) πB, ∂F/∂T = (1 − 2E₃(τ)) ∂πB/∂T
  * const nu = new Float64Array([4300]);
  * const j = emissionFbased2stJacobian(new Float64Array([0.7]), new Float64Array([1000]), nu);
- * const ref = 2 * expn2(0.7) * planckPi(nu, 1000)[0]!;
- * console.log(Math.abs(j.dFluxDdtau[0]! / ref - 1) < 1e-14); // true
+ * const b = planckPi(nu, 1000)[0]!;
+ * // 2E₂(0.7) = 2·scipy.special.expn(2, 0.7) = 0.46989422705590623, 1 − 2E₃(0.7) = 0.66787767567815766
+ * assert.ok(Math.abs(j.dFluxDdtau[0]! / (0.46989422705590623 * b) - 1) < 1e-14);
+ * assert.ok(Math.abs(j.flux[0]! / (0.66787767567815766 * b) - 1) < 1e-14);
+ * // ∂πB/∂T at 4300 cm⁻¹, 1000 K = 38.007091464234929 erg/s/cm²/cm⁻¹/K (mpmath, CODATA 2014 h, k)
+ * assert.ok(Math.abs(j.dFluxDtemperature[0]! / (0.66787767567815766 * 38.007091464234929) - 1) < 1e-13);
  * ```
  */
 export function emissionFbased2stJacobian(
@@ -142,12 +146,23 @@ export function emissionFbased2stJacobian(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { emissionFbased2stJvp } from "./emission_fbased2st_ad.ts";
+ * import { emissionFbased2st } from "./emission_fbased2st.ts";
+ * const nu = new Float64Array([4300]);
+ * const dtau = new Float64Array([0, 1]);
  * const { out, tangents } = emissionFbased2stJvp(
- *   new Float64Array([0, 1]), new Float64Array([800, 1000]), new Float64Array([4300]),
- *   { k: 2, temperature: new Float64Array([1, 0, 0, 1]) },
+ *   dtau, new Float64Array([800, 1000]), nu,
+ *   { k: 2, temperature: new Float64Array([1, 0, 0, 1]) }, // directions e₀ and e₁
  * );
- * console.log(out.length, tangents.length, tangents[0], tangents[1]! > 0); // 1 2 0 true
+ * assert.deepStrictEqual([out.length, tangents.length], [1, 2]);
+ * assert.strictEqual(tangents[0], 0); // layer 0 has dτ = 0: it neither emits nor absorbs
+ * // layer 1 is a τ = 1 slab: ∂F/∂T₁ = (1 − 2E₃(1)) ∂πB/∂T(1000 K); 1 − 2E₃(1) = 0.78061606560447973
+ * // (scipy.special.expn), ∂πB/∂T = 38.007091464234929 (mpmath, CODATA 2014 h, k)
+ * assert.ok(Math.abs(tangents[1]! / (0.78061606560447973 * 38.007091464234929) - 1) < 1e-13);
+ * // and the central finite difference of the forward (step 0.01 K: truncation ~1e-9, rounding ~1e-12)
+ * const f = (t1: number) => emissionFbased2st(dtau, new Float64Array([800, t1]), nu)[0]!;
+ * assert.ok(Math.abs(tangents[1]! / ((f(1000.01) - f(999.99)) / 0.02) - 1) < 1e-8);
  * ```
  */
 export function emissionFbased2stJvp(
@@ -225,12 +240,27 @@ export function emissionFbased2stJvp(
  *
  * @example
  * ```ts
- * import { emissionFbased2stWithVjp } from "./emission_fbased2st_ad.ts";
- * const { out, pullback } = emissionFbased2stWithVjp(
- *   new Float64Array([0.5, 100]), new Float64Array([900, 1200]), new Float64Array([4300]),
- * );
- * const g = pullback(new Float64Array([1]));
- * console.log(out.length, g.dtau[0]! < 0, g.temperature[1]! > 0); // 1 true true
+ * import assert from "node:assert";
+ * import { emissionFbased2stJvp, emissionFbased2stWithVjp } from "./emission_fbased2st_ad.ts";
+ * const nu = new Float64Array([4300, 4310]);
+ * const dtau = new Float64Array([0.5, 0.2, 100, 3]);
+ * const t = new Float64Array([900, 1200]);
+ * const { out, pullback } = emissionFbased2stWithVjp(dtau, t, nu);
+ * assert.strictEqual(out.length, 2);
+ * const ct = new Float64Array([1, 0.5]);
+ * const g = pullback(ct);
+ * // a cool layer (900 K) over a hot opaque one (1200 K) absorbs more than it emits
+ * assert.ok(g.dtau[0]! < 0);
+ * assert.ok(g.temperature[0]! > 0 && g.temperature[1]! > 0); // hotter is brighter
+ * // dot-product test against the JVP: ⟨ct, J u⟩ = ⟨Jᵀ ct, u⟩ (f64 round-off only)
+ * const ud = new Float64Array([0.3, -1, 2, 0.7]);
+ * const ut = new Float64Array([5, -2]);
+ * const ju = emissionFbased2stJvp(dtau, t, nu, { k: 1, dtau: ud, temperature: ut }).tangents;
+ * const lhs = ct[0]! * ju[0]! + ct[1]! * ju[1]!;
+ * let rhs = 0;
+ * for (let i = 0; i < 4; i++) rhs += g.dtau[i]! * ud[i]!;
+ * for (let i = 0; i < 2; i++) rhs += g.temperature[i]! * ut[i]!;
+ * assert.ok(Math.abs(lhs / rhs - 1) < 1e-12);
  * ```
  */
 export function emissionFbased2stWithVjp(

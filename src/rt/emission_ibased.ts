@@ -22,9 +22,16 @@ const STAGE = "rt.emission_ibased";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { emissionQuadrature } from "./emission_ibased.ts";
- * const { mu, w } = emissionQuadrature(2);
- * console.log(mu[0], w[0]); // 0.5 1
+ * // 2 streams: one Gauss–Legendre node x = 0 with weight 2 → µ = 1/2, w = 1
+ * const q2 = emissionQuadrature(2);
+ * assert.deepStrictEqual([q2.mu[0], q2.w[0]], [0.5, 1]);
+ * // 4 streams: x = ±1/√3, w_GL = 1 → µ = (1 ∓ 1/√3)/2, w = 1/2
+ * const { mu, w } = emissionQuadrature(4);
+ * assert.ok(Math.abs(mu[0]! - (1 - 1 / Math.sqrt(3)) / 2) < 1e-15);
+ * assert.ok(Math.abs(mu[1]! - (1 + 1 / Math.sqrt(3)) / 2) < 1e-15);
+ * assert.ok(Math.abs(w[0]! - 0.5) < 1e-15 && Math.abs(w[0]! + w[1]! - 1) < 1e-15);
  * ```
  */
 export function emissionQuadrature(
@@ -65,11 +72,21 @@ export function emissionQuadrature(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { emissionIbased } from "./emission_ibased.ts";
  * import { planckPi } from "./planck.ts";
  * const nu = new Float64Array([4300]);
- * const f = emissionIbased(new Float64Array([1, 100]), new Float64Array([1000, 1000]), nu);
- * console.log(Math.abs(f[0]! / planckPi(nu, 1000)[0]! - 1) < 1e-12); // true
+ * const b = planckPi(nu, 1000)[0]!;
+ * // an optically thick isothermal atmosphere emits πB(T)
+ * const thick = emissionIbased(new Float64Array([1, 100]), new Float64Array([1000, 1000]), nu);
+ * assert.ok(Math.abs(thick[0]! / b - 1) < 1e-12);
+ * // one slab of τ = 1: F/πB = Σ_µ 2µw (1 − e^{−1/µ}) with the 4 nodes of
+ * // scipy.special.roots_legendre(4) mapped to (0, 1) (numpy: 0.7808614984306743)
+ * const slab = emissionIbased(new Float64Array([1]), new Float64Array([1000]), nu);
+ * assert.ok(Math.abs(slab[0]! / b / 0.7808614984306743 - 1) < 1e-14);
+ * // no optical depth and no surface: no emission
+ * const empty = emissionIbased(new Float64Array([0, 0]), new Float64Array([1000, 1200]), nu);
+ * assert.strictEqual(empty[0], 0);
  * ```
  */
 export function emissionIbased(

@@ -131,10 +131,22 @@ function _layer(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { emissionIbasedJacobian } from "./emission_ibased_ad.ts";
+ * import { planckPi } from "./planck.ts";
  * const nu = new Float64Array([4300]);
  * const j = emissionIbasedJacobian(new Float64Array([1, 100]), new Float64Array([1000, 1000]), nu);
- * console.log(j.dFluxDdtau.length, j.dFluxDtemperature[0]! > j.dFluxDtemperature[1]!); // 2 true
+ * assert.deepStrictEqual([j.dFluxDdtau.length, j.dFluxDtemperature.length], [2, 2]);
+ * const dT = j.dFluxDtemperature;
+ * // warming the whole opaque isothermal atmosphere raises F = πB by ∂πB/∂T = 38.007091464234929
+ * // (4300 cm⁻¹, 1000 K; mpmath with CODATA 2014 h, k)
+ * assert.ok(Math.abs((dT[0]! + dT[1]!) / 38.007091464234929 - 1) < 1e-12);
+ * // the top slab (τ = 1) carries the share Σ_µ 2µw (1 − e^{−1/µ}) = 0.7808614984306743
+ * // (scipy.special.roots_legendre(4) nodes mapped to (0, 1)); the rest comes from below it
+ * assert.ok(Math.abs(dT[0]! / (dT[0]! + dT[1]!) / 0.7808614984306743 - 1) < 1e-14);
+ * // more opacity in an opaque isothermal atmosphere changes nothing: ∂F/∂dτ = 0 up to round-off
+ * const b = planckPi(nu, 1000)[0]!;
+ * assert.ok(Math.abs(j.dFluxDdtau[0]!) < 1e-14 * b && Math.abs(j.dFluxDdtau[1]!) < 1e-14 * b);
  * ```
  */
 export function emissionIbasedJacobian(
@@ -195,15 +207,27 @@ export function emissionIbasedJacobian(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { emissionIbasedJvp } from "./emission_ibased_ad.ts";
+ * import { emissionIbased } from "./emission_ibased.ts";
  * import { planckPi } from "./planck.ts";
  * const nu = new Float64Array([4300]);
  * const { tangents } = emissionIbasedJvp(
  *   new Float64Array([50, 50]), new Float64Array([1000, 1000]), nu, 8,
  *   { k: 1, temperature: new Float64Array([1, 1]) },
  * );
+ * // opaque isothermal atmosphere, all layers warmed together: dF/dT = ∂πB/∂T(4300 cm⁻¹, 1000 K)
+ * // = 38.007091464234929 (mpmath, CODATA 2014 h, k) …
+ * assert.ok(Math.abs(tangents[0]! / 38.007091464234929 - 1) < 1e-13);
+ * // … = the central difference of πB (step 0.01 K: truncation ~1e-9, rounding ~1e-12)
  * const fd = (planckPi(nu, 1000.01)[0]! - planckPi(nu, 999.99)[0]!) / 0.02;
- * console.log(Math.abs(tangents[0]! / fd - 1) < 1e-8); // true
+ * assert.ok(Math.abs(tangents[0]! / fd - 1) < 1e-8);
+ * // a dτ direction on a non-isothermal column against the forward's central difference
+ * const t = new Float64Array([800, 1100]);
+ * const ud = new Float64Array([1, -0.5]);
+ * const jvp = emissionIbasedJvp(new Float64Array([0.3, 2]), t, nu, 8, { k: 1, dtau: ud }).tangents[0]!;
+ * const f = (s: number) => emissionIbased(new Float64Array([0.3 + s, 2 - 0.5 * s]), t, nu)[0]!;
+ * assert.ok(Math.abs(jvp / ((f(1e-5) - f(-1e-5)) / 2e-5) - 1) < 1e-8);
  * ```
  */
 export function emissionIbasedJvp(
@@ -275,13 +299,26 @@ export function emissionIbasedJvp(
  *
  * @example
  * ```ts
- * import { emissionIbasedWithVjp } from "./emission_ibased_ad.ts";
+ * import assert from "node:assert";
+ * import { emissionIbasedJvp, emissionIbasedWithVjp } from "./emission_ibased_ad.ts";
  * const nu = new Float64Array([4300, 4310]);
- * const { pullback } = emissionIbasedWithVjp(
- *   new Float64Array([0.5, 0.5, 100, 100]), new Float64Array([900, 1200]), nu,
- * );
- * const g = pullback(new Float64Array([1, 1]));
- * console.log(g.dtau[0]! < 0, g.temperature[1]! > 0); // true true
+ * const dtau = new Float64Array([0.5, 0.5, 100, 100]);
+ * const t = new Float64Array([900, 1200]);
+ * const { pullback } = emissionIbasedWithVjp(dtau, t, nu);
+ * const ct = new Float64Array([1, 1]);
+ * const g = pullback(ct);
+ * // a cool layer (900 K) over a hot opaque one (1200 K) absorbs more than it emits
+ * assert.ok(g.dtau[0]! < 0 && g.dtau[1]! < 0);
+ * assert.ok(g.temperature[0]! > 0 && g.temperature[1]! > 0); // hotter is brighter
+ * // dot-product test against the JVP: ⟨ct, J u⟩ = ⟨Jᵀ ct, u⟩ (f64 round-off only)
+ * const ud = new Float64Array([0.3, -1, 2, 0.7]);
+ * const ut = new Float64Array([5, -2]);
+ * const ju = emissionIbasedJvp(dtau, t, nu, 8, { k: 1, dtau: ud, temperature: ut }).tangents;
+ * const lhs = ct[0]! * ju[0]! + ct[1]! * ju[1]!;
+ * let rhs = 0;
+ * for (let i = 0; i < 4; i++) rhs += g.dtau[i]! * ud[i]!;
+ * for (let i = 0; i < 2; i++) rhs += g.temperature[i]! * ut[i]!;
+ * assert.ok(Math.abs(lhs / rhs - 1) < 1e-12);
  * ```
  */
 export function emissionIbasedWithVjp(

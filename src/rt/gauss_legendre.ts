@@ -24,9 +24,21 @@ export interface GaussLegendre {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { gaussLegendre } from "./gauss_legendre.ts";
- * const { x, w } = gaussLegendre(2);
- * console.log(Math.abs(x[1]! - 1 / Math.sqrt(3)) < 1e-15, w[0]); // true 1
+ * // n = 2: nodes ±1/√3, weights 1 (scipy.special.roots_legendre(2))
+ * const r2 = gaussLegendre(2);
+ * assert.ok(Math.abs(r2.x[0]! + 1 / Math.sqrt(3)) < 1e-15);
+ * assert.ok(Math.abs(r2.x[1]! - 1 / Math.sqrt(3)) < 1e-15);
+ * assert.ok(Math.abs(r2.w[0]! - 1) < 1e-15 && Math.abs(r2.w[1]! - 1) < 1e-15); // 1 + 2⁻⁵² here
+ * // n = 3: nodes −√(3/5), 0, √(3/5), weights 5/9, 8/9, 5/9
+ * const { x, w } = gaussLegendre(3);
+ * assert.ok(Math.abs(x[2]! - Math.sqrt(0.6)) < 1e-15 && x[1] === 0);
+ * assert.ok(Math.abs(w[0]! - 5 / 9) < 1e-15 && Math.abs(w[1]! - 8 / 9) < 1e-15);
+ * // n = 5 against scipy.special.roots_legendre(5) (x = √(5 + 2√(10/7))/3, w = (322 − 13√70)/900)
+ * const r5 = gaussLegendre(5);
+ * assert.ok(Math.abs(r5.x[4]! - 0.906179845938664) < 1e-15);
+ * assert.ok(Math.abs(r5.w[4]! - 0.23692688505618897) < 1e-15);
  * ```
  */
 export function gaussLegendre(n: number): GaussLegendre {

@@ -20,8 +20,14 @@ const STAGE = "rt.gravity";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { gravityJupiter } from "./gravity.ts";
- * console.log(Math.round(gravityJupiter(1, 1))); // 2479
+ * // g = GM/R² with G = 6.67408e-8 cm³ g⁻¹ s⁻² (CODATA 2014), M_J = 1.89813e30 g, R_J = 7.1492e9 cm
+ * const gJ = (6.67408e-8 * 1.89813e30) / (7.1492e9 * 7.1492e9); // 2478.577…
+ * assert.ok(Math.abs(gravityJupiter(1, 1) / gJ - 1) < 1e-14);
+ * assert.strictEqual(Math.round(gravityJupiter(1, 1)), 2479);
+ * // g ∝ M/R²
+ * assert.ok(Math.abs(gravityJupiter(2, 3) / (gJ * 3 / 4) - 1) < 1e-14);
  * ```
  */
 export function gravityJupiter(radiusRJ: number, massMJ: number): number {

@@ -9,13 +9,20 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { createArtEmisPure, planckPi } from "./mod.ts";
  * const nuGrid = new Float64Array([4300, 4310, 4320]);
  * const art = createArtEmisPure({ nuGrid, pressureTop: 1e-5, pressureBtm: 10, nlayer: 100 });
  * const t = art.powerlawTemperature(1000, 0); // isothermal 1000 K
  * const dtau = art.opacityProfileXs(new Float64Array([1e-19, 1e-19, 1e-19]), 0.01, 28, 1e5);
  * const flux = art.run(dtau, t);
- * console.log(Math.abs(flux[0]! / planckPi(nuGrid, 1000)[0]! - 1) < 1e-6); // true
+ * // total τ ≈ 2e3: an opaque isothermal atmosphere emits πB(T) at every ν (the 1e-12 allows the
+ * // round-off of summing 100 layers)
+ * const b = planckPi(nuGrid, 1000);
+ * for (let j = 0; j < 3; j++) assert.ok(Math.abs(flux[j]! / b[j]! - 1) < 1e-12);
+ * // the two-stream solver agrees on this closed form too
+ * const art2 = createArtEmisPure({ nuGrid, pressureTop: 1e-5, pressureBtm: 10, nlayer: 100, rtsolver: "fbased2st" });
+ * assert.ok(Math.abs(art2.run(dtau, t)[0]! / b[0]! - 1) < 1e-12);
  * ```
  *
  * @module

@@ -31,8 +31,9 @@ const STAGE = "rt.opacity_profile";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { constantMmrProfile } from "./opacity_profile.ts";
- * console.log(Array.from(constantMmrProfile(3, 0.01))); // [ 0.01, 0.01, 0.01 ]
+ * assert.deepStrictEqual(constantMmrProfile(3, 0.01), new Float64Array([0.01, 0.01, 0.01]));
  * ```
  */
 export function constantMmrProfile(nlayer: number, mmr: number): Float64Array {
@@ -57,8 +58,13 @@ export function constantMmrProfile(nlayer: number, mmr: number): Float64Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { numberDensity } from "./opacity_profile.ts";
- * console.log(numberDensity(1, 273.15).toExponential(3)); // 2.652e+19
+ * // the Loschmidt constant n₀(273.15 K, 100 kPa) = 2.6516467e19 cm⁻³ (CODATA 2014, the k_B used
+ * // here); 8 significant digits given, hence the 1e-7 tolerance
+ * assert.ok(Math.abs(numberDensity(1, 273.15) / 2.6516467e19 - 1) < 1e-7);
+ * // n ∝ P/T
+ * assert.ok(Math.abs(numberDensity(10, 546.3) / numberDensity(1, 273.15) - 5) < 1e-14);
  * ```
  */
 export function numberDensity(
@@ -88,9 +94,13 @@ export function numberDensity(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { opacityProfileXs } from "./opacity_profile.ts";
  * const dtau = opacityProfileXs(new Float64Array([1e-22, 2e-22]), 0.01, 28, 1e5, new Float64Array([0.1]), 2);
- * console.log(dtau[1]! / dtau[0]!); // 2
+ * // dτ = σ · dP[dyn/cm²] · MMR / (M m_u g) with m_u = 1.66053904e-24 g:
+ * // 1e-22 · 1e5 · 0.01 / (28 · 1.66053904e-24 · 1e5) = 0.0215076459233898…
+ * assert.ok(Math.abs(dtau[0]! / 0.021507645923389862 - 1) < 1e-14);
+ * assert.strictEqual(dtau[1]! / dtau[0]!, 2); // dτ ∝ σ, exactly (a factor 2 is exact in binary)
  * ```
  */
 export function opacityProfileXs(
@@ -163,12 +173,17 @@ export function opacityProfileXs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { opacityProfileCia } from "./opacity_profile.ts";
  * const dtau = opacityProfileCia(
  *   new Float64Array([-45, -46]), new Float64Array([1000]), new Float64Array([1]),
  *   new Float64Array([0.1]), 0.8, 0.8, 2.33, 1e5,
  * );
- * console.log(dtau.length, Math.abs(dtau[0]! / dtau[1]! - 10) < 1e-12); // 2 true
+ * assert.strictEqual(dtau.length, 2);
+ * // dτ = a · (v₁n)(v₂n) · Δz with n = P/(k_B T) and the layer thickness Δz = k_B T dP/(P μ m_u g)
+ * // (hydrostatic, ideal gas); a = 1e-45, n = 1e6/(1.38064852e-16 · 1000), 40-digit mpmath
+ * assert.ok(Math.abs(dtau[0]! / 0.0011980965863369174 - 1) < 1e-13);
+ * assert.ok(Math.abs(dtau[0]! / dtau[1]! - 10) < 1e-12); // dτ ∝ 10^(log a)
  * ```
  */
 export function opacityProfileCia(

@@ -121,13 +121,21 @@ function _xsSetup(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { opacityProfileXsJvp } from "./opacity_profile_ad.ts";
  * const xs = new Float64Array([1e-22, 2e-22]);
- * const { out, tangents } = opacityProfileXsJvp(xs, 0.01, 28, 1e5, new Float64Array([0.1]), 2, {
+ * const dP = new Float64Array([0.1]);
+ * const { out, tangents } = opacityProfileXsJvp(xs, 0.01, 28, 1e5, dP, 2, {
  *   k: 1,
  *   mmr: new Float64Array([1]),
  * });
- * console.log(Math.abs(tangents[0]! * 0.01 / out[0]! - 1) < 1e-15); // true
+ * // dτ is linear in the mixing ratio: ∂dτ/∂MMR = dτ/MMR
+ * assert.ok(Math.abs(tangents[0]! * 0.01 / out[0]! - 1) < 1e-15);
+ * // = σ dP[dyn/cm²]/(M m_u g) = 1e-22 · 1e5/(28 · 1.66053904e-24 · 1e5) = 2.1507645923389862
+ * assert.ok(Math.abs(tangents[0]! / 2.1507645923389862 - 1) < 1e-14);
+ * // a gravity direction: ∂dτ/∂g = −dτ/g
+ * const tg = opacityProfileXsJvp(xs, 0.01, 28, 1e5, dP, 2, { k: 1, gravity: new Float64Array([1]) });
+ * assert.ok(Math.abs(tg.tangents[1]! * -1e5 / out[1]! - 1) < 1e-15);
  * ```
  */
 export function opacityProfileXsJvp(
@@ -208,11 +216,27 @@ export function opacityProfileXsJvp(
  *
  * @example
  * ```ts
- * import { opacityProfileXsWithVjp } from "./opacity_profile_ad.ts";
+ * import assert from "node:assert";
+ * import { opacityProfileXsJvp, opacityProfileXsWithVjp } from "./opacity_profile_ad.ts";
  * const xs = new Float64Array([1e-22, 2e-22]);
- * const { out, pullback } = opacityProfileXsWithVjp(xs, 0.01, 28, 1e5, new Float64Array([0.1]), 2);
+ * const dP = new Float64Array([0.1]);
+ * const { out, pullback } = opacityProfileXsWithVjp(xs, 0.01, 28, 1e5, dP, 2);
  * const g = pullback(new Float64Array([1, 1]));
- * console.log(Math.abs((g.gravity as number) * -1e5 / (out[0]! + out[1]!) - 1) < 1e-15); // true
+ * // ∂dτ/∂g = −dτ/g, summed over the cotangent's entries
+ * assert.ok(Math.abs((g.gravity as number) * -1e5 / (out[0]! + out[1]!) - 1) < 1e-15);
+ * // ∂dτ/∂σ = dτ/σ (σ > 0), ∂dτ/∂MMR = dτ/MMR
+ * assert.ok(Math.abs(g.xsmatrix[1]! * 2e-22 / out[1]! - 1) < 1e-15);
+ * assert.ok(Math.abs((g.mmr as number) * 0.01 / (out[0]! + out[1]!) - 1) < 1e-15);
+ * // dot-product test against the JVP: ⟨ct, J u⟩ = ⟨Jᵀ ct, u⟩
+ * const ct = new Float64Array([0.7, -2]);
+ * const c = pullback(ct);
+ * const ux = new Float64Array([3e-23, -1e-23]);
+ * const u = { k: 1, xsmatrix: ux, mmr: new Float64Array([0.002]), gravity: new Float64Array([-300]) };
+ * const ju = opacityProfileXsJvp(xs, 0.01, 28, 1e5, dP, 2, u).tangents;
+ * const lhs = ct[0]! * ju[0]! + ct[1]! * ju[1]!;
+ * const rhs = c.xsmatrix[0]! * ux[0]! + c.xsmatrix[1]! * ux[1]! + (c.mmr as number) * 0.002 +
+ *   (c.gravity as number) * -300;
+ * assert.ok(Math.abs(lhs / rhs - 1) < 1e-13);
  * ```
  */
 export function opacityProfileXsWithVjp(
@@ -288,13 +312,20 @@ export function opacityProfileXsWithVjp(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { opacityProfileCiaJvp } from "./opacity_profile_ad.ts";
+ * import { opacityProfileCia } from "./opacity_profile.ts";
  * const one = new Float64Array([1]);
+ * const la = new Float64Array([-45]);
+ * const dP = new Float64Array([0.1]);
  * const { out, tangents } = opacityProfileCiaJvp(
- *   new Float64Array([-45]), new Float64Array([1000]), one, new Float64Array([0.1]),
- *   0.8, 0.8, 2.33, 1e5, { k: 1, temperature: one },
+ *   la, new Float64Array([1000]), one, dP, 0.8, 0.8, 2.33, 1e5, { k: 1, temperature: one },
  * );
- * console.log(Math.abs(tangents[0]! * -1000 / out[0]! - 1) < 1e-15); // true
+ * // at fixed log a, dτ ∝ n² · T ∝ 1/T, so ∂dτ/∂T = −dτ/T
+ * assert.ok(Math.abs(tangents[0]! * -1000 / out[0]! - 1) < 1e-15);
+ * // and the forward's central difference (step 0.01 K; truncation ~1e-10)
+ * const f = (t: number) => opacityProfileCia(la, new Float64Array([t]), one, dP, 0.8, 0.8, 2.33, 1e5)[0]!;
+ * assert.ok(Math.abs(tangents[0]! / ((f(1000.01) - f(999.99)) / 0.02) - 1) < 1e-8);
  * ```
  */
 export function opacityProfileCiaJvp(
@@ -373,13 +404,30 @@ export function opacityProfileCiaJvp(
  *
  * @example
  * ```ts
- * import { opacityProfileCiaWithVjp } from "./opacity_profile_ad.ts";
- * const { out, pullback } = opacityProfileCiaWithVjp(
- *   new Float64Array([-45]), new Float64Array([1000]), new Float64Array([1]),
+ * import assert from "node:assert";
+ * import { opacityProfileCiaJvp, opacityProfileCiaWithVjp } from "./opacity_profile_ad.ts";
+ * const args = [
+ *   new Float64Array([-45, -46]), new Float64Array([1000]), new Float64Array([1]),
  *   new Float64Array([0.1]), 0.8, 0.8, 2.33, 1e5,
- * );
- * const g = pullback(new Float64Array([1]));
- * console.log(Math.abs(g.logacia[0]! / (Math.LN10 * out[0]!) - 1) < 1e-15); // true
+ * ] as const;
+ * const { out, pullback } = opacityProfileCiaWithVjp(...args);
+ * const ct = new Float64Array([1, 3]);
+ * const g = pullback(ct);
+ * // dτ ∝ 10^(log a): ∂dτ/∂(log a) = ln 10 · dτ
+ * assert.ok(Math.abs(g.logacia[0]! / (Math.LN10 * out[0]!) - 1) < 1e-15);
+ * // dτ ∝ 1/(T g): T̄ = −Σ ct dτ / T, ḡ = −Σ ct dτ / g
+ * const s = out[0]! + 3 * out[1]!;
+ * assert.ok(Math.abs(g.temperature[0]! * -1000 / s - 1) < 1e-15);
+ * assert.ok(Math.abs((g.gravity as number) * -1e5 / s - 1) < 1e-15);
+ * // dot-product test against the JVP: ⟨ct, J u⟩ = ⟨Jᵀ ct, u⟩
+ * const ua = new Float64Array([0.2, -0.1]);
+ * const ju = opacityProfileCiaJvp(...args, {
+ *   k: 1, logacia: ua, temperature: new Float64Array([15]), gravity: new Float64Array([-40]),
+ * }).tangents;
+ * const lhs = ct[0]! * ju[0]! + ct[1]! * ju[1]!;
+ * const rhs = g.logacia[0]! * 0.2 + g.logacia[1]! * -0.1 + g.temperature[0]! * 15 +
+ *   (g.gravity as number) * -40;
+ * assert.ok(Math.abs(lhs / rhs - 1) < 1e-13);
  * ```
  */
 export function opacityProfileCiaWithVjp(

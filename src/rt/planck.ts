@@ -37,9 +37,13 @@ export function _planckPiRow(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { planckPi } from "./planck.ts";
- * const f = planckPi(new Float64Array([4000]), 1500);
- * console.log(f[0]!.toExponential(4)); // 1.0181e+5
+ * const f = planckPi(new Float64Array([4000, 4100]), 1500);
+ * // 2πhc²ν³/(e^{hcν/kT} − 1) with CODATA 2014 h = 6.626070040e-27 erg s, k = 1.38064852e-16 erg/K,
+ * // c = 29979245800 cm/s (ExoJAX's constants), evaluated in 40-digit arithmetic (mpmath)
+ * assert.ok(Math.abs(f[0]! / 52777.633617927109 - 1) < 1e-13);
+ * assert.ok(Math.abs(f[1]! / 51533.55446817412 - 1) < 1e-13);
  * ```
  */
 export function planckPi(nu: Float64Array, t: number): Float64Array {
@@ -61,9 +65,18 @@ export function planckPi(nu: Float64Array, t: number): Float64Array {
  *
  * @example
  * ```ts
- * import { planckPiMatrix } from "./planck.ts";
- * const m = planckPiMatrix(new Float64Array([4000, 4100]), new Float64Array([1000, 1500]));
- * console.log(m.length, m[2]! > m[0]!); // 4 true
+ * import assert from "node:assert";
+ * import { planckPi, planckPiMatrix } from "./planck.ts";
+ * const nu = new Float64Array([4000, 4100]);
+ * const m = planckPiMatrix(nu, new Float64Array([1000, 1500]));
+ * assert.strictEqual(m.length, 4); // [2 layers][2 wavenumbers]
+ * // row i is πB_ν(T_i), bit for bit as planckPi
+ * assert.deepStrictEqual(m.subarray(0, 2), planckPi(nu, 1000));
+ * assert.deepStrictEqual(m.subarray(2, 4), planckPi(nu, 1500));
+ * // 2πhc²ν³/(e^{hcν/kT} − 1) at T = 1000 K (CODATA 2014 h, k as ExoJAX; 40-digit mpmath)
+ * assert.ok(Math.abs(m[0]! / 7607.1575366580645 - 1) < 1e-13);
+ * assert.ok(Math.abs(m[1]! / 7091.2674538977326 - 1) < 1e-13);
+ * assert.ok(m[2]! > m[0]!); // hotter row is brighter at every ν
  * ```
  */
 export function planckPiMatrix(

@@ -47,10 +47,21 @@ export interface PressureLayers {
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { pressureLayers } from "./pressure_layers.ts";
  * const { pressure, dParr, pressureBoundary, k } = pressureLayers(1e-5, 10, 100);
- * console.log(pressure.length, dParr.length, pressureBoundary.length); // 100 100 101
- * console.log(Math.abs(pressure[99]! - 10) < 1e-12, k < 1); // true true
+ * assert.deepStrictEqual([pressure.length, dParr.length, pressureBoundary.length], [100, 100, 101]);
+ * assert.strictEqual(pressure[0], 1e-5);
+ * assert.strictEqual(pressure[99], 10); // the last point is set to the stop exactly
+ * // log-spaced: P_i = 10^(−5 + 6i/99), k = 10^(−6/99)
+ * assert.ok(Math.abs(pressure[50]! / Math.pow(10, -5 + (6 * 50) / 99) - 1) < 1e-14);
+ * assert.ok(Math.abs(k / Math.pow(10, -6 / 99) - 1) < 1e-15);
+ * // reference point 0.5: boundaries at the geometric means, k^(1/2)·P_i and k^(−1/2)·P_99
+ * assert.ok(Math.abs(pressureBoundary[1]! / Math.sqrt(pressure[0]! * pressure[1]!) - 1) < 1e-14);
+ * assert.ok(Math.abs(pressureBoundary[100]! / (10 * Math.pow(10, 3 / 99)) - 1) < 1e-14);
+ * // the layers tile [boundary_0, boundary_100]: Σ dP = boundary_100 − boundary_0
+ * const total = dParr.reduce((a, b) => a + b, 0);
+ * assert.ok(Math.abs(total / (pressureBoundary[100]! - pressureBoundary[0]!) - 1) < 1e-13);
  * ```
  */
 export function pressureLayers(

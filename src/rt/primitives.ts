@@ -6,11 +6,13 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { powerlawTemperaturePrimitive } from "./primitives.ts";
  * import { bind, grad, scalar, sum, type Tensor } from "../ad/mod.ts";
  * const prim = powerlawTemperaturePrimitive(new Float64Array([0.1, 1, 10]), [500, 1500]);
  * const g = grad((t0) => sum(bind(prim, [t0, scalar(0.1)], {})))(scalar(1200)) as Tensor;
- * console.log(g.item() > 0); // true
+ * // T = 1200 · P^0.1 = 953, 1200, 1511 → clipped to 1500 K, so d ΣT/dT0 = 0.1^0.1 + 1 + 0
+ * assert.ok(Math.abs(g.item() - (Math.pow(10, -0.1) + 1)) < 1e-15);
  * ```
  *
  * @module
@@ -58,8 +60,15 @@ const _sc = (
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { powerlawTemperaturePrimitive } from "./primitives.ts";
- * console.log(powerlawTemperaturePrimitive(new Float64Array([1]), [500, 1500]).name); // powerlawTemperature
+ * import { bind, scalar, type Tensor } from "../ad/mod.ts";
+ * const prim = powerlawTemperaturePrimitive(new Float64Array([0.01, 1]), [500, 1500]);
+ * assert.strictEqual(prim.name, "powerlawTemperature");
+ * const t = bind(prim, [scalar(1300), scalar(0.1)], {}) as Tensor;
+ * assert.deepStrictEqual(t.shape, [2]);
+ * assert.ok(Math.abs(t.data[0]! / (1300 * Math.pow(10, -0.2)) - 1) < 1e-15); // 1300 · 0.01^0.1
+ * assert.strictEqual(t.data[1], 1300);
  * ```
  */
 export function powerlawTemperaturePrimitive(
@@ -104,8 +113,19 @@ export function powerlawTemperaturePrimitive(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { opacityProfileXsPrimitive } from "./primitives.ts";
- * console.log(opacityProfileXsPrimitive(28, new Float64Array([1]), 2).name); // opacityProfileXs
+ * import { bind, grad, scalar, sum, tensor, type Tensor } from "../ad/mod.ts";
+ * const prim = opacityProfileXsPrimitive(28, new Float64Array([0.1]), 2);
+ * assert.strictEqual(prim.name, "opacityProfileXs");
+ * const xs = tensor([1e-22, 2e-22], [1, 2]);
+ * const dtau = bind(prim, [xs, scalar(0.01), scalar(1e5)], {}) as Tensor;
+ * assert.deepStrictEqual(dtau.shape, [1, 2]);
+ * // σ dP[dyn/cm²] MMR/(M m_u g) = 1e-22 · 1e5 · 0.01/(28 · 1.66053904e-24 · 1e5)
+ * assert.ok(Math.abs(dtau.data[0]! / 0.021507645923389862 - 1) < 1e-14);
+ * // dτ is linear in MMR: d Σdτ/dMMR = Σdτ/MMR
+ * const g = grad((m) => sum(bind(prim, [xs, m, scalar(1e5)], {})))(scalar(0.01)) as Tensor;
+ * assert.ok(Math.abs(g.item() * 0.01 / (dtau.data[0]! + dtau.data[1]!) - 1) < 1e-15);
  * ```
  */
 export function opacityProfileXsPrimitive(
@@ -168,9 +188,22 @@ export function opacityProfileXsPrimitive(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { opacityProfileCiaPrimitive } from "./primitives.ts";
+ * import { opacityProfileCia } from "./opacity_profile.ts";
+ * import { bind, grad, scalar, sum, tensor, type Tensor } from "../ad/mod.ts";
  * const p = opacityProfileCiaPrimitive(new Float64Array([1]), new Float64Array([0.1]), 0.855, 0.855, 2.33);
- * console.log(p.name); // opacityProfileCia
+ * assert.strictEqual(p.name, "opacityProfileCia");
+ * const la = tensor([-45, -46], [1, 2]);
+ * const t = tensor([1000]);
+ * const dtau = bind(p, [la, t, scalar(1e5)], {}) as Tensor;
+ * const ref = opacityProfileCia(
+ *   la.data, t.data, new Float64Array([1]), new Float64Array([0.1]), 0.855, 0.855, 2.33, 1e5,
+ * );
+ * assert.deepStrictEqual(dtau.data, ref); // the forward is opacityProfileCia
+ * // dτ ∝ 1/g: d Σdτ/dg = −Σdτ/g
+ * const g = grad((gr) => sum(bind(p, [la, t, gr], {})))(scalar(1e5)) as Tensor;
+ * assert.ok(Math.abs(g.item() * -1e5 / (ref[0]! + ref[1]!) - 1) < 1e-15);
  * ```
  */
 export function opacityProfileCiaPrimitive(
@@ -236,8 +269,22 @@ export function opacityProfileCiaPrimitive(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { emissionPrimitive } from "./primitives.ts";
- * console.log(emissionPrimitive(new Float64Array([4300]), { solver: "ibased" }).name); // emission_ibased
+ * import { planckPi } from "./planck.ts";
+ * import { bind, grad, sum, tensor, type Tensor } from "../ad/mod.ts";
+ * const nu = new Float64Array([4300]);
+ * const ib = emissionPrimitive(nu, { solver: "ibased" });
+ * assert.strictEqual(ib.name, "emission_ibased");
+ * assert.strictEqual(emissionPrimitive(nu, { solver: "fbased2st" }).name, "emission_fbased2st");
+ * // an opaque isothermal column emits πB(T) …
+ * const dtau = tensor([1, 100], [2, 1]);
+ * const f = bind(ib, [dtau, tensor([1000, 1000])], {}) as Tensor;
+ * assert.ok(Math.abs(f.data[0]! / planckPi(nu, 1000)[0]! - 1) < 1e-12);
+ * // … and warming it all by dT raises F by ∂πB/∂T dT, 38.007091464234929 per K at 4300 cm⁻¹,
+ * // 1000 K (mpmath, CODATA 2014 h, k)
+ * const g = grad((t) => sum(bind(ib, [dtau, t], {})))(tensor([1000, 1000])) as Tensor;
+ * assert.ok(Math.abs((g.data[0]! + g.data[1]!) / 38.007091464234929 - 1) < 1e-12);
  * ```
  */
 export function emissionPrimitive(

@@ -29,9 +29,14 @@ const STAGE = "rt.temperature";
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { powerlawTemperature } from "./temperature.ts";
  * const t = powerlawTemperature(new Float64Array([0.01, 1, 100]), 1300, 0.1, [500, 1500]);
- * console.log(Array.from(t, (x) => Math.round(x))); // [ 820, 1300, 1500 ]
+ * // 1300 · 0.01^0.1 = 1300 · 10^−0.2 = 820.24… K (inside the range)
+ * assert.ok(Math.abs(t[0]! / (1300 * Math.pow(10, -0.2)) - 1) < 1e-15);
+ * assert.strictEqual(t[1], 1300); // P = 1 bar: T = T0
+ * assert.strictEqual(t[2], 1500); // 1300 · 100^0.1 = 2060 K, clipped to tHigh
+ * assert.deepStrictEqual(Array.from(t, (x) => Math.round(x)), [820, 1300, 1500]);
  * ```
  */
 export function powerlawTemperature(

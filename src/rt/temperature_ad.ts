@@ -85,13 +85,23 @@ function _sensitivities(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { powerlawTemperatureJvp } from "./temperature_ad.ts";
  * const p = new Float64Array([0.01, 1, 100]);
  * const { out, tangents } = powerlawTemperatureJvp(p, 1300, 0.1, [500, 1500], {
- *   k: 1,
- *   t0: new Float64Array([1]),
+ *   k: 2,
+ *   t0: new Float64Array([1, 0]), // direction 0: t0
+ *   alpha: new Float64Array([0, 1]), // direction 1: alpha
  * });
- * console.log(Math.round(out[1]!), tangents[1], tangents[2]); // 1300 1 0
+ * assert.strictEqual(out[1], 1300);
+ * // ∂T/∂T0 = P^α: 0.01^0.1 = 10^−0.2, 1 at 1 bar, 0 where clipped (100 bar: 2060 K > 1500 K)
+ * assert.ok(Math.abs(tangents[0]! - Math.pow(10, -0.2)) < 1e-15);
+ * assert.strictEqual(tangents[1], 1);
+ * assert.strictEqual(tangents[2], 0);
+ * // ∂T/∂α = T0 P^α ln P: 1300 · 10^−0.2 · ln 0.01 at 0.01 bar, 0 at 1 bar, 0 where clipped
+ * assert.ok(Math.abs(tangents[3]! / (1300 * Math.pow(10, -0.2) * Math.log(0.01)) - 1) < 1e-15);
+ * assert.strictEqual(tangents[4], 0);
+ * assert.strictEqual(tangents[5], 0);
  * ```
  */
 export function powerlawTemperatureJvp(
@@ -133,11 +143,16 @@ export function powerlawTemperatureJvp(
  *
  * @example
  * ```ts
+ * import assert from "node:assert";
  * import { powerlawTemperatureWithVjp } from "./temperature_ad.ts";
  * const p = new Float64Array([1, Math.E]);
  * const { pullback } = powerlawTemperatureWithVjp(p, 1000, 0.1);
- * const g = pullback(new Float64Array([1, 0]));
- * console.log(g.t0, g.alpha); // 1 0
+ * // P = 1 bar: ∂T/∂T0 = P^α = 1, ∂T/∂α = T0 P^α ln P = 0
+ * assert.deepStrictEqual(pullback(new Float64Array([1, 0])), { t0: 1, alpha: 0 });
+ * // P = e bar: ∂T/∂T0 = e^0.1, ∂T/∂α = 1000 · e^0.1 · ln e = 1000 e^0.1
+ * const g = pullback(new Float64Array([0, 1]));
+ * assert.ok(Math.abs(g.t0 / Math.exp(0.1) - 1) < 1e-15);
+ * assert.ok(Math.abs(g.alpha / (1000 * Math.exp(0.1)) - 1) < 1e-15);
  * ```
  */
 export function powerlawTemperatureWithVjp(

@@ -75,12 +75,6 @@ export {
   samplingWithVjp,
 } from "./sampling_ad.ts";
 export {
-  createSopInstProfileAd,
-  createSopRotationAd,
-  type SopInstProfileAd,
-  type SopRotationAd,
-} from "./sop_ad.ts";
-export {
   ipgaussPrimitive,
   rigidRotationPrimitive,
   samplingPrimitive,

@@ -15,8 +15,12 @@ import {
 } from "../_fft_ref.ts";
 
 Deno.test("createFftPlan() matches the direct DFT within 1e-12 of the norm for many lengths", () => {
-  // 7, 11, 13, 49: generic radix; 53, 97, 202 = 2·101: Bluestein; others radix 2/3/4/5.
+  // 7, 49, 14, 35, 7000: radix 7; 11, 13, 121: generic radix; 53, 97, 202 = 2·101: Bluestein;
+  // others radix 2/3/4/5.
   const sizes = [
+    14,
+    35,
+    121,
     1,
     2,
     3,

@@ -9,7 +9,6 @@ import {
   ipgaussVjp,
   ipgaussWithVjp,
 } from "../../src/sop/instrument_profile_ad.ts";
-import { createSopInstProfileAd } from "../../src/sop/sop_ad.ts";
 import { createSopInstProfile } from "../../src/sop/sop.ts";
 import { key, normal, split, uniform } from "../../src/random/prng.ts";
 import { assert, assertEquals, assertThrows } from "../_util.ts";
@@ -26,8 +25,7 @@ import {
 
 // Tutorial set-up: 22920–23000 Å, 3500 points, vrMax = 1000 km/s (kernel longer than
 // the spectrum), β for R = 70 000.
-const SOP = createSopInstProfileAd(NU, { vrMax: 1000 });
-const VG = SOP.vGrid;
+const VG = createSopInstProfile(NU, { vrMax: 1000 }).vGrid;
 const BETA = resolutionToGaussianStd(70000);
 /** β values: the tutorial's and R ∈ [30 000, 100 000]. */
 const BETAS = [
@@ -142,20 +140,6 @@ Deno.test("ipgaussJvp() batches K = 7 directions identically to K = 1 calls", ()
     });
     assertEquals(dout.slice(d * N, (d + 1) * N), one.dout);
   }
-});
-
-Deno.test("createSopInstProfileAd() ipgauss methods equal the pure rules and keep the forward operator", () => {
-  const f = spectrum(41);
-  const plain = createSopInstProfile(NU, { vrMax: 1000 });
-  assertEquals(SOP.ipgauss(f, BETA), plain.ipgauss(f, BETA));
-  const t = { k: 1, beta: new Float64Array([1]) };
-  assertEquals(SOP.ipgaussJvp(f, BETA, t), ipgaussJvp(f, VG, BETA, t));
-  const ct = normal(key(42), N);
-  assertEquals(
-    SOP.ipgaussWithVjp(f, BETA).pullback(ct),
-    ipgaussVjp(f, VG, BETA, ct),
-  );
-  assertThrows(() => SOP.ipgaussWithVjp(f.subarray(2), BETA), TypeError);
 });
 
 Deno.test("ipgaussJvp()/ipgaussWithVjp() reject bad tangents, cotangents and β", () => {

@@ -5,7 +5,6 @@ import {
   rigidRotationWithVjp,
   rotationKernelPartials,
 } from "../../src/sop/rotation_ad.ts";
-import { createSopRotationAd } from "../../src/sop/sop_ad.ts";
 import { createSopRotation } from "../../src/sop/sop.ts";
 import { key, normal, split, uniform } from "../../src/random/prng.ts";
 import { assert, assertEquals, assertThrows } from "../_util.ts";
@@ -21,8 +20,7 @@ import {
 } from "./_ad_helpers.ts";
 
 // Tutorial set-up: 22920–23000 Å, 3500 points, vsiniMax = 100 km/s.
-const SOP = createSopRotationAd(NU, { vsiniMax: 100 });
-const VG = SOP.vGrid;
+const VG = createSopRotation(NU, { vsiniMax: 100 }).vGrid;
 const DV = VG[1]! - VG[0]!;
 const NK = (VG.length - 1) / 2;
 
@@ -246,27 +244,6 @@ Deno.test("rigidRotationVjp() gives fBar = Kᵀ ct including the zero-padded end
   for (let p = 0; p < 40; p++) {
     assert(fBar[p] === kern[NK - p], `p=${p}`);
   }
-});
-
-Deno.test("createSopRotationAd() methods equal the pure rules and keep the forward operator", () => {
-  const f = spectrum(41);
-  const plain = createSopRotation(NU, { vsiniMax: 100 });
-  assertEquals(SOP.rigidRotation(f, 9, 0, 0), plain.rigidRotation(f, 9, 0, 0));
-  const t = { k: 1, vsini: new Float64Array([1]) };
-  assertEquals(
-    SOP.rigidRotationJvp(f, 9, 0, 0, t),
-    rigidRotationJvp(f, VG, 9, 0, 0, t),
-  );
-  const ct = normal(key(42), N);
-  assertEquals(
-    SOP.rigidRotationWithVjp(f, 9, 0, 0).pullback(ct),
-    rigidRotationVjp(f, VG, 9, 0, 0, ct),
-  );
-  assertThrows(
-    () => SOP.rigidRotationJvp(f.subarray(1), 9, 0, 0, t),
-    TypeError,
-    "grid's length",
-  );
 });
 
 Deno.test("rigidRotationJvp()/rigidRotationWithVjp() reject bad tangents and cotangents", () => {

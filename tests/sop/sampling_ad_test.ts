@@ -4,7 +4,6 @@ import {
   samplingVjp,
   samplingWithVjp,
 } from "../../src/sop/sampling_ad.ts";
-import { createSopInstProfileAd } from "../../src/sop/sop_ad.ts";
 import { C_KMS } from "../../src/constants.ts";
 import { key, normal, split, uniform } from "../../src/random/prng.ts";
 import { assert, assertEquals, assertThrows } from "../_util.ts";
@@ -164,26 +163,6 @@ Deno.test("samplingJvp() batches K = 7 directions identically to K = 1 calls", (
     });
     assertEquals(dout.slice(d * NOBS, (d + 1) * NOBS), one.dout);
   }
-});
-
-Deno.test("createSopInstProfileAd() sampling methods equal the pure rules", () => {
-  const sop = createSopInstProfileAd(NU, { vrMax: 1000 });
-  const f = spectrum(41);
-  const t = { k: 1, rv: new Float64Array([1]) };
-  assertEquals(
-    sop.samplingJvp(f, 38, NUOBS, t),
-    samplingJvp(f, NU, 38, NUOBS, t),
-  );
-  const ct = normal(key(42), NOBS);
-  assertEquals(
-    sop.samplingWithVjp(f, 38, NUOBS).pullback(ct),
-    samplingVjp(f, NU, 38, NUOBS, ct),
-  );
-  assertThrows(
-    () => sop.samplingWithVjp(f, 38, new Float64Array([1e5]), "error"),
-    RangeError,
-    "outside nuGrid",
-  );
 });
 
 Deno.test("samplingJvp()/samplingWithVjp() reject bad tangents and cotangents", () => {
