@@ -70,9 +70,14 @@ export interface Primitive {
   /**
    * Optional reverse-mode fast path: evaluates the output and keeps residuals (e.g. layer
    * transmissions) for {@link Primitive.vjpFromResidual}. Used by `vjp` when every input is
-   * concrete; otherwise `impl` + `vjp` are used.
+   * concrete; otherwise `impl` + `vjp` are used. `needs[i]` is false when input i is a constant
+   * of the traced function (its cotangent is discarded), so a rule may skip that partial.
    */
-  vjpForward?(inputs: Tensor[], params: Params): [Tensor, unknown];
+  vjpForward?(
+    inputs: Tensor[],
+    params: Params,
+    needs?: readonly boolean[],
+  ): [Tensor, unknown];
   /** Cotangents of the inputs from the residuals saved by `vjpForward`. */
   vjpFromResidual?(
     residual: unknown,
@@ -207,7 +212,11 @@ export function bind(prim: Primitive, inputs: Value[], params: Params): Value {
     prim.vjpForward && prim.vjpFromResidual &&
     primals.every((p) => p instanceof Tensor)
   ) {
-    const [out, residual] = prim.vjpForward(primals as Tensor[], params);
+    const [out, residual] = prim.vjpForward(
+      primals as Tensor[],
+      params,
+      parents.map((p) => p !== null),
+    );
     const node: _Node = {
       id: _nextNode++,
       prim,

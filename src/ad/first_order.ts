@@ -51,9 +51,14 @@ export interface FirstOrderKernels {
     tangents: (Float64Array | null)[],
     k: number,
   ): { out: Float64Array; dout: Float64Array };
-  /** Forward with a pullback returning one cotangent per input (null where not differentiable). */
+  /**
+   * Forward with a pullback returning one cotangent per input (null where not differentiable).
+   * `needs[i]` false (when given) says input i's cotangent will be discarded: the kernel may
+   * skip its partial and return null for it.
+   */
   withVjp(
     inputs: Float64Array[],
+    needs?: readonly boolean[],
   ): { out: Float64Array; pullback(ct: Float64Array): (Float64Array | null)[] };
   /** Indices of inputs that are not differentiable (their tangents are ignored). */
   nondiff?: readonly number[];
@@ -128,8 +133,8 @@ export function definePrimitive(k: FirstOrderKernels): Primitive {
         : new Tensor(g, ins[i]!.shape))
       );
     },
-    vjpForward(inputs) {
-      const { out, pullback } = k.withVjp(inputs.map((t) => t.data));
+    vjpForward(inputs, _params, needs) {
+      const { out, pullback } = k.withVjp(inputs.map((t) => t.data), needs);
       return [new Tensor(out, k.outShape(inputs.map((t) => t.shape))), {
         pullback,
         shapes: inputs.map((t) => t.shape),

@@ -31,6 +31,7 @@ export {
 export {
   parsePartitionFunction,
   partitionFunctionAt,
+  partitionFunctionSlope,
   readPartitionFunction,
 } from "./partition_function.ts";
 export {

@@ -154,15 +154,52 @@ export function partitionFunctionAt(pf: PartitionFunction, t: number): number {
     );
   }
   if (n === 1) return qq[0]!;
+  const lo = _interval(tt, t);
+  const hi = lo + 1;
+  const ta = tt[lo]!;
+  const tb = tt[hi]!;
+  const w = (t - ta) / (tb - ta);
+  return (1 - w) * qq[lo]! + w * qq[hi]!;
+}
+
+/**
+ * Slope dQ/dT [1/K] of {@link partitionFunctionAt}'s linear interpolation at t: the slope of
+ * the interval [T_j, T_j+1] with T_j ≤ t < T_j+1 that it interpolates in (the right-hand slope
+ * at an interior node, the left-hand one at the last node; 0 for a one-point table). No range
+ * check: call it where `partitionFunctionAt` has accepted t.
+ *
+ * @param pf The table.
+ * @param t Temperature [K].
+ * @returns dQ/dT.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { partitionFunctionSlope } from "./partition_function.ts";
+ * const pf = { t: new Float64Array([1, 2, 4]), q: new Float64Array([1, 3, 7]) };
+ * assert.strictEqual(partitionFunctionSlope(pf, 1.5), 2);
+ * assert.strictEqual(partitionFunctionSlope(pf, 2), 2); // right-hand slope at a node
+ * assert.strictEqual(partitionFunctionSlope(pf, 4), 2); // left-hand at the last node
+ * ```
+ */
+export function partitionFunctionSlope(
+  pf: PartitionFunction,
+  t: number,
+): number {
+  const tt = pf.t;
+  if (tt.length < 2) return 0;
+  const lo = _interval(tt, t);
+  return (pf.q[lo + 1]! - pf.q[lo]!) / (tt[lo + 1]! - tt[lo]!);
+}
+
+/** Index j of the interval [tt_j, tt_j+1] holding t (tt_j ≤ t < tt_j+1; the last one at the end). */
+function _interval(tt: Float64Array, t: number): number {
   let lo = 0;
-  let hi = n - 1;
+  let hi = tt.length - 1;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (tt[mid]! <= t) lo = mid;
     else hi = mid;
   }
-  const ta = tt[lo]!;
-  const tb = tt[hi]!;
-  const w = (t - ta) / (tb - ta);
-  return (1 - w) * qq[lo]! + w * qq[hi]!;
+  return lo;
 }

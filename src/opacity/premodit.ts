@@ -68,7 +68,7 @@
  */
 
 import { C2, DOPPLER_CONST, TREF } from "../constants.ts";
-import type { LineList, PartitionFunction } from "../db/types.ts";
+import type { LineList } from "../db/types.ts";
 import { partitionFunctionAt } from "../db/partition_function.ts";
 import {
   _checkF64,
@@ -77,9 +77,9 @@ import {
   _checkSameLength,
 } from "./line_strength.ts";
 import { _checkLineList } from "./direct.ts";
-import { createRfftPlan, type RfftPlan } from "../fft/fft.ts";
+import type { RfftPlan } from "../fft/fft.ts";
 import { resolutionEslog } from "../grid/wavenumber_grid.ts";
-import { createPremoditAlias, gaussianSpectrumInto } from "./premodit_alias.ts";
+import { createPremoditLayer, type PremoditTables } from "./premodit_layer.ts";
 import {
   lbdWeightCoefficients,
   premoditOptimalParams,
@@ -504,95 +504,7 @@ export function createOpaPremodit(
   const binNg = Float64Array.from(binG);
   const binNt = Float64Array.from(binN);
 
-  // ---- buffers and precomputed tables ----
-  const L = 2 * N;
-  const plan = opts.rfftPlan ? opts.rfftPlan(L) : createRfftPlan(L);
-  const nk = N + 1;
-  const rOverNu = Float64Array.from(nu, (v) => R / v);
-  const slsd = new Float64Array(nb * N);
-  const fE = new Float64Array(nE);
-  const fE1 = new Float64Array(nE);
-  const fE2 = new Float64Array(nE);
-  const gq = new Float64Array(N);
-  const pad = new Float64Array(L);
-  const re = new Float64Array(nk);
-  const im = new Float64Array(nk);
-  const aRe = new Float64Array(nk);
-  const accRe = new Float64Array(nk);
-  const accIm = new Float64Array(nk);
-  const gauss = new Float64Array(nk);
-  const outBuf = new Float64Array(L);
   const sigmaQFactor = DOPPLER_CONST * R / Math.sqrt(lines.molmass);
-  const stimRef = Float64Array.from(nu, (v) => Math.expm1(-C2 * v / tref));
-  const alias = createPremoditAlias(N, plan);
-
-  function xsInto(
-    t: number,
-    pBar: number,
-    out: Float64Array,
-    off: number,
-    stage: string,
-    k: number,
-  ): void {
-    _checkPositive(t, k < 0 ? "t" : `t[${k}]`, stage);
-    _checkPositive(pBar, k < 0 ? "pBar" : `pBar[${k}]`, stage);
-    if (!allowOutside && (t < tmin || t > tmax)) {
-      throw new RangeError(
-        `t = ${t} K is outside the PreMODIT temperature range [${tmin}, ${tmax}] K ` +
-          `(set allowOutsideRange to accept it)`,
-      );
-    }
-    const qr = partitionFunctionAt(pf, t) / qAtTref;
-    const dInv = 1 / t - 1 / tref;
-    const dt = 1 / t - 1 / twt;
-    for (let j = 0; j < nE; j++) {
-      const f = Math.exp(-C2 * elowerGrid[j]! * dInv);
-      fE[j] = f;
-      fE1[j] = f * dt;
-      fE2[j] = 0.5 * f * dt * dt;
-    }
-    slsd.fill(0);
-    for (let j = 0; j < nEnt; j++) {
-      const e = entE[j]!;
-      const sl = entSlot[j]!;
-      slsd[sl] = slsd[sl]! + ent0[j]! * fE[e]! + ent1[j]! * fE1[e]! +
-        ent2[j]! * fE2[e]!;
-    }
-    for (let i = 0; i < N; i++) {
-      gq[i] = Math.expm1(-C2 * nu[i]! / t) / stimRef[i]! / qr;
-    }
-    const sq = sigmaQFactor * Math.sqrt(t);
-    const gf = -2 * Math.PI * Math.PI * sq * sq;
-    gaussianSpectrumInto(gf, L, gauss, nk);
-    accRe.fill(0);
-    accIm.fill(0);
-    const lt = Math.log(t / trefB);
-    for (let b = 0; b < nb; b++) {
-      const base = b * N;
-      let any = false;
-      for (let i = 0; i < N; i++) {
-        const s = slsd[base + i]! * gq[i]!;
-        pad[i] = s;
-        if (s !== 0) any = true;
-      }
-      if (!any) continue;
-      pad.fill(0, N);
-      plan.forward(pad, re, im);
-      const gam = binNg[b]! * Math.exp(-binNt[b]! * lt) * pBar;
-      const hasAlias = alias.into(gam, aRe);
-      const r = Math.exp(-Math.PI * gam / N);
-      let lor = 1;
-      for (let m = 0; m < nk; m++) {
-        const kern = gauss[m]! * (hasAlias ? lor - aRe[m]! : lor);
-        accRe[m] = accRe[m]! + re[m]! * kern;
-        accIm[m] = accIm[m]! + im[m]! * kern;
-        lor *= r;
-      }
-    }
-    plan.inverse(accRe, accIm, outBuf);
-    for (let i = 0; i < N; i++) out[off + i] = outBuf[i]! * rOverNu[i]!;
-  }
-
   const tables: PremoditTables = {
     nu,
     resolution: R,
@@ -615,6 +527,18 @@ export function createOpaPremodit(
     sigmaQFactor,
     ...(opts.rfftPlan ? { rfftPlan: opts.rfftPlan } : {}),
   };
+  const layer = createPremoditLayer(tables);
+  function xsInto(
+    t: number,
+    pBar: number,
+    out: Float64Array,
+    off: number,
+    stage: string,
+    k: number,
+  ): void {
+    layer.spectra(t, pBar, false, false, stage, k);
+    layer.inverseInto(layer.accRe, layer.accIm, out, off);
+  }
   const opa: OpaPremodit = {
     nuGrid: nu,
     resolution: R,
@@ -651,71 +575,7 @@ export function createOpaPremodit(
   return opa;
 }
 
-/**
- * The T,P-independent tables of a PreMODIT calculator (`opa.tables`), from which the forward σ
- * and its derivative rules (`premodit_ad.ts`) are computed. The arrays are the calculator's own
- * and must not be modified.
- *
- * @example
- * ```ts
- * import assert from "node:assert";
- * import { createOpaPremodit, type PremoditTables } from "./premodit.ts";
- * const nu = Float64Array.from({ length: 64 }, (_, i) => 4300 * Math.exp(i / 1e5));
- * const lines = {
- *   molecule: "X", molmass: 28, tref: 296, qtref: 100,
- *   nu: new Float64Array([4300.1]), elower: new Float64Array([500]),
- *   gupper: new Float64Array([3]), einsteinA: new Float64Array([1]),
- *   lineStrengthRef: new Float64Array([1e-20]),
- *   alphaRef: new Float64Array([0.07]), nTemp: new Float64Array([0.5]),
- *   partitionFunction: { t: new Float64Array([1, 3000]), q: new Float64Array([1, 1000]) },
- * };
- * const tables: PremoditTables = createOpaPremodit(lines, nu).tables;
- * assert.strictEqual(tables.nu.length, 64);
- * assert.strictEqual(tables.entSlot.length, tables.ent0.length);
- * ```
- */
-export interface PremoditTables {
-  /** Wavenumber grid [cm⁻¹]. */
-  readonly nu: Float64Array;
-  /** The FFT plan factory given in the options, if any (also used by the derivative rules). */
-  readonly rfftPlan?: (n: number) => RfftPlan;
-  /** Spectral resolution R. */
-  readonly resolution: number;
-  /** Accurate temperature range [K]. */
-  readonly tmin: number;
-  /** Accurate temperature range [K]. */
-  readonly tmax: number;
-  /** Whether temperatures outside [tmin, tmax] are accepted. */
-  readonly allowOutsideRange: boolean;
-  /** Reference temperature of the LBD [K]. */
-  readonly tref: number;
-  /** Weight temperature [K]. */
-  readonly twt: number;
-  /** Reference temperature of the broadening grid [K]. */
-  readonly trefBroadening: number;
-  /** Partition function table. */
-  readonly partitionFunction: PartitionFunction;
-  /** Q(tref). */
-  readonly qAtTref: number;
-  /** E″ grid [cm⁻¹]. */
-  readonly elowerGrid: Float64Array;
-  /** LBD entries: slot (bin · N + ν index). */
-  readonly entSlot: Int32Array;
-  /** LBD entries: E″ grid index. */
-  readonly entE: Int32Array;
-  /** LBD entries: coefficient of f(E, T). */
-  readonly ent0: Float64Array;
-  /** LBD entries: coefficient of f(E, T)(1/T − 1/Twt). */
-  readonly ent1: Float64Array;
-  /** LBD entries: coefficient of f(E, T)(1/T − 1/Twt)²/2. */
-  readonly ent2: Float64Array;
-  /** Normalised γ_ref of each broadening bin [grid cells]. */
-  readonly binNgammaRef: Float64Array;
-  /** Temperature exponent of each broadening bin. */
-  readonly binNTexp: Float64Array;
-  /** σ_q = sigmaQFactor · √T [grid cells]. */
-  readonly sigmaQFactor: number;
-}
+export type { PremoditTables } from "./premodit_layer.ts";
 
 /** @deprecated Use {@link PremoditTables}. */
 export type _PremoditCore = PremoditTables;

@@ -4,39 +4,19 @@
  * mode, and the per-layer partials both are built on).
  *
  * Every layer l depends only on its own (T_l, P_l), so the Jacobian is two diagonal blocks:
- * ∂σ_l/∂T_l and ∂σ_l/∂P_l, both [N] vectors. They are computed in the same pass as σ_l (see
- * {@link createOpaPremodit} for the method), by differentiating each stage:
- *
- * - E″-grid weights: f = exp(−c₂E(1/T − 1/Tref)), ∂f/∂T = f c₂E/T²; the diffmode terms
- *   f·δ and f·δ²/2 with δ = 1/T − 1/Twt, ∂δ/∂T = −1/T². The LBD sum then gives ∂S_lsd/∂T.
- * - g(ν, T)/(Q(T)/Q(Tref)): g = expm1(−c₂ν/T)/expm1(−c₂ν/Tref), ∂g/∂T = e^(−c₂ν/T)(c₂ν/T²)/
- *   expm1(−c₂ν/Tref). Q(T) is the linear interpolation of the `.pf` table, so ∂Q/∂T is the
- *   slope of the table interval that the forward interpolates in: [T_j, T_j+1) with
- *   T_j ≤ T < T_j+1. At a table node the derivative is therefore the right-hand slope (the
- *   left-hand one at the last node).
- * - Fourier kernel K_b(k) = exp(−2π²σ_q²k²)(exp(−2πγ_b|k|) − Â_b(k)), σ_q² ∝ T,
- *   γ_b = γ_ref,b (T/Tref_b)^(−n_b) P: ∂/∂T of the Gaussian factor is −2π²k²σ_q²/T times
- *   itself; ∂γ_b/∂T = −n_b γ_b/T, ∂γ_b/∂P = γ_b/P, and ∂K_b/∂γ includes the exact
- *   wrap-around term Â_b.
- *
- * Â_b(k) is evaluated from its series in γ (not from an FFT per bin as in the forward): the
- * wrap-around of a Lorentzian of HWHM γ on the 2N-periodic buffer is
- * Σ_(j≠0) γ/(π((n + jL)² + γ²)) = (1/(πL)) Σ_m (−1)^m (γ/L)^(2m+1) Z_m(n/L), L = 2N, with
- * Z_m(x) = ζ(2m+2, 1+x) + ζ(2m+2, 1−x) (Hurwitz ζ), whose DFTs are computed once. The series
- * converges like (γ/N)^(2m); it is used for γ ≤ N/4 (γ ≲ 100 bar on the tutorial grid) and
- * summed to 1e-18; above that the closed form and its γ-derivative are transformed exactly as
- * in the forward. As in the forward, Â_b is dropped for γ < 1e-8 · 2N.
+ * ∂σ_l/∂T_l and ∂σ_l/∂P_l, both [N] vectors. They are computed in the same Fourier-space pass
+ * as σ_l, by the layer kernel that the forward `opa.xsmatrix` itself runs
+ * (`premodit_layer.ts`, where each stage's derivative is written out), so the primal of every
+ * rule is the forward's σ bit for bit.
  *
  * Rule styles (the same in `cia_ad.ts`):
  * - `xsmatrixPartials(T, P)` → `{ xs, dxsdT, dxsdP }`;
  * - `xsmatrixJvp(T, P, tT, tP)` with K tangents stacked as [K][L] (`null` = zero) →
  *   `{ xs, dxs: [K][L][N] }`;
  * - `xsmatrixVjp(T, P, ct)` → `{ tBar, pBar }` (recomputes; cheapest when no primal is needed);
- * - `xsmatrixWithVjp(T, P)` → `{ xs, pullback(ct) }` (keeps the partials as residuals, so a
- *   tape pays one forward-with-partials pass and O(L·N) per pullback).
- *
- * The primal σ from these rules equals `opa.xsmatrix` to rounding (≲ 1e-12 relative to the
- * row maximum; the series for Â_b is, if anything, more accurate than the forward's FFT).
+ * - `xsmatrixWithVjp(T, P, needs?)` → `{ xs, pullback(ct) }`: keeps the spectra of the
+ *   partials that `needs` asks for as residuals; each pullback transforms the cotangent rows
+ *   (one real FFT per layer) and takes the dot products in Fourier space (Parseval).
  *
  * @example
  * ```ts
@@ -73,12 +53,7 @@
  * @module
  */
 
-import { C2 } from "../constants.ts";
-import type { PartitionFunction } from "../db/types.ts";
-import { partitionFunctionAt } from "../db/partition_function.ts";
-import { createRfftPlan } from "../fft/fft.ts";
-import { createPremoditAlias, gaussianSpectrumInto } from "./premodit_alias.ts";
-import { NonFiniteError } from "../errors.ts";
+import { createPremoditLayer } from "./premodit_layer.ts";
 import {
   _premoditCore,
   type OpaPremodit,
@@ -153,15 +128,19 @@ export interface PremoditAd {
   ): PremoditVjp;
   /**
    * Reverse mode for a tape: σ now, and a pullback that maps any number of cotangents
-   * [L][N] to `{ tBar, pBar }` using the stored partials (2·L·N doubles).
+   * [L][N] to `{ tBar, pBar }` using the stored spectra of the partials (2·L·(N + 1) doubles
+   * each).
    *
    * @param t Layer temperatures [K], length L.
    * @param pBar Layer pressures [bar], length L.
+   * @param needs Which cotangents the pullback must return (default both); the other one is
+   *   returned as zeros and its partial is not computed.
    * @returns `{ xs, pullback }`.
    */
   xsmatrixWithVjp(
     t: Float64Array,
     pBar: Float64Array,
+    needs?: { readonly t?: boolean; readonly pBar?: boolean },
   ): { xs: Float64Array; pullback(ct: Float64Array): PremoditVjp };
 }
 
@@ -219,226 +198,15 @@ export function createPremoditAd(opa: OpaPremodit): PremoditAd {
 }
 
 function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
-  const nu = core.nu;
-  const N = nu.length;
-  const L2 = 2 * N;
+  const N = core.nu.length;
   const nk = N + 1;
-  const R = core.resolution;
-  const { tmin, tmax, tref, twt, qAtTref } = core;
-  const allowOutside = core.allowOutsideRange;
-  const trefB = core.trefBroadening;
-  const pf = core.partitionFunction;
-  const eg = core.elowerGrid;
-  const nE = eg.length;
-  const { entSlot, entE, ent0, ent1, ent2 } = core;
-  const nEnt = entSlot.length;
-  const binNg = core.binNgammaRef;
-  const binNt = core.binNTexp;
-  const nb = binNg.length;
-  const sqf = core.sigmaQFactor;
-
-  const plan = core.rfftPlan ? core.rfftPlan(L2) : createRfftPlan(L2);
-  const kk = Float64Array.from({ length: nk }, (_, m) => (m / L2) * (m / L2));
-  const twoPiMOverL = Float64Array.from(
-    { length: nk },
-    (_, m) => 2 * Math.PI * m / L2,
-  );
-  const rOverNu = Float64Array.from(nu, (v) => R / v);
-  // 1 / expm1(−c₂ν/Tref) and c₂ν
-  const invDen = Float64Array.from(nu, (v) => 1 / Math.expm1(-C2 * v / tref));
-  const c2nu = Float64Array.from(nu, (v) => C2 * v);
-  const c2E = Float64Array.from(eg, (e) => C2 * e);
-  const alias = createPremoditAlias(N, plan);
-
-  // ---- buffers ----
-  const fE = new Float64Array(nE);
-  const fE1 = new Float64Array(nE);
-  const fE2 = new Float64Array(nE);
-  const dfE = new Float64Array(nE);
-  const dfE1 = new Float64Array(nE);
-  const dfE2 = new Float64Array(nE);
-  const slsd = new Float64Array(nb * N);
-  const dslsd = new Float64Array(nb * N);
-  const gq = new Float64Array(N);
-  const dgq = new Float64Array(N);
-  const pad = new Float64Array(L2);
-  const re = new Float64Array(nk);
-  const im = new Float64Array(nk);
-  const dre = new Float64Array(nk);
-  const dim = new Float64Array(nk);
-  const gauss = new Float64Array(nk);
-  const aK = new Float64Array(nk); // Â_b(k)
-  const aG = new Float64Array(nk); // γ ∂Â_b/∂γ
-  const accRe = new Float64Array(nk);
-  const accIm = new Float64Array(nk);
-  const accTRe = new Float64Array(nk);
-  const accTIm = new Float64Array(nk);
-  const accPRe = new Float64Array(nk);
-  const accPIm = new Float64Array(nk);
+  const layer = createPremoditLayer(core);
+  const { accRe, accIm, accTRe, accTIm, accPRe, accPIm } = layer;
+  const stage = "premodit.xsmatrix";
   const wRe = new Float64Array(nk);
   const wIm = new Float64Array(nk);
-  const rowBuf = new Float64Array(N);
   const rowBuf2 = new Float64Array(N);
   const rowBuf3 = new Float64Array(N);
-
-  /**
-   * Fills accRe/Im with Σ_b S_b K_b, and (when asked) accT with ∂/∂T and accP with ∂/∂P of it
-   * (spectra before the inverse FFT and the R/ν factor).
-   */
-  function spectra(
-    t: number,
-    pBar: number,
-    wantT: boolean,
-    wantP: boolean,
-    l: number,
-  ): void {
-    if (!Number.isFinite(t)) {
-      throw new NonFiniteError("premodit.xsmatrix", `t[${l}]`, t);
-    }
-    if (!Number.isFinite(pBar)) {
-      throw new NonFiniteError("premodit.xsmatrix", `pBar[${l}]`, pBar);
-    }
-    if (!(t > 0)) throw new RangeError(`t must be finite and > 0, got ${t}`);
-    if (!(pBar > 0)) {
-      throw new RangeError(`pBar must be finite and > 0, got ${pBar}`);
-    }
-    if (!allowOutside && (t < tmin || t > tmax)) {
-      throw new RangeError(
-        `t = ${t} K is outside the PreMODIT temperature range [${tmin}, ${tmax}] K ` +
-          `(set allowOutsideRange to accept it)`,
-      );
-    }
-    const wantG = wantT || wantP;
-    const qr = partitionFunctionAt(pf, t) / qAtTref;
-    const dlnqr = wantT ? _pfSlope(pf, t) / qAtTref / qr : 0;
-    const it2 = 1 / (t * t);
-    const dInv = 1 / t - 1 / tref;
-    const dt = 1 / t - 1 / twt;
-    for (let j = 0; j < nE; j++) {
-      const f = Math.exp(-C2 * eg[j]! * dInv);
-      fE[j] = f;
-      fE1[j] = f * dt;
-      fE2[j] = 0.5 * f * dt * dt;
-      if (wantT) {
-        const df = f * c2E[j]! * it2;
-        dfE[j] = df;
-        dfE1[j] = df * dt - f * it2;
-        dfE2[j] = 0.5 * df * dt * dt - f * dt * it2;
-      }
-    }
-    slsd.fill(0);
-    if (wantT) dslsd.fill(0);
-    for (let j = 0; j < nEnt; j++) {
-      const e = entE[j]!;
-      const sl = entSlot[j]!;
-      const c0 = ent0[j]!;
-      const c1 = ent1[j]!;
-      const c2 = ent2[j]!;
-      slsd[sl] = slsd[sl]! + c0 * fE[e]! + c1 * fE1[e]! + c2 * fE2[e]!;
-      if (wantT) {
-        dslsd[sl] = dslsd[sl]! + c0 * dfE[e]! + c1 * dfE1[e]! +
-          c2 * dfE2[e]!;
-      }
-    }
-    for (let i = 0; i < N; i++) {
-      const x = c2nu[i]! / t;
-      const g = Math.expm1(-x) * invDen[i]! / qr;
-      gq[i] = g;
-      if (wantT) {
-        dgq[i] = Math.exp(-x) * x / t * invDen[i]! / qr - g * dlnqr;
-      }
-    }
-    const sq = sqf * Math.sqrt(t);
-    const gf = -2 * Math.PI * Math.PI * sq * sq;
-    gaussianSpectrumInto(gf, L2, gauss, nk);
-    accRe.fill(0);
-    accIm.fill(0);
-    if (wantT) {
-      accTRe.fill(0);
-      accTIm.fill(0);
-    }
-    if (wantP) {
-      accPRe.fill(0);
-      accPIm.fill(0);
-    }
-    const lt = Math.log(t / trefB);
-    const invP = 1 / pBar;
-    for (let b = 0; b < nb; b++) {
-      const base = b * N;
-      let any = false;
-      for (let i = 0; i < N; i++) {
-        const s = slsd[base + i]! * gq[i]!;
-        pad[i] = s;
-        if (s !== 0) any = true;
-      }
-      if (!any) continue;
-      pad.fill(0, N);
-      plan.forward(pad, re, im);
-      if (wantT) {
-        for (let i = 0; i < N; i++) {
-          pad[i] = dslsd[base + i]! * gq[i]! + slsd[base + i]! * dgq[i]!;
-        }
-        plan.forward(pad, dre, dim);
-      }
-      const gam = binNg[b]! * Math.exp(-binNt[b]! * lt) * pBar;
-      const alias = aliasInto(gam, wantG);
-      const r = Math.exp(-Math.PI * gam / N);
-      const cT = -binNt[b]! / t; // ∂ln γ/∂T
-      let lor = 1;
-      for (let m = 0; m < nk; m++) {
-        const gm = gauss[m]!;
-        const kern = gm * (alias ? lor - aK[m]! : lor);
-        const sr = re[m]!;
-        const si = im[m]!;
-        accRe[m] = accRe[m]! + sr * kern;
-        accIm[m] = accIm[m]! + si * kern;
-        if (wantG) {
-          // γ ∂K/∂γ
-          const kg = gm *
-            (-gam * twoPiMOverL[m]! * lor - (alias ? aG[m]! : 0));
-          if (wantT) {
-            const kt = kg * cT;
-            accTRe[m] = accTRe[m]! + dre[m]! * kern + sr * kt;
-            accTIm[m] = accTIm[m]! + dim[m]! * kern + si * kt;
-          }
-          if (wantP) {
-            const kp = kg * invP;
-            accPRe[m] = accPRe[m]! + sr * kp;
-            accPIm[m] = accPIm[m]! + si * kp;
-          }
-        }
-        lor *= r;
-      }
-    }
-    if (wantT) {
-      // Gaussian factor: ∂/∂T exp(gf k²) = (gf/T) k² exp(gf k²), common to all bins.
-      const gft = gf / t;
-      for (let m = 0; m < nk; m++) {
-        const c = gft * kk[m]!;
-        accTRe[m] = accTRe[m]! + c * accRe[m]!;
-        accTIm[m] = accTIm[m]! + c * accIm[m]!;
-      }
-    }
-  }
-
-  /**
-   * Â(k) into aK and (if wantG) γ ∂Â/∂γ into aG for HWHM gam [grid cells]; false when the
-   * forward drops the wrap-around (gam < 1e-8 · 2N).
-   */
-  function aliasInto(gam: number, wantG: boolean): boolean {
-    return alias.into(gam, aK, wantG ? aG : undefined);
-  }
-
-  /** irfft(re, im)[0:N] · R/ν into out[off..]. */
-  function inverseInto(
-    sRe: Float64Array,
-    sIm: Float64Array,
-    out: Float64Array,
-    off: number,
-  ): void {
-    plan.inverse(sRe, sIm, rowBuf);
-    for (let i = 0; i < N; i++) out[off + i] = rowBuf[i]! * rOverNu[i]!;
-  }
 
   function checkTP(t: Float64Array, pBar: Float64Array): number {
     if (!(t instanceof Float64Array)) {
@@ -461,10 +229,10 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
     const dxsdT = new Float64Array(nl * N);
     const dxsdP = new Float64Array(nl * N);
     for (let l = 0; l < nl; l++) {
-      spectra(t[l]!, pBar[l]!, true, true, l);
-      inverseInto(accRe, accIm, xs, l * N);
-      inverseInto(accTRe, accTIm, dxsdT, l * N);
-      inverseInto(accPRe, accPIm, dxsdP, l * N);
+      layer.spectra(t[l]!, pBar[l]!, true, true, stage, l);
+      layer.inverseInto(accRe, accIm, xs, l * N);
+      layer.inverseInto(accTRe, accTIm, dxsdT, l * N);
+      layer.inverseInto(accPRe, accPIm, dxsdP, l * N);
     }
     return { xs, dxsdT, dxsdP };
   }
@@ -510,8 +278,8 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
         if (tT !== null && tT[k * nl + l] !== 0) wantT = true;
         if (tP !== null && tP[k * nl + l] !== 0) wantP = true;
       }
-      spectra(t[l]!, pBar[l]!, wantT, wantP, l);
-      inverseInto(accRe, accIm, xs, l * N);
+      layer.spectra(t[l]!, pBar[l]!, wantT, wantP, stage, l);
+      layer.inverseInto(accRe, accIm, xs, l * N);
       if (!wantT && !wantP) continue;
       if (K === 1) {
         // one direction: combine the spectra, one inverse FFT
@@ -523,27 +291,23 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
           wIm[m] = (wantT ? a * accTIm[m]! : 0) +
             (wantP ? c * accPIm[m]! : 0);
         }
-        inverseInto(wRe, wIm, dxs, l * N);
+        layer.inverseInto(wRe, wIm, dxs, l * N);
         continue;
       }
-      if (wantT) inverseInto(accTRe, accTIm, rowBuf2, 0);
-      const rowP = wantP ? rowBuf3 : null;
-      if (rowP !== null) {
-        plan.inverse(accPRe, accPIm, rowBuf);
-        for (let i = 0; i < N; i++) rowP[i] = rowBuf[i]! * rOverNu[i]!;
-      }
+      if (wantT) layer.inverseInto(accTRe, accTIm, rowBuf2, 0);
+      if (wantP) layer.inverseInto(accPRe, accPIm, rowBuf3, 0);
       for (let k = 0; k < K; k++) {
         const a = wantT ? tT![k * nl + l]! : 0;
         const c = wantP ? tP![k * nl + l]! : 0;
         const off = (k * nl + l) * N;
         if (a !== 0 && c !== 0) {
           for (let i = 0; i < N; i++) {
-            dxs[off + i] = a * rowBuf2[i]! + c * rowP![i]!;
+            dxs[off + i] = a * rowBuf2[i]! + c * rowBuf3[i]!;
           }
         } else if (a !== 0) {
           for (let i = 0; i < N; i++) dxs[off + i] = a * rowBuf2[i]!;
         } else if (c !== 0) {
-          for (let i = 0; i < N; i++) dxs[off + i] = c * rowP![i]!;
+          for (let i = 0; i < N; i++) dxs[off + i] = c * rowBuf3[i]!;
         }
       }
     }
@@ -561,15 +325,6 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
     }
   }
 
-  /** ⟨w, irfft(X)[0:N]⟩ for W = rfft(w zero-padded to 2N) (Parseval, Hermitian X). */
-  function dotSpectra(sRe: Float64Array, sIm: Float64Array): number {
-    let s = 0;
-    for (let m = 1; m < N; m++) {
-      s += sRe[m]! * wRe[m]! + sIm[m]! * wIm[m]!;
-    }
-    return (2 * s + sRe[0]! * wRe[0]! + sRe[N]! * wRe[N]!) / L2;
-  }
-
   function vjp(
     t: Float64Array,
     pBar: Float64Array,
@@ -580,22 +335,14 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
     const tBar = new Float64Array(nl);
     const pBarOut = new Float64Array(nl);
     for (let l = 0; l < nl; l++) {
-      let zero = true;
-      for (let i = 0; i < N; i++) {
-        const w = ct[l * N + i]! * rOverNu[i]!;
-        pad[i] = w;
-        if (w !== 0) zero = false;
-      }
-      if (zero) {
+      if (!layer.setCotangent(ct, l * N)) {
         // still validate the inputs as the forward would
-        spectra(t[l]!, pBar[l]!, false, false, l);
+        layer.spectra(t[l]!, pBar[l]!, false, false, stage, l);
         continue;
       }
-      pad.fill(0, N);
-      plan.forward(pad, wRe, wIm);
-      spectra(t[l]!, pBar[l]!, true, true, l);
-      tBar[l] = dotSpectra(accTRe, accTIm);
-      pBarOut[l] = dotSpectra(accPRe, accPIm);
+      layer.spectra(t[l]!, pBar[l]!, true, true, stage, l);
+      tBar[l] = layer.dotCotangent(accTRe, accTIm);
+      pBarOut[l] = layer.dotCotangent(accPRe, accPIm);
     }
     return { tBar, pBar: pBarOut };
   }
@@ -603,9 +350,29 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
   function withVjp(
     t: Float64Array,
     pBar: Float64Array,
+    needs?: { readonly t?: boolean; readonly pBar?: boolean },
   ): { xs: Float64Array; pullback(ct: Float64Array): PremoditVjp } {
-    const { xs, dxsdT, dxsdP } = partials(t, pBar);
-    const nl = t.length;
+    const nl = checkTP(t, pBar);
+    const wantT = needs?.t ?? true;
+    const wantP = needs?.pBar ?? true;
+    // Residuals: the spectra of ∂σ/∂T and ∂σ/∂P (N + 1 complex values per layer), dotted with
+    // the transformed cotangent in the pullback (Parseval): one forward FFT per layer there
+    // instead of two inverse FFTs here.
+    const sT = wantT ? new Float64Array(2 * nl * nk) : null;
+    const sP = wantP ? new Float64Array(2 * nl * nk) : null;
+    const xs = new Float64Array(nl * N);
+    for (let l = 0; l < nl; l++) {
+      layer.spectra(t[l]!, pBar[l]!, wantT, wantP, stage, l);
+      layer.inverseInto(accRe, accIm, xs, l * N);
+      if (sT !== null) {
+        sT.set(accTRe, 2 * l * nk);
+        sT.set(accTIm, (2 * l + 1) * nk);
+      }
+      if (sP !== null) {
+        sP.set(accPRe, 2 * l * nk);
+        sP.set(accPIm, (2 * l + 1) * nk);
+      }
+    }
     return {
       xs,
       pullback(ct: Float64Array): PremoditVjp {
@@ -613,16 +380,20 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
         const tb = new Float64Array(nl);
         const pb = new Float64Array(nl);
         for (let l = 0; l < nl; l++) {
-          let st = 0;
-          let sp = 0;
-          const o = l * N;
-          for (let i = 0; i < N; i++) {
-            const c = ct[o + i]!;
-            st += c * dxsdT[o + i]!;
-            sp += c * dxsdP[o + i]!;
+          if (!layer.setCotangent(ct, l * N)) continue;
+          const o = 2 * l * nk;
+          if (sT !== null) {
+            tb[l] = layer.dotCotangent(
+              sT.subarray(o, o + nk),
+              sT.subarray(o + nk, o + 2 * nk),
+            );
           }
-          tb[l] = st;
-          pb[l] = sp;
+          if (sP !== null) {
+            pb[l] = layer.dotCotangent(
+              sP.subarray(o, o + nk),
+              sP.subarray(o + nk, o + 2 * nk),
+            );
+          }
         }
         return { tBar: tb, pBar: pb };
       },
@@ -636,24 +407,4 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
     xsmatrixVjp: vjp,
     xsmatrixWithVjp: withVjp,
   };
-}
-
-/**
- * Slope dQ/dT of the linear interpolation of a partition-function table at t: the slope of the
- * interval [T_j, T_j+1] with T_j ≤ t < T_j+1 that `partitionFunctionAt` uses (right-hand slope
- * at interior nodes, left-hand at the last node; 0 for a one-point table).
- */
-function _pfSlope(pf: PartitionFunction, t: number): number {
-  const tt = pf.t;
-  const qq = pf.q;
-  const n = tt.length;
-  if (n < 2) return 0;
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (tt[mid]! <= t) lo = mid;
-    else hi = mid;
-  }
-  return (qq[hi]! - qq[lo]!) / (tt[hi]! - tt[lo]!);
 }

@@ -41,13 +41,15 @@ export function xsmatrixPrimitive(opa: OpaPremodit): Primitive {
       const r = rules.xsmatrixJvp(t!, p!, tt ?? null, tp ?? null);
       return { out: r.xs, dout: r.dxs };
     },
-    withVjp: ([t, p]) => {
-      const r = rules.xsmatrixWithVjp(t!, p!);
+    withVjp: ([t, p], needs) => {
+      const wantT = needs?.[0] ?? true;
+      const wantP = needs?.[1] ?? true;
+      const r = rules.xsmatrixWithVjp(t!, p!, { t: wantT, pBar: wantP });
       return {
         out: r.xs,
         pullback: (ct) => {
           const g = r.pullback(ct);
-          return [g.tBar, g.pBar];
+          return [wantT ? g.tBar : null, wantP ? g.pBar : null];
         },
       };
     },
