@@ -12,9 +12,9 @@ import { join } from "node:path";
 import {
   addGaussianNoise,
   createTutorialModel,
+  gravityJupiter,
   spectrumToCsv,
-} from "../src/spectrum/mod.ts";
-import { gravityJupiter } from "../src/rt/mod.ts";
+} from "../mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

@@ -16,18 +16,8 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import {
-  addGaussianNoise,
-  createTutorialAd,
-  createTutorialModel,
-  spectrumToCsv,
-  TUTORIAL_PRIORS,
-  tutorialModelProb,
-} from "../src/spectrum/mod.ts";
-import { gravityJupiter } from "../src/rt/mod.ts";
-import { Tensor, tensor } from "../src/ad/mod.ts";
-import { key, split } from "../src/random/mod.ts";
-import {
   adam,
+  addGaussianNoise,
   AutoBNAFNormal,
   AutoDelta,
   AutoDiagonalNormal,
@@ -37,32 +27,40 @@ import {
   AutoLowRankMultivariateNormal,
   AutoMultivariateNormal,
   AutoNormal,
+  contributionSpec,
+  createTutorialAd,
+  createTutorialModel,
+  crossSectionsSpec,
+  gravityJupiter,
   hpdi,
+  indexHtml,
   type InitStrategy,
   initToUniform,
   initToValue,
+  key,
   type LaplaceFit,
   laplaceFit,
+  lossSpec,
   type Model,
   mvnLatent,
-  type Preconditioner,
-  Predictive,
-  quantile,
-  SVI,
-  TraceELBO,
-} from "../src/infer/mod.ts";
-import {
-  contributionSpec,
-  crossSectionsSpec,
-  indexHtml,
-  lossSpec,
   observedSpectrumSpec,
   pairPlotSpec,
+  type Preconditioner,
+  Predictive,
   predictiveSpec,
+  quantile,
   spectrumSpec,
+  spectrumToCsv,
+  split,
   summaryTableHtml,
+  SVI,
+  Tensor,
+  tensor,
+  TraceELBO,
+  TUTORIAL_PRIORS,
+  tutorialModelProb,
   writeFigure,
-} from "../src/plot/mod.ts";
+} from "../mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
