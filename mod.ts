@@ -16,7 +16,7 @@
  * | `./opacity` | line strengths and widths, Voigt profile, direct and PreMODIT cross sections, CIA |
  * | `./rt` | pressure layers, temperature profiles, emission solvers (ibased also on WebGPU) |
  * | `./sop` | rotation, instrument profile, RV sampling |
- * | `./spectrum` | the assembled emission model and the tutorial retrieval |
+ * | `./spectrum` | the general emission model (`createEmissionModel`) and its tutorial instance |
  * | `./random` | explicit PRNG keys and samplers |
  * | `./ad` | tensors, primitives, `jvp`/`vjp`/`grad`, scopes |
  * | `./infer` | distributions, handlers, ELBOs, optimizers, SVI, autoguides, Predictive |

@@ -41,7 +41,13 @@ export async function loadTutorialPaths(
   const u = (p: string) => new URL(`file://${root}/src/${p}`).href;
   const tut: Any = await import(u("spectrum/tutorial.ts"));
   const tad: Any = await import(u("spectrum/tutorial_ad.ts"));
-  const ret: Any = await import(u("spectrum/retrieval.ts"));
+  // the tutorial's priors moved from src/spectrum/retrieval.ts to examples/ (issue 9)
+  const ret: Any = await import(
+    await Deno.stat(`${root}/examples/tutorial_retrieval.ts`).then(
+      () => new URL(`file://${root}/examples/tutorial_retrieval.ts`).href,
+      () => u("spectrum/retrieval.ts"),
+    )
+  );
   const mock: Any = await import(u("spectrum/mock.ts"));
   const infer: Any = await import(u("infer/mod.ts"));
   const rnd: Any = await import(u("random/mod.ts"));

@@ -57,10 +57,9 @@ import {
   Tensor,
   tensor,
   TraceELBO,
-  TUTORIAL_PRIORS,
-  tutorialModelProb,
   writeFigure,
 } from "../mod.ts";
+import { TUTORIAL_PRIORS, tutorialModelProb } from "./tutorial_retrieval.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { createTutorialModel } from "../src/spectrum/tutorial.ts";
 import { createTutorialAd } from "../src/spectrum/tutorial_ad.ts";
-import { tutorialModelProb } from "../src/spectrum/retrieval.ts";
+import { tutorialModelProb } from "../examples/tutorial_retrieval.ts";
 import { addGaussianNoise } from "../src/spectrum/mock.ts";
 import { gravityJupiter } from "../src/rt/gravity.ts";
 import {

@@ -57,6 +57,8 @@ function _refuse(parameter: string, v: number, message: string): never {
 
 /** Direct (line-by-line) opacity calculator returned by {@link createOpaDirect}. */
 export interface OpaDirect {
+  /** The opacity method, as ExoJAX's `OpaDirect.method`: "lpf" (line profile function). */
+  readonly method: "lpf";
   /** Wavenumber grid [cm⁻¹]. */
   readonly nuGrid: Float64Array;
   /** Number of lines summed. */
@@ -157,6 +159,7 @@ export function createOpaDirect(
   }
 
   return {
+    method: "lpf",
     nuGrid: nu,
     nLines: nl,
     xsvector(t: number, pBar: number): Float64Array {

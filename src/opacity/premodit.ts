@@ -138,6 +138,8 @@ export interface OpaPremoditOptions {
 
 /** PreMODIT opacity calculator returned by {@link createOpaPremodit}. */
 export interface OpaPremodit {
+  /** The opacity method, as ExoJAX's `opa.method`: always "premodit". */
+  readonly method: "premodit";
   /** Wavenumber grid [cm⁻¹] (ESLOG, ascending). */
   readonly nuGrid: Float64Array;
   /** Spectral resolution R = 1/Δln ν of the grid. */
@@ -540,6 +542,7 @@ export function createOpaPremodit(
     layer.inverseInto(layer.accRe, layer.accIm, out, off);
   }
   const opa: OpaPremodit = {
+    method: "premodit",
     nuGrid: nu,
     resolution: R,
     tref,

@@ -1,5 +1,5 @@
 /**
- * Opacity stages as autodiff primitives: PreMODIT `xsmatrix(T[], P[])` and CIA
+ * Opacity stages as autodiff primitives: `xsmatrix(T[], P[])` (PreMODIT, or direct forward only) and CIA
  * `logaciaMatrix(T[])`, each with its forward kernel, batched JVP and VJP rule in one place
  * (rules from {@link createPremoditAd} and {@link createCiaAd}; first order only).
  *
@@ -15,14 +15,19 @@
 import type { Primitive } from "../ad/core.ts";
 import { definePrimitive } from "../ad/first_order.ts";
 import type { OpaPremodit } from "./premodit.ts";
+import type { OpaDirect } from "./direct.ts";
 import { createPremoditAd } from "./premodit_ad.ts";
 import type { OpaCia } from "./cia.ts";
 import { createCiaAd } from "./cia_ad.ts";
 
 /**
- * PreMODIT cross sections as a primitive: inputs `[T [L] (K), P [L] (bar)]`, output σ [L, N] (cm²).
+ * Cross sections as a primitive: inputs `[T [L] (K), P [L] (bar)]`, output σ [L, N] (cm²).
  *
- * @param opa A PreMODIT calculator.
+ * With a PreMODIT calculator the primitive has PreMODIT's JVP and VJP rules. With the direct
+ * line-by-line calculator (`method: "lpf"`, the slow reference) it is forward only: asking for
+ * a derivative throws a TypeError that says so, at the first JVP or VJP through it.
+ *
+ * @param opa A PreMODIT or direct calculator.
  * @returns The primitive.
  *
  * @example
@@ -30,9 +35,24 @@ import { createCiaAd } from "./cia_ad.ts";
  * const prim = xsmatrixPrimitive(opa);
  * ```
  */
-export function xsmatrixPrimitive(opa: OpaPremodit): Primitive {
-  const rules = createPremoditAd(opa);
+export function xsmatrixPrimitive(opa: OpaPremodit | OpaDirect): Primitive {
   const n = opa.nuGrid.length;
+  if (opa.method === "lpf") {
+    const noRule = (): never => {
+      throw new TypeError(
+        'xsmatrix: the direct line-by-line opacity (method "lpf") is forward only; ' +
+          'use PreMODIT (opacity: "premodit") for derivatives',
+      );
+    };
+    return definePrimitive({
+      name: "xsmatrix_lpf",
+      outShape: ([t]) => [t![0]!, n],
+      forward: ([t, p]) => opa.xsmatrix(t!, p!),
+      jvp: noRule,
+      withVjp: noRule,
+    });
+  }
+  const rules = createPremoditAd(opa);
   return definePrimitive({
     name: "xsmatrix",
     outShape: ([t]) => [t![0]!, n],

@@ -1,5 +1,6 @@
 /**
- * The tutorial's spectral model assembled from the physics stages, seeded mock data,
+ * The general emission model ({@link createEmissionModel}: any line absorbers and CIA pairs,
+ * written once with autodiff primitives), the tutorial's instance of it, seeded mock data,
  * and the database locator.
  *
  * @example
@@ -13,6 +14,15 @@
  *
  * @module
  */
+export {
+  type CiaAbsorber,
+  createEmissionModel,
+  type EmissionInputs,
+  type EmissionModel,
+  type EmissionModelSpec,
+  type EmissionStages,
+  type LineAbsorber,
+} from "./emission_model.ts";
 export {
   createTutorialModel,
   type TutorialModel,
@@ -31,8 +41,3 @@ export {
   TUTORIAL_PARAMS,
   type TutorialAd,
 } from "./tutorial_ad.ts";
-export {
-  TUTORIAL_PRIORS,
-  TUTORIAL_SIGMA_RATE,
-  tutorialModelProb,
-} from "./retrieval.ts";

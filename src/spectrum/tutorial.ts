@@ -34,7 +34,14 @@ import {
 } from "../sop/sop.ts";
 import { resolutionToGaussianStd } from "../sop/instrument_profile.ts";
 import { contributionFunction } from "../rt/contribution.ts";
+import { scalarOf } from "../ad/ops.ts";
+import { Tensor } from "../ad/tensor.ts";
 import { locateTutorialDatabase, type TutorialDatabase } from "./database.ts";
+import {
+  createEmissionModel,
+  type EmissionModel,
+  type EmissionStages,
+} from "./emission_model.ts";
 
 /** Options of {@link createTutorialModel}. Every default is the tutorial's. */
 export interface TutorialOptions {
@@ -64,21 +71,8 @@ export interface TutorialOptions {
   rfftPlan?: (n: number) => RfftPlan;
 }
 
-/** Intermediate products of one evaluation of the tutorial model. */
-export interface TutorialStages {
-  /** Layer temperatures [K] (top first). */
-  temperature: Float64Array;
-  /** Total layer optical depth [nlayer][nnu]. */
-  dtau: Float64Array;
-  /** Raw emergent flux [erg/s/cm²/cm⁻¹] on `nuGrid`. */
-  flux: Float64Array;
-  /** Rotationally broadened flux on `nuGrid`. */
-  fluxRot: Float64Array;
-  /** After the instrument profile, on `nuGrid`. */
-  fluxInst: Float64Array;
-  /** Shifted by RV and sampled on `nuObs`. */
-  mu: Float64Array;
-}
+/** Intermediate products of one evaluation of the tutorial model (see {@link EmissionStages}). */
+export type TutorialStages = EmissionStages;
 
 /** The assembled tutorial model. */
 export interface TutorialModel {
@@ -134,6 +128,11 @@ export interface TutorialModel {
   xsvector(t: number, pBar: number): Float64Array;
   /** Contribution function [nlayer][nnu] of a given dtau and temperature profile. */
   contribution(dtau: Float64Array, temperature: Float64Array): Float64Array;
+  /**
+   * The general emission model this tutorial instantiates (CO + H2–H2 CIA); `fspec` and
+   * `stages` are its forward pass, `createTutorialAd` differentiates it.
+   */
+  emission: EmissionModel;
   /** The CO opacity calculator (PreMODIT unless `opacity: "direct"`). */
   opa: OpaPremodit | OpaDirect;
   /** The H2–H2 CIA calculator. */
@@ -226,6 +225,17 @@ export async function createTutorialModel(
   const mmw = 2.33;
   const u1 = 0.0;
   const u2 = 0.0;
+  const emission = createEmissionModel({
+    art,
+    molecules: [{ name: "CO", opa, molmass }],
+    cia: [{ name: "H2-H2", opa: opaCia, vmr: [vmrH2, vmrH2] }],
+    mmw,
+    sopRot,
+    sopInst,
+    betaInst,
+    nuObs,
+    limbDarkening: [u1, u2],
+  });
 
   const stages = (
     t0: number,
@@ -244,25 +254,13 @@ export async function createTutorialModel(
     _checkParam("gravity", gravity, true);
     _checkParam("RV", rv);
     _checkParam("vsini", vsini, true);
-    const temperature = art.powerlawTemperature(t0, alpha);
-    const xs = opa.xsmatrix(temperature, art.pressure);
-    const mmrArr = art.constantMmrProfile(mmr);
-    const dtau = art.opacityProfileXs(xs, mmrArr, molmass, gravity);
-    const logacia = opaCia.logaciaMatrix(temperature);
-    const dtauCia = art.opacityProfileCia(
-      logacia,
-      temperature,
-      vmrH2,
-      vmrH2,
-      mmw,
-      gravity,
-    );
-    for (let i = 0; i < dtau.length; i++) dtau[i] = dtau[i]! + dtauCia[i]!;
-    const flux = art.run(dtau, temperature);
-    const fluxRot = sopRot.rigidRotation(flux, vsini, u1, u2);
-    const fluxInst = sopInst.ipgauss(fluxRot, betaInst);
-    const mu = sopInst.sampling(fluxInst, rv, nuObs);
-    return { temperature, dtau, flux, fluxRot, fluxInst, mu };
+    return emission.stages({
+      temperature: new Tensor(art.powerlawTemperature(t0, alpha), [art.nlayer]),
+      mmr: [scalarOf(mmr)],
+      gravity: scalarOf(gravity),
+      rv: scalarOf(rv),
+      vsini: scalarOf(vsini),
+    });
   };
 
   return {
@@ -280,6 +278,7 @@ export async function createTutorialModel(
       stages(t0, alpha, mmr, gravity, rv, vsini).mu,
     stages,
     xsvector: (t, pBar) => opa.xsvector(t, pBar),
+    emission,
     opa,
     opaCia,
     art,

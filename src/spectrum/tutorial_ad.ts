@@ -1,6 +1,7 @@
 /**
  * The tutorial's spectral model and Gaussian log-likelihood as differentiable functions on the
- * explicit AD layer: every stage is a coarse primitive with hand-derived JVP/VJP rules, so the
+ * explicit AD layer (the tutorial's parametrisation, power-law T(P), constant MMR and log g, of
+ * the general {@link createEmissionModel}): every stage is a coarse primitive with hand-derived JVP/VJP rules, so the
  * gradient of the log-likelihood w.r.t. (T0, alpha, MMR, logg, RV, vsini, sigma) takes one
  * reverse sweep over ~10 primitives, or one forward pass with 7 tangent directions.
  *
@@ -26,7 +27,6 @@
 import { NonFiniteError } from "../errors.ts";
 import { jvpBatch, type Value, valueAndGrad } from "../ad/core.ts";
 import {
-  add,
   bind,
   div,
   exp,
@@ -39,19 +39,7 @@ import {
   take,
 } from "../ad/mod.ts";
 import { Tensor } from "../ad/tensor.ts";
-import type { OpaPremodit } from "../opacity/premodit.ts";
-import { logaciaPrimitive, xsmatrixPrimitive } from "../opacity/primitives.ts";
-import {
-  emissionPrimitive,
-  opacityProfileCiaPrimitive,
-  opacityProfileXsPrimitive,
-  powerlawTemperaturePrimitive,
-} from "../rt/primitives.ts";
-import {
-  ipgaussPrimitive,
-  rigidRotationPrimitive,
-  samplingPrimitive,
-} from "../sop/primitives.ts";
+import { powerlawTemperaturePrimitive } from "../rt/primitives.ts";
 import type { TutorialModel } from "./tutorial.ts";
 
 /** Names of the tutorial's retrieval parameters, in the order of `theta`. */
@@ -122,58 +110,25 @@ export interface TutorialAd {
  * ```
  */
 export function createTutorialAd(model: TutorialModel): TutorialAd {
-  if (!("tref" in model.opa)) {
+  const em = model.emission;
+  if (!em.differentiable) {
     throw new TypeError(
-      'createTutorialAd(): the model must use PreMODIT opacity (opacity: "premodit")',
+      'createTutorialAd(): the model must use PreMODIT opacity (opacity: "premodit"); ' +
+        "the direct line-by-line opacity has no derivative rules",
     );
   }
   const art = model.art;
-  const pressure = new Tensor(art.pressure, [art.pressure.length]);
   const tPrim = powerlawTemperaturePrimitive(art.pressure, [
     art.tLow,
     art.tHigh,
   ]);
-  const xsPrim = xsmatrixPrimitive(model.opa as OpaPremodit);
-  const ciaPrim = logaciaPrimitive(model.opaCia);
-  const oxPrim = opacityProfileXsPrimitive(
-    model.molmass,
-    art.dParr,
-    model.nuGrid.length,
-  );
-  const ocPrim = opacityProfileCiaPrimitive(
-    art.pressure,
-    art.dParr,
-    model.vmrH2,
-    model.vmrH2,
-    model.mmw,
-  );
-  const emPrim = emissionPrimitive(model.nuGrid, {
-    solver: art.rtsolver,
-    ...(art.rtsolver === "ibased" ? { nstream: art.nstream } : {}),
-  });
-  const rotPrim = rigidRotationPrimitive(model.sopRot.vGrid);
-  const ipPrim = ipgaussPrimitive(model.sopInst.vGrid);
-  const sPrim = samplingPrimitive(model.nuGrid, model.nuObs);
-  const u1 = scalarOf(model.u1),
-    u2 = scalarOf(model.u2),
-    beta = scalarOf(model.betaInst);
-
   const fromProfiles = (
     temperature: Value,
     mmr: Value,
     gravity: Value,
     rv: Value,
     vsini: Value,
-  ): Value => {
-    const xs = bind(xsPrim, [temperature, pressure], {});
-    const dtauCo = bind(oxPrim, [xs, mmr, gravity], {});
-    const logacia = bind(ciaPrim, [temperature], {});
-    const dtauCia = bind(ocPrim, [logacia, temperature, gravity], {});
-    const flux = bind(emPrim, [add(dtauCo, dtauCia), temperature], {});
-    const rot = bind(rotPrim, [flux, vsini, u1, u2], {});
-    const inst = bind(ipPrim, [rot, beta], {});
-    return bind(sPrim, [inst, rv], {});
-  };
+  ): Value => em.spectrum({ temperature, mmr: [mmr], gravity, rv, vsini });
   const fspec = (
     t0: Value,
     alpha: Value,

@@ -2,14 +2,15 @@
  * The tutorial's probabilistic model (`model_prob`): uniform priors on logg, RV, MMR, T0,
  * alpha and vsini, an exponential prior on the noise scale, and a Gaussian likelihood around the
  * differentiable spectral model. Written for exospec's PPL (an explicit model context instead
- * of NumPyro's global handler stack).
+ * of NumPyro's global handler stack). It belongs to the example, as `model_prob` belongs to
+ * ExoJAX's notebook: the package holds the spectral model (`createEmissionModel`,
+ * `createTutorialModel`), a retrieval writes its own priors.
  *
  * @example
  * ```ts
  * import assert from "node:assert";
- * import { createTutorialModel, createTutorialAd } from "./mod.ts";
- * import { tutorialModelProb } from "./retrieval.ts";
- * import { seed, trace } from "../infer/handlers.ts";
+ * import { createTutorialAd, createTutorialModel, seed, trace } from "../mod.ts";
+ * import { tutorialModelProb } from "./tutorial_retrieval.ts";
  * const model = await createTutorialModel({ dbDir: "../shared/data" });
  * const modelProb = tutorialModelProb(createTutorialAd(model));
  * const sites = [...trace(seed(modelProb, 0)).getTrace(null).keys()];
@@ -18,10 +19,17 @@
  *
  * @module
  */
-import { exp, mul, scalarOf, type Tensor } from "../ad/mod.ts";
-import { Exponential, Normal, Uniform } from "../infer/distributions.ts";
-import type { Model } from "../infer/handlers.ts";
-import type { TutorialAd } from "./tutorial_ad.ts";
+import {
+  exp,
+  Exponential,
+  type Model,
+  mul,
+  Normal,
+  scalarOf,
+  type Tensor,
+  type TutorialAd,
+  Uniform,
+} from "../mod.ts";
 
 /** Prior bounds of the tutorial (NumPyro notebook `model_prob`). */
 export const TUTORIAL_PRIORS: Readonly<
@@ -49,10 +57,8 @@ export const TUTORIAL_SIGMA_RATE = 1e-3;
  * @example
  * ```ts
  * import assert from "node:assert";
- * import { tensor, type Tensor } from "../ad/mod.ts";
- * import { seed, trace } from "../infer/handlers.ts";
- * import { createTutorialAd, createTutorialModel } from "./mod.ts";
- * import { tutorialModelProb } from "./retrieval.ts";
+ * import { createTutorialAd, createTutorialModel, seed, tensor, type Tensor, trace } from "../mod.ts";
+ * import { tutorialModelProb } from "./tutorial_retrieval.ts";
  * const model = await createTutorialModel({ dbDir: "../shared/data" });
  * const ad = createTutorialAd(model);
  * const modelProb = tutorialModelProb(ad);

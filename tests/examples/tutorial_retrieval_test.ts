@@ -10,7 +10,7 @@ import {
   TUTORIAL_PRIORS,
   TUTORIAL_SIGMA_RATE,
   tutorialModelProb,
-} from "../../src/spectrum/retrieval.ts";
+} from "../../examples/tutorial_retrieval.ts";
 import { addGaussianNoise } from "../../src/spectrum/mock.ts";
 import { gravityJupiter } from "../../src/rt/gravity.ts";
 import {
