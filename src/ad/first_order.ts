@@ -37,6 +37,54 @@ import { JvpTracer, type Primitive, Tracer, type Value } from "./core.ts";
 import { Tensor } from "./tensor.ts";
 import { FirstOrderOnlyError } from "../errors.ts";
 
+/**
+ * The result of every stage's batched JVP (`…Jvp`): the primal output and its K tangents,
+ * `dout` [K][...out] row-major. One convention for every physics stage.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import type { StageJvp } from "./first_order.ts";
+ * // y = 2x at x = [1, 2] along K = 1 direction [1, 0]
+ * const r: StageJvp = { out: new Float64Array([2, 4]), dout: new Float64Array([2, 0]) };
+ * assert.strictEqual(r.dout.length, 1 * r.out.length);
+ * ```
+ */
+export interface StageJvp {
+  /** Primal output, flat row-major. */
+  out: Float64Array;
+  /** Tangents [K][...out]. */
+  dout: Float64Array;
+}
+
+/**
+ * The result of every stage's reverse rule (`…WithVjp`): the primal output and a pullback that
+ * maps one output cotangent to the input cotangents, positionally, in the order of the stage's
+ * inputs (the order of its primitive's inputs). A scalar input's cotangent is a length-1 array;
+ * an input that is not differentiable, or that the caller said it does not need, gets null.
+ * A pullback is pure: it may be called any number of times.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import type { StageVjp } from "./first_order.ts";
+ * // y = a·x (a scalar, x [2]): x̄ = a·ȳ, ā = ⟨x, ȳ⟩
+ * const x = new Float64Array([1, 2]), a = 3;
+ * const r: StageVjp = {
+ *   out: x.map((v) => a * v),
+ *   pullback: (ct) => [ct.map((c) => a * c), new Float64Array([x[0]! * ct[0]! + x[1]! * ct[1]!])],
+ * };
+ * const [xBar, aBar] = r.pullback(new Float64Array([1, 1]));
+ * assert.deepStrictEqual([Array.from(xBar!), Array.from(aBar!)], [[3, 3], [3]]);
+ * ```
+ */
+export interface StageVjp {
+  /** Primal output, flat row-major. */
+  out: Float64Array;
+  /** Output cotangent → input cotangents, in input order. */
+  pullback(ct: Float64Array): (Float64Array | null)[];
+}
+
 /** Kernels of a first-order primitive. Arrays are flat row-major; tangents have a leading K. */
 export interface FirstOrderKernels {
   /** Primitive name (used in error messages). */
@@ -50,7 +98,7 @@ export interface FirstOrderKernels {
     inputs: Float64Array[],
     tangents: (Float64Array | null)[],
     k: number,
-  ): { out: Float64Array; dout: Float64Array };
+  ): StageJvp;
   /**
    * Forward with a pullback returning one cotangent per input (null where not differentiable).
    * `needs[i]` false (when given) says input i's cotangent will be discarded: the kernel may
@@ -59,7 +107,7 @@ export interface FirstOrderKernels {
   withVjp(
     inputs: Float64Array[],
     needs?: readonly boolean[],
-  ): { out: Float64Array; pullback(ct: Float64Array): (Float64Array | null)[] };
+  ): StageVjp;
   /** Indices of inputs that are not differentiable (their tangents are ignored). */
   nondiff?: readonly number[];
 }

@@ -40,3 +40,9 @@ export {
   tensor,
 } from "./tensor.ts";
 export { type Scope, scope } from "./scope.ts";
+export {
+  definePrimitive,
+  type FirstOrderKernels,
+  type StageJvp,
+  type StageVjp,
+} from "./first_order.ts";

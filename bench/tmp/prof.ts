@@ -1,0 +1,25 @@
+import { createTutorialModel } from "../../mod.ts";
+const m = await createTutorialModel({ dbDir: "../shared/data" });
+const art = m.art, opa = m.opa as any;
+const t = art.powerlawTemperature(1200, 0.1);
+const time = (name: string, f: () => unknown, n = 10) => {
+  f(); const s = performance.now(); for (let i = 0; i < n; i++) f(); console.log(name, ((performance.now() - s) / n).toFixed(2), "ms");
+};
+console.log("nBroadening", opa.nBroadening, "nLbd", opa.nLbdEntries, "nE", opa.elowerGrid.length, "lines", opa.nLines);
+time("fspec", () => m.fspec(1200, 0.1, 0.01, 24785.77, 40, 10));
+const xs = opa.xsmatrix(t, art.pressure);
+time("xsmatrix", () => opa.xsmatrix(t, art.pressure));
+time("cia", () => m.opaCia.logaciaMatrix(t));
+const dtau = art.opacityProfileXs(xs, art.constantMmrProfile(0.01), m.molmass, 24785.77);
+time("oprof", () => art.opacityProfileXs(xs, art.constantMmrProfile(0.01), m.molmass, 24785.77));
+time("run", () => art.run(dtau, t));
+const f = art.run(dtau, t);
+time("rot", () => m.sopRot.rigidRotation(f, 10, 0, 0));
+time("ip", () => m.sopInst.ipgauss(f, m.betaInst));
+time("samp", () => m.sopInst.sampling(f, 40, m.nuObs));
+const la = m.opaCia.logaciaMatrix(t);
+time("ocia", () => art.opacityProfileCia(la, t, 0.855, 0.855, 2.33, 24785.77));
+time("T", () => art.powerlawTemperature(1200, 0.1));
+time("fspec", () => m.fspec(1200, 0.1, 0.01, 24785.77, 40, 10), 20);
+time("xsmatrix", () => opa.xsmatrix(t, art.pressure), 20);
+time("run", () => art.run(dtau, t), 20);
