@@ -13,9 +13,12 @@
  * (logaciaVector(T_j+1) − logaciaVector(T_j))/(T_j+1 − T_j), which is exactly the T-derivative
  * of the forward's interpolation (the ν mapping is linear in log10 k).
  *
- * Rule styles (as in `premodit_ad.ts`): `logaciaMatrixPartials(T)`, `logaciaMatrixJvp(T, tT)`
- * with K tangents [K][L] (`null` = zero), `logaciaMatrixVjp(T, ct)`, and
- * `logaciaMatrixWithVjp(T)` → `{ logacia, pullback }`.
+ * Rule styles (as in `premodit_ad.ts`): `logaciaMatrixPartials(T)` → `{ logacia, dlogaciadT }`;
+ * and, in the stage convention of `../ad/first_order.ts` ({@link StageJvp}, {@link StageVjp};
+ * cotangents positionally in the input order `[T]` of the `logaciaMatrix` primitive),
+ * `logaciaMatrixJvp(T, tT)` with K tangents [K][L] (`null` = zero) → `{ out, dout }`,
+ * `logaciaMatrixVjp(T, ct)` → `[tBar]`, and `logaciaMatrixWithVjp(T)` →
+ * `{ out, pullback(ct) → [tBar] }`.
  *
  * @example
  * ```ts
@@ -36,6 +39,7 @@
  * @module
  */
 
+import type { StageJvp, StageVjp } from "../ad/first_order.ts";
 import type { OpaCia } from "./cia.ts";
 
 /** Value and per-layer derivative of `logaciaMatrix`. */
@@ -44,14 +48,6 @@ export interface CiaPartials {
   readonly logacia: Float64Array;
   /** ∂ log10 k_l/∂T_l [L][N] [dex/K]. */
   readonly dlogaciadT: Float64Array;
-}
-
-/** Primal and K tangents of `logaciaMatrix`. */
-export interface CiaJvp {
-  /** log10 k [L][N]. */
-  readonly logacia: Float64Array;
-  /** Tangents [K][L][N] [dex per unit of the tangent direction]. */
-  readonly dlogacia: Float64Array;
 }
 
 /** Derivative rules of one CIA calculator, returned by {@link createCiaAd}. */
@@ -70,27 +66,26 @@ export interface CiaAd {
    *
    * @param t Layer temperatures [K], length L.
    * @param tT Temperature tangents [K][L] [K], or null for zero.
-   * @returns `{ logacia: [L][N], dlogacia: [K][L][N] }` (K = 0 for null).
+   * @returns `{ out, dout }`: log10 k [L][N] and its tangents [K][L][N] [dex per unit of the
+   *   tangent direction] (K = 0 for null).
    */
-  logaciaMatrixJvp(t: Float64Array, tT: Float64Array | null): CiaJvp;
+  logaciaMatrixJvp(t: Float64Array, tT: Float64Array | null): StageJvp;
   /**
    * Reverse mode: tBar_l = Σ_ν ct[l, ν] ∂ log10 k_l(ν)/∂T_l.
    *
    * @param t Layer temperatures [K], length L.
    * @param ct Cotangent [L][N].
-   * @returns `{ tBar }` [L].
+   * @returns `[tBar]`: the cotangent of T [L] (the only input), positionally.
    */
-  logaciaMatrixVjp(t: Float64Array, ct: Float64Array): { tBar: Float64Array };
+  logaciaMatrixVjp(t: Float64Array, ct: Float64Array): [tBar: Float64Array];
   /**
    * Reverse mode for a tape: the value now and a pullback (keeps the layers' interval indices).
    *
    * @param t Layer temperatures [K], length L.
-   * @returns `{ logacia, pullback }`.
+   * @returns `{ out, pullback }`: log10 k [L][N] and the pullback `ct [L][N] → [tBar]`
+   *   (positional, as {@link CiaAd.logaciaMatrixVjp}).
    */
-  logaciaMatrixWithVjp(t: Float64Array): {
-    logacia: Float64Array;
-    pullback(ct: Float64Array): { tBar: Float64Array };
-  };
+  logaciaMatrixWithVjp(t: Float64Array): StageVjp;
 }
 
 /**
@@ -109,11 +104,14 @@ export interface CiaAd {
  * const cia = await loadCia("../shared/data/CIA/H2-H2_Borysow.cia");
  * const ad = createCiaAd(createOpaCia(cia, new Float64Array([4299.0, 4300.0])));
  * const t = new Float64Array([1200, 1300]);
- * const { dlogacia } = ad.logaciaMatrixJvp(t, new Float64Array([1, 1]));
- * const { tBar } = ad.logaciaMatrixVjp(t, new Float64Array([1, 0, 0, 0]));
+ * const { dout: dlogacia } = ad.logaciaMatrixJvp(t, new Float64Array([1, 1]));
+ * const [tBar] = ad.logaciaMatrixVjp(t, new Float64Array([1, 0, 0, 0]));
  * // J is diagonal in layers, so both give ∂log k[layer 0, ν 0]/∂T₀: ⟨e₀, J·1⟩ = ⟨Jᵀe₀, 1⟩
  * assert.strictEqual(dlogacia[0], tBar[0]);
  * assert.strictEqual(tBar[1], 0); // layer 0 does not depend on T₁
+ * // the tape rule gives the same cotangents, positionally
+ * const [tBar2] = ad.logaciaMatrixWithVjp(t).pullback(new Float64Array([1, 0, 0, 0]));
+ * assert.deepStrictEqual(tBar2, tBar);
  * // Both T lie in the table interval [1000, 2000] K. ν = 4299 uses the ν = 4300 column, whose
  * // file values are 1.087E-44 (1000 K) and 2.133E-44 (2000 K): the slope in dex/K is
  * const slope = (Math.log10(2.133e-44) - Math.log10(1.087e-44)) / 1000;
@@ -218,7 +216,7 @@ export function createCiaAd(opa: OpaCia): CiaAd {
       }
       return { logacia, dlogaciadT: d };
     },
-    logaciaMatrixJvp(t: Float64Array, tT: Float64Array | null): CiaJvp {
+    logaciaMatrixJvp(t: Float64Array, tT: Float64Array | null): StageJvp {
       checkT(t);
       const nl = t.length;
       if (tT !== null && !(tT instanceof Float64Array)) {
@@ -245,29 +243,26 @@ export function createCiaAd(opa: OpaCia): CiaAd {
           for (let i = 0; i < n; i++) d[o + i] = a * slope[so + i]!;
         }
       }
-      return { logacia, dlogacia: d };
+      return { out: logacia, dout: d };
     },
     logaciaMatrixVjp(
       t: Float64Array,
       ct: Float64Array,
-    ): { tBar: Float64Array } {
+    ): [tBar: Float64Array] {
       checkT(t);
       checkCt(ct, t.length);
       opa.logaciaMatrix(t); // validates T exactly as the forward does
-      return { tBar: contract(intervals(t), ct) };
+      return [contract(intervals(t), ct)];
     },
-    logaciaMatrixWithVjp(t: Float64Array): {
-      logacia: Float64Array;
-      pullback(ct: Float64Array): { tBar: Float64Array };
-    } {
+    logaciaMatrixWithVjp(t: Float64Array): StageVjp {
       checkT(t);
       const logacia = opa.logaciaMatrix(t);
       const iv = intervals(t);
       return {
-        logacia,
-        pullback(ct: Float64Array): { tBar: Float64Array } {
+        out: logacia,
+        pullback(ct: Float64Array): (Float64Array | null)[] {
           checkCt(ct, iv.length);
-          return { tBar: contract(iv, ct) };
+          return [contract(iv, ct)];
         },
       };
     },

@@ -46,14 +46,7 @@ export { createOpaCia, type OpaCia, type OpaCiaOptions } from "./cia.ts";
 export {
   createPremoditAd,
   type PremoditAd,
-  type PremoditJvp,
   type PremoditPartials,
-  type PremoditVjp,
 } from "./premodit_ad.ts";
-export {
-  type CiaAd,
-  type CiaJvp,
-  type CiaPartials,
-  createCiaAd,
-} from "./cia_ad.ts";
+export { type CiaAd, type CiaPartials, createCiaAd } from "./cia_ad.ts";
 export { logaciaPrimitive, xsmatrixPrimitive } from "./primitives.ts";

@@ -9,14 +9,17 @@
  * (`premodit_layer.ts`, where each stage's derivative is written out), so the primal of every
  * rule is the forward's σ bit for bit.
  *
- * Rule styles (the same in `cia_ad.ts`):
+ * Rule styles (the same in `cia_ad.ts`); the JVP and reverse rules return the stage convention
+ * of `../ad/first_order.ts` ({@link StageJvp}, {@link StageVjp}), cotangents positionally in
+ * the input order `[T, P]` of the `xsmatrix` primitive:
  * - `xsmatrixPartials(T, P)` → `{ xs, dxsdT, dxsdP }`;
  * - `xsmatrixJvp(T, P, tT, tP)` with K tangents stacked as [K][L] (`null` = zero) →
- *   `{ xs, dxs: [K][L][N] }`;
- * - `xsmatrixVjp(T, P, ct)` → `{ tBar, pBar }` (recomputes; cheapest when no primal is needed);
- * - `xsmatrixWithVjp(T, P, needs?)` → `{ xs, pullback(ct) }`: keeps the spectra of the
- *   partials that `needs` asks for as residuals; each pullback transforms the cotangent rows
- *   (one real FFT per layer) and takes the dot products in Fourier space (Parseval).
+ *   `{ out: σ [L][N], dout: [K][L][N] }`;
+ * - `xsmatrixVjp(T, P, ct)` → `[tBar, pBar]` (recomputes; cheapest when no primal is needed);
+ * - `xsmatrixWithVjp(T, P, needs?)` → `{ out: σ, pullback(ct) → [tBar, pBar] }` (null for the
+ *   cotangent `needs` does not ask for): keeps the spectra of the partials that `needs` asks
+ *   for as residuals; each pullback transforms the cotangent rows (one real FFT per layer) and
+ *   takes the dot products in Fourier space (Parseval).
  *
  * @example
  * ```ts
@@ -53,6 +56,7 @@
  * @module
  */
 
+import type { StageJvp, StageVjp } from "../ad/first_order.ts";
 import { createPremoditLayer } from "./premodit_layer.ts";
 import {
   _premoditCore,
@@ -68,22 +72,6 @@ export interface PremoditPartials {
   readonly dxsdT: Float64Array;
   /** ∂σ_l/∂P_l [L][N] [cm²/molecule/bar]. */
   readonly dxsdP: Float64Array;
-}
-
-/** Primal and K tangents of `xsmatrix`. */
-export interface PremoditJvp {
-  /** σ [L][N] [cm²/molecule]. */
-  readonly xs: Float64Array;
-  /** Tangents [K][L][N] [cm²/molecule per unit of the tangent direction]. */
-  readonly dxs: Float64Array;
-}
-
-/** Cotangents of the inputs of `xsmatrix`. */
-export interface PremoditVjp {
-  /** Cotangent of T [L] (Σ_ν ct · ∂σ/∂T, [ct units · cm²/K]). */
-  readonly tBar: Float64Array;
-  /** Cotangent of P [L] (Σ_ν ct · ∂σ/∂P, [ct units · cm²/bar]). */
-  readonly pBar: Float64Array;
 }
 
 /** Derivative rules of one PreMODIT calculator, returned by {@link createPremoditAd}. */
@@ -105,43 +93,46 @@ export interface PremoditAd {
    * @param pBar Layer pressures [bar], length L.
    * @param tT Temperature tangents [K][L] [K], or null for zero.
    * @param tP Pressure tangents [K][L] [bar], or null for zero.
-   * @returns `{ xs: [L][N], dxs: [K][L][N] }` (K = 0 when both tangents are null).
+   * @returns `{ out, dout }`: σ [L][N] [cm²/molecule] and its tangents [K][L][N]
+   *   [cm²/molecule per unit of the tangent direction] (K = 0 when both tangents are null).
    */
   xsmatrixJvp(
     t: Float64Array,
     pBar: Float64Array,
     tT: Float64Array | null,
     tP: Float64Array | null,
-  ): PremoditJvp;
+  ): StageJvp;
   /**
    * Reverse mode: the cotangents of T and P for one output cotangent (no primal returned).
    *
    * @param t Layer temperatures [K], length L.
    * @param pBar Layer pressures [bar], length L.
    * @param ct Cotangent of σ, [L][N].
-   * @returns `{ tBar, pBar }`, each [L].
+   * @returns `[tBar, pBar]`, each [L]: the cotangents of T (Σ_ν ct · ∂σ/∂T, [ct units · cm²/K])
+   *   and of P (Σ_ν ct · ∂σ/∂P, [ct units · cm²/bar]), in the input order.
    */
   xsmatrixVjp(
     t: Float64Array,
     pBar: Float64Array,
     ct: Float64Array,
-  ): PremoditVjp;
+  ): [tBar: Float64Array, pBar: Float64Array];
   /**
    * Reverse mode for a tape: σ now, and a pullback that maps any number of cotangents
-   * [L][N] to `{ tBar, pBar }` using the stored spectra of the partials (2·L·(N + 1) doubles
-   * each).
+   * [L][N] to `[tBar, pBar]` (each [L], as {@link PremoditAd.xsmatrixVjp}) using the stored
+   * spectra of the partials (2·L·(N + 1) doubles each).
    *
    * @param t Layer temperatures [K], length L.
    * @param pBar Layer pressures [bar], length L.
    * @param needs Which cotangents the pullback must return (default both); the other one is
-   *   returned as zeros and its partial is not computed.
-   * @returns `{ xs, pullback }`.
+   *   returned as null and its partial is not computed.
+   * @returns `{ out, pullback }`: σ [L][N] and the pullback `ct → [tBar, pBar]` (positional, in
+   *   the input order; null for an input `needs` leaves out).
    */
   xsmatrixWithVjp(
     t: Float64Array,
     pBar: Float64Array,
     needs?: { readonly t?: boolean; readonly pBar?: boolean },
-  ): { xs: Float64Array; pullback(ct: Float64Array): PremoditVjp };
+  ): StageVjp;
 }
 
 /**
@@ -172,16 +163,23 @@ export interface PremoditAd {
  * const t = new Float64Array([900, 1100]);
  * const p = new Float64Array([0.1, 1]);
  * // two tangent directions: d/dT_0 and d/dP_1
- * const { dxs } = ad.xsmatrixJvp(t, p, new Float64Array([1, 0, 0, 0]), new Float64Array([0, 0, 0, 1]));
- * const { tBar } = ad.xsmatrixVjp(t, p, new Float64Array(2 * 128).fill(1));
+ * const { dout: dxs } = ad.xsmatrixJvp(t, p, new Float64Array([1, 0, 0, 0]), new Float64Array([0, 0, 0, 1]));
+ * const [tBar, pBar] = ad.xsmatrixVjp(t, p, new Float64Array(2 * 128).fill(1));
  * assert.strictEqual(dxs.length, 512); // [2 tangents][2 layers][128 ν]
  * assert.strictEqual(tBar.length, 2);
+ * assert.strictEqual(pBar.length, 2);
  * // Layers are independent: tangent 0 (T₀) leaves layer 1 alone, tangent 1 (P₁) layer 0.
  * assert.ok(dxs.subarray(128, 384).every((v) => v === 0));
  * // Duality ⟨1, J e_T₀⟩ = ⟨Jᵀ1, e_T₀⟩ = tBar[0] (summation order only: 1e-12)
  * let sum = 0;
  * for (let i = 0; i < 128; i++) sum += dxs[i]!;
  * assert.ok(Math.abs(sum - tBar[0]!) < 1e-12 * Math.abs(tBar[0]!));
+ * // The tape rule: σ now, cotangents later, positionally [tBar, pBar]; null where not needed.
+ * const { out: xs, pullback } = ad.xsmatrixWithVjp(t, p, { pBar: false });
+ * assert.strictEqual(xs.length, 256);
+ * const [tBar2, pBar2] = pullback(new Float64Array(2 * 128).fill(1));
+ * assert.strictEqual(pBar2, null);
+ * assert.ok(Math.abs(tBar2![0]! - tBar[0]!) < 1e-12 * Math.abs(tBar[0]!));
  * // ∂σ₁/∂P₁ against a central difference of the forward, h = 1e-4 bar (truncation ≈ 3e-9)
  * const up = opa.xsvector(1100, 1 + 1e-4);
  * const dn = opa.xsvector(1100, 1 - 1e-4);
@@ -259,7 +257,7 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
     pBar: Float64Array,
     tT: Float64Array | null,
     tP: Float64Array | null,
-  ): PremoditJvp {
+  ): StageJvp {
     const nl = checkTP(t, pBar);
     const kT = tangentCount(tT, "tT", nl);
     const kP = tangentCount(tP, "tP", nl);
@@ -311,7 +309,7 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
         }
       }
     }
-    return { xs, dxs };
+    return { out: xs, dout: dxs };
   }
 
   function checkCt(ct: Float64Array, nl: number): void {
@@ -329,7 +327,7 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
     t: Float64Array,
     pBar: Float64Array,
     ct: Float64Array,
-  ): PremoditVjp {
+  ): [tBar: Float64Array, pBar: Float64Array] {
     const nl = checkTP(t, pBar);
     checkCt(ct, nl);
     const tBar = new Float64Array(nl);
@@ -344,14 +342,14 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
       tBar[l] = layer.dotCotangent(accTRe, accTIm);
       pBarOut[l] = layer.dotCotangent(accPRe, accPIm);
     }
-    return { tBar, pBar: pBarOut };
+    return [tBar, pBarOut];
   }
 
   function withVjp(
     t: Float64Array,
     pBar: Float64Array,
     needs?: { readonly t?: boolean; readonly pBar?: boolean },
-  ): { xs: Float64Array; pullback(ct: Float64Array): PremoditVjp } {
+  ): StageVjp {
     const nl = checkTP(t, pBar);
     const wantT = needs?.t ?? true;
     const wantP = needs?.pBar ?? true;
@@ -374,28 +372,28 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
       }
     }
     return {
-      xs,
-      pullback(ct: Float64Array): PremoditVjp {
+      out: xs,
+      pullback(ct: Float64Array): (Float64Array | null)[] {
         checkCt(ct, nl);
-        const tb = new Float64Array(nl);
-        const pb = new Float64Array(nl);
+        const tb = sT !== null ? new Float64Array(nl) : null;
+        const pb = sP !== null ? new Float64Array(nl) : null;
         for (let l = 0; l < nl; l++) {
           if (!layer.setCotangent(ct, l * N)) continue;
           const o = 2 * l * nk;
           if (sT !== null) {
-            tb[l] = layer.dotCotangent(
+            tb![l] = layer.dotCotangent(
               sT.subarray(o, o + nk),
               sT.subarray(o + nk, o + 2 * nk),
             );
           }
           if (sP !== null) {
-            pb[l] = layer.dotCotangent(
+            pb![l] = layer.dotCotangent(
               sP.subarray(o, o + nk),
               sP.subarray(o + nk, o + 2 * nk),
             );
           }
         }
-        return { tBar: tb, pBar: pb };
+        return [tb, pb];
       },
     };
   }

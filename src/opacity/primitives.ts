@@ -1,7 +1,9 @@
 /**
  * Opacity stages as autodiff primitives: `xsmatrix(T[], P[])` (PreMODIT, or direct forward only) and CIA
  * `logaciaMatrix(T[])`, each with its forward kernel, batched JVP and VJP rule in one place
- * (rules from {@link createPremoditAd} and {@link createCiaAd}; first order only).
+ * (rules from {@link createPremoditAd} and {@link createCiaAd}, which already return the stage
+ * convention `StageJvp`/`StageVjp` of `../ad/first_order.ts`, so the adapters pass them
+ * through; first order only).
  *
  * @example
  * ```ts ignore
@@ -57,22 +59,13 @@ export function xsmatrixPrimitive(opa: OpaPremodit | OpaDirect): Primitive {
     name: "xsmatrix",
     outShape: ([t]) => [t![0]!, n],
     forward: ([t, p]) => opa.xsmatrix(t!, p!),
-    jvp: ([t, p], [tt, tp]) => {
-      const r = rules.xsmatrixJvp(t!, p!, tt ?? null, tp ?? null);
-      return { out: r.xs, dout: r.dxs };
-    },
-    withVjp: ([t, p], needs) => {
-      const wantT = needs?.[0] ?? true;
-      const wantP = needs?.[1] ?? true;
-      const r = rules.xsmatrixWithVjp(t!, p!, { t: wantT, pBar: wantP });
-      return {
-        out: r.xs,
-        pullback: (ct) => {
-          const g = r.pullback(ct);
-          return [wantT ? g.tBar : null, wantP ? g.pBar : null];
-        },
-      };
-    },
+    jvp: ([t, p], [tt, tp]) =>
+      rules.xsmatrixJvp(t!, p!, tt ?? null, tp ?? null),
+    withVjp: ([t, p], needs) =>
+      rules.xsmatrixWithVjp(t!, p!, {
+        t: needs?.[0] ?? true,
+        pBar: needs?.[1] ?? true,
+      }),
   });
 }
 
@@ -100,12 +93,8 @@ export function logaciaPrimitive(opa: OpaCia): Primitive {
         const out = opa.logaciaMatrix(t!);
         return { out, dout: new Float64Array(k * out.length) };
       }
-      const r = rules.logaciaMatrixJvp(t!, tt ?? null);
-      return { out: r.logacia, dout: r.dlogacia };
+      return rules.logaciaMatrixJvp(t!, tt ?? null);
     },
-    withVjp: ([t]) => {
-      const r = rules.logaciaMatrixWithVjp(t!);
-      return { out: r.logacia, pullback: (ct) => [r.pullback(ct).tBar] };
-    },
+    withVjp: ([t]) => rules.logaciaMatrixWithVjp(t!),
   });
 }

@@ -1,34 +1,20 @@
 // Private helpers shared by the derivative kernels of src/rt (*_ad.ts); not re-exported from mod.ts.
 //
-// Conventions of every src/rt/*_ad.ts kernel:
+// Conventions of every src/rt/*_ad.ts kernel (the stage convention of src/ad/first_order.ts):
 // - `xxxJvp(primals..., tangents)` evaluates the primal and a BATCH of K tangent directions in one
 //   pass. `tangents` is an object `{ k, <input>: Float64Array | null, ... }`; each tangent has a
 //   leading K dimension ([K][...inputShape], row-major flat; a scalar input's tangent has length K),
-//   and `null` (or an omitted key) means zero. Returns `{ out, tangents }` with tangents
+//   and `null` (or an omitted key) means zero. Returns a `StageJvp` `{ out, dout }` with dout
 //   [K][...outShape].
 // - `xxxWithVjp(primals...)` evaluates the primal once, saves the residuals the rule needs and
-//   returns `{ out, pullback }`; `pullback(ct)` maps ONE output cotangent to the cotangents of every
-//   differentiable input (a scalar input gets a number, an array input an array of its shape). The
-//   pullback is pure: it may be called any number of times.
+//   returns a `StageVjp` `{ out, pullback }`; `pullback(ct)` maps ONE output cotangent to the
+//   cotangents of the inputs, POSITIONALLY in the order of the stage's primitive inputs
+//   (src/rt/primitives.ts); a scalar input's cotangent is a length-1 array, an array input's an
+//   array of its shape. The pullback is pure: it may be called any number of times.
 
 import { C2, PLANCK_PI_CONST } from "../constants.ts";
 import { _describe } from "./_validate.ts";
-
-/** Result of a batched JVP: the primal output and K tangent outputs [K][...outShape]. */
-export interface JvpResult {
-  /** Primal output (same values as the forward function). */
-  out: Float64Array;
-  /** Tangent outputs, [K][...outShape] row-major (length K · out.length). */
-  tangents: Float64Array;
-}
-
-/** Result of a `…WithVjp` call: the primal output and its pullback. */
-export interface VjpResult<C> {
-  /** Primal output (same values as the forward function). */
-  out: Float64Array;
-  /** Maps one cotangent of `out`'s shape to the cotangents of the differentiable inputs. */
-  pullback: (ct: Float64Array) => C;
-}
+import type { StageVjp } from "../ad/first_order.ts";
 
 /** Validates the batch size K of a JVP. */
 export function _checkK(k: unknown): number {
@@ -114,14 +100,6 @@ export interface EmissionTangents {
   temperature?: Float64Array | null;
 }
 
-/** Cotangents returned by an emission pullback. */
-export interface EmissionCotangents {
-  /** Cotangent of dtau, [L][N]. */
-  dtau: Float64Array;
-  /** Cotangent of temperature, [L]. */
-  temperature: Float64Array;
-}
-
 /** Flux and its (ν-diagonal) Jacobian. */
 export interface EmissionJacobian {
   /** Flux F_ν [erg/s/cm²/cm⁻¹], [N] (as the forward). */
@@ -133,16 +111,16 @@ export interface EmissionJacobian {
 }
 
 /**
- * Pullback of a ν-diagonal emission Jacobian: dτ̄_ij = ct_j D_ij, T̄_i = Σ_j ct_j J_ij.
- * (Shared by the emission rules.)
+ * Pullback of a ν-diagonal emission Jacobian: dτ̄_ij = ct_j D_ij, T̄_i = Σ_j ct_j J_ij, returned
+ * positionally as [dτ̄ [L][N], T̄ [L]]. (Shared by the emission rules.)
  */
 export function _blockDiagonalPullback(
   dFluxDdtau: Float64Array,
   dFluxDtemperature: Float64Array,
   nlayer: number,
   nnu: number,
-): (ct: Float64Array) => EmissionCotangents {
-  return (ct: Float64Array): EmissionCotangents => {
+): StageVjp["pullback"] {
+  return (ct: Float64Array): Float64Array[] => {
     _checkCotangent(ct, nnu);
     const dtauBar = new Float64Array(nlayer * nnu);
     const tBar = new Float64Array(nlayer);
@@ -156,6 +134,6 @@ export function _blockDiagonalPullback(
       }
       tBar[i] = s;
     }
-    return { dtau: dtauBar, temperature: tBar };
+    return [dtauBar, tBar];
   };
 }

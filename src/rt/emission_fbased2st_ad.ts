@@ -25,23 +25,15 @@ import {
   _checkK,
   _checkTangent,
   _planckPiRowDt,
-  type EmissionCotangents,
   type EmissionJacobian,
   type EmissionTangents,
-  type JvpResult,
-  type VjpResult,
 } from "./_common_ad.ts";
+import type { StageJvp, StageVjp } from "../ad/first_order.ts";
 
 /** Stage named by the NonFiniteErrors this module's validators throw. */
 const STAGE = "rt.emission_fbased2st";
 
-export type {
-  EmissionCotangents,
-  EmissionJacobian,
-  EmissionTangents,
-  JvpResult,
-  VjpResult,
-} from "./_common_ad.ts";
+export type { EmissionJacobian, EmissionTangents } from "./_common_ad.ts";
 
 /** 𝒯 = 2E₃(d) exactly as emissionFbased2st computes it. */
 function _trans(d: number): number {
@@ -140,7 +132,7 @@ export function emissionFbased2stJacobian(
  * @param temperature Layer temperatures [K], [L].
  * @param nu Wavenumbers [cm⁻¹], [N].
  * @param tangents K directions: dtau [K][L][N] and temperature [K][L], each or both null.
- * @returns out = F [N] (as the forward) and tangents [K][N].
+ * @returns A `StageJvp`: out = F [N] (as the forward) and dout [K][N].
  * @throws {TypeError} If an array or tangent has the wrong type or length.
  * @throws {RangeError} For the forward's range errors, or a bad K.
  *
@@ -151,18 +143,18 @@ export function emissionFbased2stJacobian(
  * import { emissionFbased2st } from "./emission_fbased2st.ts";
  * const nu = new Float64Array([4300]);
  * const dtau = new Float64Array([0, 1]);
- * const { out, tangents } = emissionFbased2stJvp(
+ * const { out, dout } = emissionFbased2stJvp(
  *   dtau, new Float64Array([800, 1000]), nu,
  *   { k: 2, temperature: new Float64Array([1, 0, 0, 1]) }, // directions e₀ and e₁
  * );
- * assert.deepStrictEqual([out.length, tangents.length], [1, 2]);
- * assert.strictEqual(tangents[0], 0); // layer 0 has dτ = 0: it neither emits nor absorbs
+ * assert.deepStrictEqual([out.length, dout.length], [1, 2]);
+ * assert.strictEqual(dout[0], 0); // layer 0 has dτ = 0: it neither emits nor absorbs
  * // layer 1 is a τ = 1 slab: ∂F/∂T₁ = (1 − 2E₃(1)) ∂πB/∂T(1000 K); 1 − 2E₃(1) = 0.78061606560447973
  * // (scipy.special.expn), ∂πB/∂T = 38.007091464234929 (mpmath, CODATA 2014 h, k)
- * assert.ok(Math.abs(tangents[1]! / (0.78061606560447973 * 38.007091464234929) - 1) < 1e-13);
+ * assert.ok(Math.abs(dout[1]! / (0.78061606560447973 * 38.007091464234929) - 1) < 1e-13);
  * // and the central finite difference of the forward (step 0.01 K: truncation ~1e-9, rounding ~1e-12)
  * const f = (t1: number) => emissionFbased2st(dtau, new Float64Array([800, t1]), nu)[0]!;
- * assert.ok(Math.abs(tangents[1]! / ((f(1000.01) - f(999.99)) / 0.02) - 1) < 1e-8);
+ * assert.ok(Math.abs(dout[1]! / ((f(1000.01) - f(999.99)) / 0.02) - 1) < 1e-8);
  * ```
  */
 export function emissionFbased2stJvp(
@@ -170,7 +162,7 @@ export function emissionFbased2stJvp(
   temperature: Float64Array,
   nu: Float64Array,
   tangents: EmissionTangents,
-): JvpResult {
+): StageJvp {
   const { t, n, dt } = _validate(dtau, temperature, nu);
   const k = _checkK(tangents?.k);
   const nlayer = t.length;
@@ -224,7 +216,7 @@ export function emissionFbased2stJvp(
     }
     for (let j = 0; j < nnu; j++) cum[j] = cum[j]! * trRow[j]!;
   }
-  return { out: flux, tangents: tan };
+  return { out: flux, dout: tan };
 }
 
 /**
@@ -234,7 +226,8 @@ export function emissionFbased2stJvp(
  * @param dtau Layer optical depths [L][N] (top first), each ≥ 0 (+Infinity allowed).
  * @param temperature Layer temperatures [K], [L].
  * @param nu Wavenumbers [cm⁻¹], [N].
- * @returns out = F [N] and pullback(ct [N]) → { dtau [L][N], temperature [L] }.
+ * @returns A `StageVjp`: out = F [N] and pullback(ct [N]) → [dtauBar [L][N], temperatureBar [L]]
+ *   (positional, the order of the emission primitive's inputs).
  * @throws {TypeError} If an array (or later ct) has the wrong type or length.
  * @throws {RangeError} For the forward's range errors.
  *
@@ -248,18 +241,18 @@ export function emissionFbased2stJvp(
  * const { out, pullback } = emissionFbased2stWithVjp(dtau, t, nu);
  * assert.strictEqual(out.length, 2);
  * const ct = new Float64Array([1, 0.5]);
- * const g = pullback(ct);
+ * const [dtauBar, tBar] = pullback(ct);
  * // a cool layer (900 K) over a hot opaque one (1200 K) absorbs more than it emits
- * assert.ok(g.dtau[0]! < 0);
- * assert.ok(g.temperature[0]! > 0 && g.temperature[1]! > 0); // hotter is brighter
+ * assert.ok(dtauBar![0]! < 0);
+ * assert.ok(tBar![0]! > 0 && tBar![1]! > 0); // hotter is brighter
  * // dot-product test against the JVP: ⟨ct, J u⟩ = ⟨Jᵀ ct, u⟩ (f64 round-off only)
  * const ud = new Float64Array([0.3, -1, 2, 0.7]);
  * const ut = new Float64Array([5, -2]);
- * const ju = emissionFbased2stJvp(dtau, t, nu, { k: 1, dtau: ud, temperature: ut }).tangents;
+ * const ju = emissionFbased2stJvp(dtau, t, nu, { k: 1, dtau: ud, temperature: ut }).dout;
  * const lhs = ct[0]! * ju[0]! + ct[1]! * ju[1]!;
  * let rhs = 0;
- * for (let i = 0; i < 4; i++) rhs += g.dtau[i]! * ud[i]!;
- * for (let i = 0; i < 2; i++) rhs += g.temperature[i]! * ut[i]!;
+ * for (let i = 0; i < 4; i++) rhs += dtauBar![i]! * ud[i]!;
+ * for (let i = 0; i < 2; i++) rhs += tBar![i]! * ut[i]!;
  * assert.ok(Math.abs(lhs / rhs - 1) < 1e-12);
  * ```
  */
@@ -267,7 +260,7 @@ export function emissionFbased2stWithVjp(
   dtau: Float64Array,
   temperature: Float64Array,
   nu: Float64Array,
-): VjpResult<EmissionCotangents> {
+): StageVjp {
   const jac = emissionFbased2stJacobian(dtau, temperature, nu);
   return {
     out: jac.flux,

@@ -25,23 +25,15 @@ import {
   _checkK,
   _checkTangent,
   _planckPiRowDt,
-  type EmissionCotangents,
   type EmissionJacobian,
   type EmissionTangents,
-  type JvpResult,
-  type VjpResult,
 } from "./_common_ad.ts";
+import type { StageJvp, StageVjp } from "../ad/first_order.ts";
 
 /** Stage named by the NonFiniteErrors this module's validators throw. */
 const STAGE = "rt.emission_ibased";
 
-export type {
-  EmissionCotangents,
-  EmissionJacobian,
-  EmissionTangents,
-  JvpResult,
-  VjpResult,
-} from "./_common_ad.ts";
+export type { EmissionJacobian, EmissionTangents } from "./_common_ad.ts";
 
 function _validate(
   dtau: Float64Array,
@@ -201,7 +193,7 @@ export function emissionIbasedJacobian(
  * @param nu Wavenumbers [cm⁻¹], [N].
  * @param nstream Number of streams (even, ≥ 2; ExoJAX's default is 8).
  * @param tangents K directions: dtau [K][L][N] and temperature [K][L], each or both null.
- * @returns out = F [N] (as the forward) and tangents [K][N].
+ * @returns A `StageJvp`: out = F [N] (as the forward) and dout [K][N].
  * @throws {TypeError} If an array or tangent has the wrong type or length.
  * @throws {RangeError} For the forward's range errors, or a bad K.
  *
@@ -212,20 +204,20 @@ export function emissionIbasedJacobian(
  * import { emissionIbased } from "./emission_ibased.ts";
  * import { planckPi } from "./planck.ts";
  * const nu = new Float64Array([4300]);
- * const { tangents } = emissionIbasedJvp(
+ * const { dout } = emissionIbasedJvp(
  *   new Float64Array([50, 50]), new Float64Array([1000, 1000]), nu, 8,
  *   { k: 1, temperature: new Float64Array([1, 1]) },
  * );
  * // opaque isothermal atmosphere, all layers warmed together: dF/dT = ∂πB/∂T(4300 cm⁻¹, 1000 K)
  * // = 38.007091464234929 (mpmath, CODATA 2014 h, k) …
- * assert.ok(Math.abs(tangents[0]! / 38.007091464234929 - 1) < 1e-13);
+ * assert.ok(Math.abs(dout[0]! / 38.007091464234929 - 1) < 1e-13);
  * // … = the central difference of πB (step 0.01 K: truncation ~1e-9, rounding ~1e-12)
  * const fd = (planckPi(nu, 1000.01)[0]! - planckPi(nu, 999.99)[0]!) / 0.02;
- * assert.ok(Math.abs(tangents[0]! / fd - 1) < 1e-8);
+ * assert.ok(Math.abs(dout[0]! / fd - 1) < 1e-8);
  * // a dτ direction on a non-isothermal column against the forward's central difference
  * const t = new Float64Array([800, 1100]);
  * const ud = new Float64Array([1, -0.5]);
- * const jvp = emissionIbasedJvp(new Float64Array([0.3, 2]), t, nu, 8, { k: 1, dtau: ud }).tangents[0]!;
+ * const jvp = emissionIbasedJvp(new Float64Array([0.3, 2]), t, nu, 8, { k: 1, dtau: ud }).dout[0]!;
  * const f = (s: number) => emissionIbased(new Float64Array([0.3 + s, 2 - 0.5 * s]), t, nu)[0]!;
  * assert.ok(Math.abs(jvp / ((f(1e-5) - f(-1e-5)) / 2e-5) - 1) < 1e-8);
  * ```
@@ -236,7 +228,7 @@ export function emissionIbasedJvp(
   nu: Float64Array,
   nstream: number,
   tangents: EmissionTangents,
-): JvpResult {
+): StageJvp {
   const { t, n, dt } = _validate(dtau, temperature, nu);
   const { coef, invMu, coefInvMu } = _quadrature(nstream);
   const k = _checkK(tangents?.k);
@@ -281,7 +273,7 @@ export function emissionIbasedJvp(
       }
     }
   }
-  return { out: flux, tangents: tan };
+  return { out: flux, dout: tan };
 }
 
 /**
@@ -293,7 +285,8 @@ export function emissionIbasedJvp(
  * @param temperature Layer temperatures [K], [L].
  * @param nu Wavenumbers [cm⁻¹], [N].
  * @param nstream Number of streams (even, ≥ 2; default 8).
- * @returns out = F [N] and pullback(ct [N]) → { dtau [L][N], temperature [L] }.
+ * @returns A `StageVjp`: out = F [N] and pullback(ct [N]) → [dtauBar [L][N], temperatureBar [L]]
+ *   (positional, the order of the emission primitive's inputs).
  * @throws {TypeError} If an array (or later ct) has the wrong type or length.
  * @throws {RangeError} For the forward's range errors.
  *
@@ -306,18 +299,18 @@ export function emissionIbasedJvp(
  * const t = new Float64Array([900, 1200]);
  * const { pullback } = emissionIbasedWithVjp(dtau, t, nu);
  * const ct = new Float64Array([1, 1]);
- * const g = pullback(ct);
+ * const [dtauBar, tBar] = pullback(ct);
  * // a cool layer (900 K) over a hot opaque one (1200 K) absorbs more than it emits
- * assert.ok(g.dtau[0]! < 0 && g.dtau[1]! < 0);
- * assert.ok(g.temperature[0]! > 0 && g.temperature[1]! > 0); // hotter is brighter
+ * assert.ok(dtauBar![0]! < 0 && dtauBar![1]! < 0);
+ * assert.ok(tBar![0]! > 0 && tBar![1]! > 0); // hotter is brighter
  * // dot-product test against the JVP: ⟨ct, J u⟩ = ⟨Jᵀ ct, u⟩ (f64 round-off only)
  * const ud = new Float64Array([0.3, -1, 2, 0.7]);
  * const ut = new Float64Array([5, -2]);
- * const ju = emissionIbasedJvp(dtau, t, nu, 8, { k: 1, dtau: ud, temperature: ut }).tangents;
+ * const ju = emissionIbasedJvp(dtau, t, nu, 8, { k: 1, dtau: ud, temperature: ut }).dout;
  * const lhs = ct[0]! * ju[0]! + ct[1]! * ju[1]!;
  * let rhs = 0;
- * for (let i = 0; i < 4; i++) rhs += g.dtau[i]! * ud[i]!;
- * for (let i = 0; i < 2; i++) rhs += g.temperature[i]! * ut[i]!;
+ * for (let i = 0; i < 4; i++) rhs += dtauBar![i]! * ud[i]!;
+ * for (let i = 0; i < 2; i++) rhs += tBar![i]! * ut[i]!;
  * assert.ok(Math.abs(lhs / rhs - 1) < 1e-12);
  * ```
  */
@@ -326,7 +319,7 @@ export function emissionIbasedWithVjp(
   temperature: Float64Array,
   nu: Float64Array,
   nstream = 8,
-): VjpResult<EmissionCotangents> {
+): StageVjp {
   const jac = emissionIbasedJacobian(dtau, temperature, nu, nstream);
   return {
     out: jac.flux,

@@ -50,6 +50,7 @@ import {
   type WebGpuKernelSpec,
   workgroupCount as _groups,
 } from "../backend/webgpu/webgpu_backend.ts";
+import type { StageJvp } from "../ad/first_order.ts";
 import { emissionQuadrature } from "./emission_ibased.ts";
 import {
   _checkDtau,
@@ -305,7 +306,7 @@ export interface IbasedWebGpu {
   forward(dtau: Float64Array, temperature: Float64Array): Promise<Float64Array>;
   /**
    * Flux and its directional derivatives for K tangent directions (one dispatch), shaped as
-   * `emissionIbasedJvp`'s result: out = F [nnu], tangents = dF [K][nnu].
+   * `emissionIbasedJvp`'s result (a `StageJvp`): out = F [nnu], dout = dF [K][nnu].
    *
    * @param dtau Layer optical depths [nlayer][nnu].
    * @param temperature Layer temperatures [K], length nlayer.
@@ -315,10 +316,10 @@ export interface IbasedWebGpu {
     dtau: Float64Array,
     temperature: Float64Array,
     tangents: IbasedTangents,
-  ): Promise<{ out: Float64Array; tangents: Float64Array }>;
+  ): Promise<StageJvp>;
   /**
-   * Cotangents of dtau [nlayer][nnu] and temperature [nlayer] for one flux cotangent, shaped as
-   * the pullback of `emissionIbasedWithVjp`.
+   * Cotangents of dtau [nlayer][nnu] and temperature [nlayer] for one flux cotangent, returned
+   * positionally as [dtauBar, temperatureBar], like the pullback of `emissionIbasedWithVjp`.
    *
    * @param dtau Layer optical depths [nlayer][nnu].
    * @param temperature Layer temperatures [K], length nlayer.
@@ -328,7 +329,7 @@ export interface IbasedWebGpu {
     dtau: Float64Array,
     temperature: Float64Array,
     ct: Float64Array,
-  ): Promise<{ dtau: Float64Array; temperature: Float64Array }>;
+  ): Promise<[dtauBar: Float64Array, temperatureBar: Float64Array]>;
   /** Frees the device buffers (the backend stays usable). */
   destroy(): void;
 }
@@ -357,10 +358,10 @@ export interface IbasedWebGpu {
  *   const rt = await createIbasedWebGpu(be, new Float64Array([4300]), 2);
  *   const dtau = new Float64Array([0.5, 100]);
  *   const t = new Float64Array([1000, 1000]);
- *   const { tangents } = await rt.jvp(dtau, t, { k: 1, temperature: new Float64Array([1, 1]) });
- *   const g = await rt.vjp(dtau, t, new Float64Array([1]));
- *   const tBar = g.temperature; // the JVP along T = (1, 1) equals the VJP's sum over layers
- *   assert.ok(Math.abs((tBar[0]! + tBar[1]!) / tangents[0]! - 1) < 1e-5);
+ *   const { dout } = await rt.jvp(dtau, t, { k: 1, temperature: new Float64Array([1, 1]) });
+ *   const [, tBar] = await rt.vjp(dtau, t, new Float64Array([1]));
+ *   // the JVP along T = (1, 1) equals the VJP's sum over layers
+ *   assert.ok(Math.abs((tBar[0]! + tBar[1]!) / dout[0]! - 1) < 1e-5);
  *   be.destroy();
  * }
  * ```
@@ -445,7 +446,7 @@ export async function createIbasedWebGpu(
         be.read(fluxBuf),
         be.read(dfluxBuf),
       ]);
-      return { out, tangents: tan };
+      return { out, dout: tan };
     },
     async vjp(dtau, temperature, ct) {
       _checkF64(ct, "ct", nnu);
@@ -459,7 +460,7 @@ export async function createIbasedWebGpu(
         be.read(dtauBarBuf),
         be.read(tBarBuf),
       ]);
-      return { dtau: dtauBar, temperature: tBar };
+      return [dtauBar, tBar];
     },
     destroy() {
       for (const b of [...owned, ...lazy.values()]) be.free(b);

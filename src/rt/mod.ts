@@ -68,17 +68,14 @@ export {
 } from "./pressure_layers.ts";
 export { powerlawTemperature } from "./temperature.ts";
 export {
-  type PowerlawTemperatureCotangents,
   powerlawTemperatureJvp,
   type PowerlawTemperatureTangents,
   powerlawTemperatureWithVjp,
 } from "./temperature_ad.ts";
 export {
-  type OpacityProfileCiaCotangents,
   opacityProfileCiaJvp,
   type OpacityProfileCiaTangents,
   opacityProfileCiaWithVjp,
-  type OpacityProfileXsCotangents,
   opacityProfileXsJvp,
   type OpacityProfileXsTangents,
   opacityProfileXsWithVjp,
@@ -93,13 +90,7 @@ export {
   emissionFbased2stJvp,
   emissionFbased2stWithVjp,
 } from "./emission_fbased2st_ad.ts";
-export type {
-  EmissionCotangents,
-  EmissionJacobian,
-  EmissionTangents,
-  JvpResult,
-  VjpResult,
-} from "./_common_ad.ts";
+export type { EmissionJacobian, EmissionTangents } from "./_common_ad.ts";
 export {
   emissionPrimitive,
   opacityProfileCiaPrimitive,

@@ -13,22 +13,18 @@
  *
  * Differentiable inputs: xsmatrix, mmr, gravity (Xs); logacia, temperature, gravity (CIA).
  * molmass, dParr, pressure, vmr1, vmr2 and mmw are treated as constants. A scalar primal (mmr,
- * gravity) has a tangent of length K and a number cotangent; a per-layer one [K][L] and [L].
+ * gravity) has a tangent of length K and a length-1 cotangent; a per-layer one [K][L] and [L].
+ * Pullbacks return the cotangents positionally, in the order of the primitives' inputs
+ * (src/rt/primitives.ts): [xsmatrixBar, mmrBar, gravityBar] and [logaciaBar, temperatureBar,
+ * gravityBar].
  *
  * @module
  */
 
 import { OPACITY_FACTOR } from "../constants.ts";
 import { opacityProfileCia, opacityProfileXs } from "./opacity_profile.ts";
-import {
-  _checkCotangent,
-  _checkK,
-  _checkTangent,
-  type JvpResult,
-  type VjpResult,
-} from "./_common_ad.ts";
-
-export type { JvpResult, VjpResult } from "./_common_ad.ts";
+import { _checkCotangent, _checkK, _checkTangent } from "./_common_ad.ts";
+import type { StageJvp, StageVjp } from "../ad/first_order.ts";
 
 /** Tangents of {@linkcode opacityProfileXsJvp} (K directions; null/omitted = zero). */
 export interface OpacityProfileXsTangents {
@@ -42,16 +38,6 @@ export interface OpacityProfileXsTangents {
   gravity?: Float64Array | null;
 }
 
-/** Cotangents returned by the pullback of {@linkcode opacityProfileXsWithVjp}. */
-export interface OpacityProfileXsCotangents {
-  /** Cotangent of xsmatrix, same shape as xsmatrix. */
-  xsmatrix: Float64Array;
-  /** Cotangent of mmr: a number for a scalar mmr, [L] for a profile. */
-  mmr: number | Float64Array;
-  /** Cotangent of gravity: a number for a scalar gravity, [L] for a profile. */
-  gravity: number | Float64Array;
-}
-
 /** Tangents of {@linkcode opacityProfileCiaJvp} (K directions; null/omitted = zero). */
 export interface OpacityProfileCiaTangents {
   /** Number of tangent directions K (≥ 1). */
@@ -62,16 +48,6 @@ export interface OpacityProfileCiaTangents {
   temperature?: Float64Array | null;
   /** Tangent of gravity [cm/s²]: length K for a scalar gravity, [K][L] for a profile. */
   gravity?: Float64Array | null;
-}
-
-/** Cotangents returned by the pullback of {@linkcode opacityProfileCiaWithVjp}. */
-export interface OpacityProfileCiaCotangents {
-  /** Cotangent of logacia, [L][N]. */
-  logacia: Float64Array;
-  /** Cotangent of temperature, [L]. */
-  temperature: Float64Array;
-  /** Cotangent of gravity: a number for a scalar gravity, [L] for a profile. */
-  gravity: number | Float64Array;
 }
 
 /** Per-layer values of a (validated) scalar-or-profile input. */
@@ -115,7 +91,7 @@ function _xsSetup(
  * @param dParr Layer pressure thicknesses [bar], [L] (constant).
  * @param nnu Number of wavenumbers N.
  * @param tangents K directions of (xsmatrix, mmr, gravity), see {@linkcode OpacityProfileXsTangents}.
- * @returns out = dτ [L][N] (as the forward) and tangents [K][L][N].
+ * @returns A `StageJvp`: out = dτ [L][N] (as the forward) and dout [K][L][N].
  * @throws {TypeError} If an array or tangent has the wrong type or length.
  * @throws {RangeError} For the forward's range errors, or a bad K.
  *
@@ -125,17 +101,17 @@ function _xsSetup(
  * import { opacityProfileXsJvp } from "./opacity_profile_ad.ts";
  * const xs = new Float64Array([1e-22, 2e-22]);
  * const dP = new Float64Array([0.1]);
- * const { out, tangents } = opacityProfileXsJvp(xs, 0.01, 28, 1e5, dP, 2, {
+ * const { out, dout } = opacityProfileXsJvp(xs, 0.01, 28, 1e5, dP, 2, {
  *   k: 1,
  *   mmr: new Float64Array([1]),
  * });
  * // dτ is linear in the mixing ratio: ∂dτ/∂MMR = dτ/MMR
- * assert.ok(Math.abs(tangents[0]! * 0.01 / out[0]! - 1) < 1e-15);
+ * assert.ok(Math.abs(dout[0]! * 0.01 / out[0]! - 1) < 1e-15);
  * // = σ dP[dyn/cm²]/(M m_u g) = 1e-22 · 1e5/(28 · 1.66053904e-24 · 1e5) = 2.1507645923389862
- * assert.ok(Math.abs(tangents[0]! / 2.1507645923389862 - 1) < 1e-14);
+ * assert.ok(Math.abs(dout[0]! / 2.1507645923389862 - 1) < 1e-14);
  * // a gravity direction: ∂dτ/∂g = −dτ/g
  * const tg = opacityProfileXsJvp(xs, 0.01, 28, 1e5, dP, 2, { k: 1, gravity: new Float64Array([1]) });
- * assert.ok(Math.abs(tg.tangents[1]! * -1e5 / out[1]! - 1) < 1e-15);
+ * assert.ok(Math.abs(tg.dout[1]! * -1e5 / out[1]! - 1) < 1e-15);
  * ```
  */
 export function opacityProfileXsJvp(
@@ -146,7 +122,7 @@ export function opacityProfileXsJvp(
   dParr: Float64Array,
   nnu: number,
   tangents: OpacityProfileXsTangents,
-): JvpResult {
+): StageJvp {
   const out = opacityProfileXs(xsmatrix, mmr, molmass, gravity, dParr, nnu);
   const k = _checkK(tangents?.k);
   const { nlayer, isVector, m, g, c } = _xsSetup(
@@ -197,12 +173,13 @@ export function opacityProfileXsJvp(
       }
     }
   }
-  return { out, tangents: tan };
+  return { out, dout: tan };
 }
 
 /**
  * {@linkcode opacityProfileXs} with its reverse-mode rule: the pullback maps ct [L][N] to the
- * cotangents of xsmatrix (its shape), mmr and gravity (number or [L], as the primal).
+ * cotangents [xsmatrixBar (its shape), mmrBar, gravityBar] (length 1 for a scalar primal, [L] for
+ * a profile).
  *
  * @param xsmatrix Cross sections [cm²], [L][N] (or a vector [N] used for every layer).
  * @param mmr Mass mixing ratio, scalar or [L].
@@ -210,7 +187,8 @@ export function opacityProfileXsJvp(
  * @param gravity Gravity [cm/s²], scalar or [L].
  * @param dParr Layer pressure thicknesses [bar], [L] (constant).
  * @param nnu Number of wavenumbers N.
- * @returns out = dτ [L][N] and pullback(ct [L][N]) → { xsmatrix, mmr, gravity }.
+ * @returns A `StageVjp`: out = dτ [L][N] and pullback(ct [L][N]) → [xsmatrixBar, mmrBar,
+ *   gravityBar] (positional, the order of the opacityProfileXs primitive's inputs).
  * @throws {TypeError} If an array (or later ct) has the wrong type or length.
  * @throws {RangeError} For the forward's range errors.
  *
@@ -221,21 +199,21 @@ export function opacityProfileXsJvp(
  * const xs = new Float64Array([1e-22, 2e-22]);
  * const dP = new Float64Array([0.1]);
  * const { out, pullback } = opacityProfileXsWithVjp(xs, 0.01, 28, 1e5, dP, 2);
- * const g = pullback(new Float64Array([1, 1]));
- * // ∂dτ/∂g = −dτ/g, summed over the cotangent's entries
- * assert.ok(Math.abs((g.gravity as number) * -1e5 / (out[0]! + out[1]!) - 1) < 1e-15);
+ * const [xsBar, mmrBar, gBar] = pullback(new Float64Array([1, 1]));
+ * // ∂dτ/∂g = −dτ/g, summed over the cotangent's entries (scalar gravity: a length-1 cotangent)
+ * assert.strictEqual(gBar!.length, 1);
+ * assert.ok(Math.abs(gBar![0]! * -1e5 / (out[0]! + out[1]!) - 1) < 1e-15);
  * // ∂dτ/∂σ = dτ/σ (σ > 0), ∂dτ/∂MMR = dτ/MMR
- * assert.ok(Math.abs(g.xsmatrix[1]! * 2e-22 / out[1]! - 1) < 1e-15);
- * assert.ok(Math.abs((g.mmr as number) * 0.01 / (out[0]! + out[1]!) - 1) < 1e-15);
+ * assert.ok(Math.abs(xsBar![1]! * 2e-22 / out[1]! - 1) < 1e-15);
+ * assert.ok(Math.abs(mmrBar![0]! * 0.01 / (out[0]! + out[1]!) - 1) < 1e-15);
  * // dot-product test against the JVP: ⟨ct, J u⟩ = ⟨Jᵀ ct, u⟩
  * const ct = new Float64Array([0.7, -2]);
- * const c = pullback(ct);
+ * const [cx, cm, cg] = pullback(ct);
  * const ux = new Float64Array([3e-23, -1e-23]);
  * const u = { k: 1, xsmatrix: ux, mmr: new Float64Array([0.002]), gravity: new Float64Array([-300]) };
- * const ju = opacityProfileXsJvp(xs, 0.01, 28, 1e5, dP, 2, u).tangents;
+ * const ju = opacityProfileXsJvp(xs, 0.01, 28, 1e5, dP, 2, u).dout;
  * const lhs = ct[0]! * ju[0]! + ct[1]! * ju[1]!;
- * const rhs = c.xsmatrix[0]! * ux[0]! + c.xsmatrix[1]! * ux[1]! + (c.mmr as number) * 0.002 +
- *   (c.gravity as number) * -300;
+ * const rhs = cx![0]! * ux[0]! + cx![1]! * ux[1]! + cm![0]! * 0.002 + cg![0]! * -300;
  * assert.ok(Math.abs(lhs / rhs - 1) < 1e-13);
  * ```
  */
@@ -246,7 +224,7 @@ export function opacityProfileXsWithVjp(
   gravity: number | Float64Array,
   dParr: Float64Array,
   nnu: number,
-): VjpResult<OpacityProfileXsCotangents> {
+): StageVjp {
   const out = opacityProfileXs(xsmatrix, mmr, molmass, gravity, dParr, nnu);
   const { nlayer, isVector, m, g, c } = _xsSetup(
     xsmatrix,
@@ -258,7 +236,7 @@ export function opacityProfileXsWithVjp(
   );
   return {
     out,
-    pullback(ct: Float64Array): OpacityProfileXsCotangents {
+    pullback(ct: Float64Array): Float64Array[] {
       _checkCotangent(ct, nlayer * nnu);
       const xsBar = new Float64Array(xsmatrix.length);
       const mBar = new Float64Array(nlayer);
@@ -284,11 +262,11 @@ export function opacityProfileXsWithVjp(
         mBar[i] = r;
         gBar[i] = (-r * m[i]!) / g[i]!;
       }
-      return {
-        xsmatrix: xsBar,
-        mmr: typeof mmr === "number" ? _sum(mBar) : mBar,
-        gravity: typeof gravity === "number" ? _sum(gBar) : gBar,
-      };
+      return [
+        xsBar,
+        typeof mmr === "number" ? _sum(mBar) : mBar,
+        typeof gravity === "number" ? _sum(gBar) : gBar,
+      ];
     },
   };
 }
@@ -306,7 +284,7 @@ export function opacityProfileXsWithVjp(
  * @param mmw Mean molecular weight [u], scalar or [L] (constant).
  * @param gravity Gravity [cm/s²], scalar or [L].
  * @param tangents K directions of (logacia, temperature, gravity), see {@linkcode OpacityProfileCiaTangents}.
- * @returns out = dτ [L][N] (as the forward) and tangents [K][L][N].
+ * @returns A `StageJvp`: out = dτ [L][N] (as the forward) and dout [K][L][N].
  * @throws {TypeError} If an array or tangent has the wrong type or length.
  * @throws {RangeError} For the forward's range errors, or a bad K.
  *
@@ -318,14 +296,14 @@ export function opacityProfileXsWithVjp(
  * const one = new Float64Array([1]);
  * const la = new Float64Array([-45]);
  * const dP = new Float64Array([0.1]);
- * const { out, tangents } = opacityProfileCiaJvp(
+ * const { out, dout } = opacityProfileCiaJvp(
  *   la, new Float64Array([1000]), one, dP, 0.8, 0.8, 2.33, 1e5, { k: 1, temperature: one },
  * );
  * // at fixed log a, dτ ∝ n² · T ∝ 1/T, so ∂dτ/∂T = −dτ/T
- * assert.ok(Math.abs(tangents[0]! * -1000 / out[0]! - 1) < 1e-15);
+ * assert.ok(Math.abs(dout[0]! * -1000 / out[0]! - 1) < 1e-15);
  * // and the forward's central difference (step 0.01 K; truncation ~1e-10)
  * const f = (t: number) => opacityProfileCia(la, new Float64Array([t]), one, dP, 0.8, 0.8, 2.33, 1e5)[0]!;
- * assert.ok(Math.abs(tangents[0]! / ((f(1000.01) - f(999.99)) / 0.02) - 1) < 1e-8);
+ * assert.ok(Math.abs(dout[0]! / ((f(1000.01) - f(999.99)) / 0.02) - 1) < 1e-8);
  * ```
  */
 export function opacityProfileCiaJvp(
@@ -338,7 +316,7 @@ export function opacityProfileCiaJvp(
   mmw: number | Float64Array,
   gravity: number | Float64Array,
   tangents: OpacityProfileCiaTangents,
-): JvpResult {
+): StageJvp {
   const out = opacityProfileCia(
     logacia,
     temperature,
@@ -383,12 +361,13 @@ export function opacityProfileCiaJvp(
       }
     }
   }
-  return { out, tangents: tan };
+  return { out, dout: tan };
 }
 
 /**
  * {@linkcode opacityProfileCia} with its reverse-mode rule: the pullback maps ct [L][N] to the
- * cotangents of logacia [L][N], temperature [L] and gravity (number or [L], as the primal).
+ * cotangents [logaciaBar [L][N], temperatureBar [L], gravityBar] (gravityBar length 1 for a
+ * scalar gravity, [L] for a profile).
  *
  * @param logacia log10 CIA coefficient [cm⁵], [L][N] (−Infinity allowed).
  * @param temperature Layer temperatures [K], [L].
@@ -398,7 +377,8 @@ export function opacityProfileCiaJvp(
  * @param vmr2 VMR of the second partner, scalar or [L] (constant).
  * @param mmw Mean molecular weight [u], scalar or [L] (constant).
  * @param gravity Gravity [cm/s²], scalar or [L].
- * @returns out = dτ [L][N] and pullback(ct [L][N]) → { logacia, temperature, gravity }.
+ * @returns A `StageVjp`: out = dτ [L][N] and pullback(ct [L][N]) → [logaciaBar, temperatureBar,
+ *   gravityBar] (positional, the order of the opacityProfileCia primitive's inputs).
  * @throws {TypeError} If an array (or later ct) has the wrong type or length.
  * @throws {RangeError} For the forward's range errors.
  *
@@ -412,21 +392,20 @@ export function opacityProfileCiaJvp(
  * ] as const;
  * const { out, pullback } = opacityProfileCiaWithVjp(...args);
  * const ct = new Float64Array([1, 3]);
- * const g = pullback(ct);
+ * const [laBar, tBar, gBar] = pullback(ct);
  * // dτ ∝ 10^(log a): ∂dτ/∂(log a) = ln 10 · dτ
- * assert.ok(Math.abs(g.logacia[0]! / (Math.LN10 * out[0]!) - 1) < 1e-15);
+ * assert.ok(Math.abs(laBar![0]! / (Math.LN10 * out[0]!) - 1) < 1e-15);
  * // dτ ∝ 1/(T g): T̄ = −Σ ct dτ / T, ḡ = −Σ ct dτ / g
  * const s = out[0]! + 3 * out[1]!;
- * assert.ok(Math.abs(g.temperature[0]! * -1000 / s - 1) < 1e-15);
- * assert.ok(Math.abs((g.gravity as number) * -1e5 / s - 1) < 1e-15);
+ * assert.ok(Math.abs(tBar![0]! * -1000 / s - 1) < 1e-15);
+ * assert.ok(Math.abs(gBar![0]! * -1e5 / s - 1) < 1e-15);
  * // dot-product test against the JVP: ⟨ct, J u⟩ = ⟨Jᵀ ct, u⟩
  * const ua = new Float64Array([0.2, -0.1]);
  * const ju = opacityProfileCiaJvp(...args, {
  *   k: 1, logacia: ua, temperature: new Float64Array([15]), gravity: new Float64Array([-40]),
- * }).tangents;
+ * }).dout;
  * const lhs = ct[0]! * ju[0]! + ct[1]! * ju[1]!;
- * const rhs = g.logacia[0]! * 0.2 + g.logacia[1]! * -0.1 + g.temperature[0]! * 15 +
- *   (g.gravity as number) * -40;
+ * const rhs = laBar![0]! * 0.2 + laBar![1]! * -0.1 + tBar![0]! * 15 + gBar![0]! * -40;
  * assert.ok(Math.abs(lhs / rhs - 1) < 1e-13);
  * ```
  */
@@ -439,7 +418,7 @@ export function opacityProfileCiaWithVjp(
   vmr2: number | Float64Array,
   mmw: number | Float64Array,
   gravity: number | Float64Array,
-): VjpResult<OpacityProfileCiaCotangents> {
+): StageVjp {
   const out = opacityProfileCia(
     logacia,
     temperature,
@@ -455,7 +434,7 @@ export function opacityProfileCiaWithVjp(
   const g = _perLayer(gravity, nlayer);
   return {
     out,
-    pullback(ct: Float64Array): OpacityProfileCiaCotangents {
+    pullback(ct: Float64Array): Float64Array[] {
       _checkCotangent(ct, nlayer * nnu);
       const aBar = new Float64Array(nlayer * nnu);
       const tBar = new Float64Array(nlayer);
@@ -471,17 +450,14 @@ export function opacityProfileCiaWithVjp(
         tBar[i] = -r / temperature[i]!;
         gBar[i] = -r / g[i]!;
       }
-      return {
-        logacia: aBar,
-        temperature: tBar,
-        gravity: typeof gravity === "number" ? _sum(gBar) : gBar,
-      };
+      return [aBar, tBar, typeof gravity === "number" ? _sum(gBar) : gBar];
     },
   };
 }
 
-function _sum(a: Float64Array): number {
+/** The sum of a's entries as a length-1 array (the cotangent of a scalar input). */
+function _sum(a: Float64Array): Float64Array {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]!;
-  return s;
+  return new Float64Array([s]);
 }

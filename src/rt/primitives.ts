@@ -1,6 +1,8 @@
 /**
  * Atmosphere and emission stages as autodiff primitives (forward kernel + batched JVP + VJP in
- * one place; rules from the `*_ad.ts` modules beside each stage; first order only):
+ * one place; rules from the `*_ad.ts` modules beside each stage, which already return the stage
+ * convention `StageJvp`/`StageVjp` of src/ad/first_order.ts and are passed straight through;
+ * first order only):
  * the clipped power-law temperature, the line and CIA optical-depth profiles, and the emission
  * solvers.
  *
@@ -42,9 +44,6 @@ import {
   emissionFbased2stWithVjp,
 } from "./emission_fbased2st_ad.ts";
 
-const _num = (
-  x: number | Float64Array,
-): Float64Array => (typeof x === "number" ? new Float64Array([x]) : x);
 /** A length-1 array as a scalar, otherwise the array (per-layer values). */
 const _sc = (
   x: Float64Array,
@@ -81,24 +80,14 @@ export function powerlawTemperaturePrimitive(
     outShape: () => [L],
     forward: ([t0, a]) =>
       powerlawTemperature(pressure, t0![0]!, a![0]!, [range[0], range[1]]),
-    jvp: ([t0, a], [tt0, ta], k) => {
-      const r = powerlawTemperatureJvp(pressure, t0![0]!, a![0]!, range, {
+    jvp: ([t0, a], [tt0, ta], k) =>
+      powerlawTemperatureJvp(pressure, t0![0]!, a![0]!, range, {
         k,
         t0: tt0 ?? null,
         alpha: ta ?? null,
-      });
-      return { out: r.out, dout: r.tangents };
-    },
-    withVjp: ([t0, a]) => {
-      const r = powerlawTemperatureWithVjp(pressure, t0![0]!, a![0]!, range);
-      return {
-        out: r.out,
-        pullback: (ct) => {
-          const g = r.pullback(ct);
-          return [new Float64Array([g.t0]), new Float64Array([g.alpha])];
-        },
-      };
-    },
+      }),
+    withVjp: ([t0, a]) =>
+      powerlawTemperatureWithVjp(pressure, t0![0]!, a![0]!, range),
   });
 }
 
@@ -138,40 +127,15 @@ export function opacityProfileXsPrimitive(
     outShape: ([xs]) => [...xs!],
     forward: ([xs, mmr, g]) =>
       opacityProfileXs(xs!, _sc(mmr!), molmass, _sc(g!), dParr, nnu),
-    jvp: ([xs, mmr, g], [txs, tm, tg], k) => {
-      const r = opacityProfileXsJvp(
-        xs!,
-        _sc(mmr!),
-        molmass,
-        _sc(g!),
-        dParr,
-        nnu,
-        {
-          k,
-          xsmatrix: txs ?? null,
-          mmr: tm ?? null,
-          gravity: tg ?? null,
-        },
-      );
-      return { out: r.out, dout: r.tangents };
-    },
-    withVjp: ([xs, mmr, g]) => {
-      const r = opacityProfileXsWithVjp(
-        xs!,
-        _sc(mmr!),
-        molmass,
-        _sc(g!),
-        dParr,
-        nnu,
-      );
-      return {
-        out: r.out,
-        pullback: (ct) => {
-          const c = r.pullback(ct);
-          return [c.xsmatrix, _num(c.mmr), _num(c.gravity)];
-        },
-      };
-    },
+    jvp: ([xs, mmr, g], [txs, tm, tg], k) =>
+      opacityProfileXsJvp(xs!, _sc(mmr!), molmass, _sc(g!), dParr, nnu, {
+        k,
+        xsmatrix: txs ?? null,
+        mmr: tm ?? null,
+        gravity: tg ?? null,
+      }),
+    withVjp: ([xs, mmr, g]) =>
+      opacityProfileXsWithVjp(xs!, _sc(mmr!), molmass, _sc(g!), dParr, nnu),
   });
 }
 
@@ -218,8 +182,15 @@ export function opacityProfileCiaPrimitive(
     outShape: ([la]) => [...la!],
     forward: ([la, t, g]) =>
       opacityProfileCia(la!, t!, pressure, dParr, vmr1, vmr2, mmw, g![0]!),
-    jvp: ([la, t, g], [tla, tt, tg], k) => {
-      const r = opacityProfileCiaJvp(
+    jvp: ([la, t, g], [tla, tt, tg], k) =>
+      opacityProfileCiaJvp(la!, t!, pressure, dParr, vmr1, vmr2, mmw, g![0]!, {
+        k,
+        logacia: tla ?? null,
+        temperature: tt ?? null,
+        gravity: tg ?? null,
+      }),
+    withVjp: ([la, t, g]) =>
+      opacityProfileCiaWithVjp(
         la!,
         t!,
         pressure,
@@ -228,34 +199,7 @@ export function opacityProfileCiaPrimitive(
         vmr2,
         mmw,
         g![0]!,
-        {
-          k,
-          logacia: tla ?? null,
-          temperature: tt ?? null,
-          gravity: tg ?? null,
-        },
-      );
-      return { out: r.out, dout: r.tangents };
-    },
-    withVjp: ([la, t, g]) => {
-      const r = opacityProfileCiaWithVjp(
-        la!,
-        t!,
-        pressure,
-        dParr,
-        vmr1,
-        vmr2,
-        mmw,
-        g![0]!,
-      );
-      return {
-        out: r.out,
-        pullback: (ct) => {
-          const c = r.pullback(ct);
-          return [c.logacia, c.temperature, _num(c.gravity)];
-        },
-      };
-    },
+      ),
   });
 }
 
@@ -299,24 +243,13 @@ export function emissionPrimitive(
       name: "emission_ibased",
       outShape: () => [n],
       forward: ([d, t]) => emissionIbased(d!, t!, nu, ns),
-      jvp: ([d, t], [td, tt], k) => {
-        const r = emissionIbasedJvp(d!, t!, nu, ns, {
+      jvp: ([d, t], [td, tt], k) =>
+        emissionIbasedJvp(d!, t!, nu, ns, {
           k,
           dtau: td ?? null,
           temperature: tt ?? null,
-        });
-        return { out: r.out, dout: r.tangents };
-      },
-      withVjp: ([d, t]) => {
-        const r = emissionIbasedWithVjp(d!, t!, nu, ns);
-        return {
-          out: r.out,
-          pullback: (ct) => {
-            const c = r.pullback(ct);
-            return [c.dtau, c.temperature];
-          },
-        };
-      },
+        }),
+      withVjp: ([d, t]) => emissionIbasedWithVjp(d!, t!, nu, ns),
     });
   }
   if (solver !== "fbased2st") {
@@ -326,23 +259,12 @@ export function emissionPrimitive(
     name: "emission_fbased2st",
     outShape: () => [n],
     forward: ([d, t]) => emissionFbased2st(d!, t!, nu),
-    jvp: ([d, t], [td, tt], k) => {
-      const r = emissionFbased2stJvp(d!, t!, nu, {
+    jvp: ([d, t], [td, tt], k) =>
+      emissionFbased2stJvp(d!, t!, nu, {
         k,
         dtau: td ?? null,
         temperature: tt ?? null,
-      });
-      return { out: r.out, dout: r.tangents };
-    },
-    withVjp: ([d, t]) => {
-      const r = emissionFbased2stWithVjp(d!, t!, nu);
-      return {
-        out: r.out,
-        pullback: (ct) => {
-          const c = r.pullback(ct);
-          return [c.dtau, c.temperature];
-        },
-      };
-    },
+      }),
+    withVjp: ([d, t]) => emissionFbased2stWithVjp(d!, t!, nu),
   });
 }

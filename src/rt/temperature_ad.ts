@@ -15,18 +15,11 @@
 
 import { powerlawTemperature } from "./temperature.ts";
 import { _checkRange } from "./_validate.ts";
-import {
-  _checkCotangent,
-  _checkK,
-  _checkTangent,
-  type JvpResult,
-  type VjpResult,
-} from "./_common_ad.ts";
+import { _checkCotangent, _checkK, _checkTangent } from "./_common_ad.ts";
+import type { StageJvp, StageVjp } from "../ad/first_order.ts";
 
 /** Stage named by the NonFiniteErrors this module's validators throw. */
 const STAGE = "rt.temperature";
-
-export type { JvpResult, VjpResult } from "./_common_ad.ts";
 
 /** Tangents of {@linkcode powerlawTemperatureJvp}: K directions of (t0, alpha). */
 export interface PowerlawTemperatureTangents {
@@ -36,14 +29,6 @@ export interface PowerlawTemperatureTangents {
   t0?: Float64Array | null;
   /** Tangent of alpha, length K (null/omitted: zero). */
   alpha?: Float64Array | null;
-}
-
-/** Cotangents returned by the pullback of {@linkcode powerlawTemperatureWithVjp}. */
-export interface PowerlawTemperatureCotangents {
-  /** ∂⟨ct, T⟩/∂t0 [per K]. */
-  t0: number;
-  /** ∂⟨ct, T⟩/∂alpha. */
-  alpha: number;
 }
 
 /**
@@ -79,7 +64,7 @@ function _sensitivities(
  * @param alpha Power-law index.
  * @param range Clipping range [tLow, tHigh] [K] (pass [0, Infinity] for none).
  * @param tangents K directions: tangent of t0 [K] and of alpha, each length K or null.
- * @returns out = T [L] (as the forward) and tangents [K][L] = ∂T/∂t0 · t0̇ + ∂T/∂α · α̇.
+ * @returns A `StageJvp`: out = T [L] (as the forward) and dout [K][L] = ∂T/∂t0 · t0̇ + ∂T/∂α · α̇.
  * @throws {TypeError} If an array has the wrong type or length.
  * @throws {RangeError} For the forward's range errors, or a bad K.
  *
@@ -88,20 +73,20 @@ function _sensitivities(
  * import assert from "node:assert";
  * import { powerlawTemperatureJvp } from "./temperature_ad.ts";
  * const p = new Float64Array([0.01, 1, 100]);
- * const { out, tangents } = powerlawTemperatureJvp(p, 1300, 0.1, [500, 1500], {
+ * const { out, dout } = powerlawTemperatureJvp(p, 1300, 0.1, [500, 1500], {
  *   k: 2,
  *   t0: new Float64Array([1, 0]), // direction 0: t0
  *   alpha: new Float64Array([0, 1]), // direction 1: alpha
  * });
  * assert.strictEqual(out[1], 1300);
  * // ∂T/∂T0 = P^α: 0.01^0.1 = 10^−0.2, 1 at 1 bar, 0 where clipped (100 bar: 2060 K > 1500 K)
- * assert.ok(Math.abs(tangents[0]! - Math.pow(10, -0.2)) < 1e-15);
- * assert.strictEqual(tangents[1], 1);
- * assert.strictEqual(tangents[2], 0);
+ * assert.ok(Math.abs(dout[0]! - Math.pow(10, -0.2)) < 1e-15);
+ * assert.strictEqual(dout[1], 1);
+ * assert.strictEqual(dout[2], 0);
  * // ∂T/∂α = T0 P^α ln P: 1300 · 10^−0.2 · ln 0.01 at 0.01 bar, 0 at 1 bar, 0 where clipped
- * assert.ok(Math.abs(tangents[3]! / (1300 * Math.pow(10, -0.2) * Math.log(0.01)) - 1) < 1e-15);
- * assert.strictEqual(tangents[4], 0);
- * assert.strictEqual(tangents[5], 0);
+ * assert.ok(Math.abs(dout[3]! / (1300 * Math.pow(10, -0.2) * Math.log(0.01)) - 1) < 1e-15);
+ * assert.strictEqual(dout[4], 0);
+ * assert.strictEqual(dout[5], 0);
  * ```
  */
 export function powerlawTemperatureJvp(
@@ -110,7 +95,7 @@ export function powerlawTemperatureJvp(
   alpha: number,
   range: readonly [number, number],
   tangents: PowerlawTemperatureTangents,
-): JvpResult {
+): StageJvp {
   const out = powerlawTemperature(pressure, t0, alpha, range);
   const [tLow, tHigh] = _checkRange(STAGE, range);
   const k = _checkK(tangents?.k);
@@ -118,7 +103,7 @@ export function powerlawTemperatureJvp(
   const tal = _checkTangent(tangents.alpha, "alpha", k, 1);
   const n = pressure.length;
   const tan = new Float64Array(k * n);
-  if (tt0 === null && tal === null) return { out, tangents: tan };
+  if (tt0 === null && tal === null) return { out, dout: tan };
   const { dT0, dAlpha } = _sensitivities(pressure, t0, alpha, tLow, tHigh);
   for (let q = 0; q < k; q++) {
     const a = tt0 === null ? 0 : tt0[q]!;
@@ -126,18 +111,19 @@ export function powerlawTemperatureJvp(
     const off = q * n;
     for (let i = 0; i < n; i++) tan[off + i] = dT0[i]! * a + dAlpha[i]! * b;
   }
-  return { out, tangents: tan };
+  return { out, dout: tan };
 }
 
 /**
  * {@linkcode powerlawTemperature} with its reverse-mode rule: the pullback maps a cotangent ct [L]
- * to (t0̄, ᾱ) = (Σ_i ct_i ∂T_i/∂t0, Σ_i ct_i ∂T_i/∂α).
+ * to [t0̄, ᾱ] = [Σ_i ct_i ∂T_i/∂t0, Σ_i ct_i ∂T_i/∂α], each a length-1 array.
  *
  * @param pressure Layer pressures [bar], length L, each finite and > 0.
  * @param t0 Temperature at 1 bar [K], > 0.
  * @param alpha Power-law index.
  * @param range Clipping range [tLow, tHigh] [K] (default [0, Infinity)).
- * @returns out = T [L] and pullback(ct [L]) → { t0, alpha }.
+ * @returns A `StageVjp`: out = T [L] and pullback(ct [L]) → [t0Bar [1], alphaBar [1]] (positional,
+ *   the order of the powerlawTemperature primitive's inputs).
  * @throws {TypeError} If pressure (or later ct) has the wrong type or length.
  * @throws {RangeError} For the forward's range errors.
  *
@@ -148,11 +134,14 @@ export function powerlawTemperatureJvp(
  * const p = new Float64Array([1, Math.E]);
  * const { pullback } = powerlawTemperatureWithVjp(p, 1000, 0.1);
  * // P = 1 bar: ∂T/∂T0 = P^α = 1, ∂T/∂α = T0 P^α ln P = 0
- * assert.deepStrictEqual(pullback(new Float64Array([1, 0])), { t0: 1, alpha: 0 });
+ * assert.deepStrictEqual(pullback(new Float64Array([1, 0])), [
+ *   new Float64Array([1]),
+ *   new Float64Array([0]),
+ * ]);
  * // P = e bar: ∂T/∂T0 = e^0.1, ∂T/∂α = 1000 · e^0.1 · ln e = 1000 e^0.1
- * const g = pullback(new Float64Array([0, 1]));
- * assert.ok(Math.abs(g.t0 / Math.exp(0.1) - 1) < 1e-15);
- * assert.ok(Math.abs(g.alpha / (1000 * Math.exp(0.1)) - 1) < 1e-15);
+ * const [t0Bar, alphaBar] = pullback(new Float64Array([0, 1]));
+ * assert.ok(Math.abs(t0Bar![0]! / Math.exp(0.1) - 1) < 1e-15);
+ * assert.ok(Math.abs(alphaBar![0]! / (1000 * Math.exp(0.1)) - 1) < 1e-15);
  * ```
  */
 export function powerlawTemperatureWithVjp(
@@ -160,14 +149,14 @@ export function powerlawTemperatureWithVjp(
   t0: number,
   alpha: number,
   range: readonly [number, number] = [0, Infinity],
-): VjpResult<PowerlawTemperatureCotangents> {
+): StageVjp {
   const out = powerlawTemperature(pressure, t0, alpha, range);
   const [tLow, tHigh] = _checkRange(STAGE, range);
   const { dT0, dAlpha } = _sensitivities(pressure, t0, alpha, tLow, tHigh);
   const n = pressure.length;
   return {
     out,
-    pullback(ct: Float64Array): PowerlawTemperatureCotangents {
+    pullback(ct: Float64Array): Float64Array[] {
       _checkCotangent(ct, n);
       let g0 = 0;
       let ga = 0;
@@ -176,7 +165,7 @@ export function powerlawTemperatureWithVjp(
         g0 += c * dT0[i]!;
         ga += c * dAlpha[i]!;
       }
-      return { t0: g0, alpha: ga };
+      return [new Float64Array([g0]), new Float64Array([ga])];
     },
   };
 }

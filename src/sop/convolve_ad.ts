@@ -7,21 +7,26 @@
  * - VJP: f̄ = corr(ḡ, K) (the transpose of the convolution, including the zero-padded
  *   ends: f̄[p] = Σ_k K[k] · ḡ[p − h + k]) and K̄[k] = Σ_i ḡ[i] · f[i + h − k].
  *
- * Derivative-rule style of src/sop (used by every `*_ad.ts` file here):
- * - `xxxJvp(primals…, tangents)` → `{ out, dout }`: the primal output and K tangent
- *   outputs, `dout` flat [K][…outShape]. Tangents are passed as an object with the
+ * Derivative-rule style of src/sop (used by every `*_ad.ts` file here), with the result
+ * types shared by every physics stage (`StageJvp`, `StageVjp` in `src/ad/first_order.ts`):
+ * - `xxxJvp(primals…, tangents)` → `StageJvp` `{ out, dout }`: the primal output and K
+ *   tangent outputs, `dout` flat [K][…outShape]. Tangents are passed as an object with the
  *   direction count `k` and one optional entry per differentiable input, each with a
  *   leading K dimension (arrays [K][n] flat, scalars [K]); a missing or `null` entry is
  *   zero. All-zero tangent rows are detected and skipped.
- * - `xxxWithVjp(primals…)` → `{ out, pullback(ct) }`: the forward pass keeps what the
- *   reverse pass needs (kernels, kernel partials, interpolation weights) in the closure;
- *   `pullback` may be called any number of times. The primal arrays are referenced, not
- *   copied: do not mutate them while the pullback is alive.
+ * - `xxxWithVjp(primals…)` → `StageVjp` `{ out, pullback(ct) }`: the forward pass keeps
+ *   what the reverse pass needs (kernels, kernel partials, interpolation weights) in the
+ *   closure; `pullback` may be called any number of times. It returns the input cotangents
+ *   positionally, in the order of the stage's differentiable inputs (the order of its
+ *   primitive's inputs in `primitives.ts`); a scalar input's cotangent is a length-1
+ *   array. The primal arrays are referenced, not copied: do not mutate them while the
+ *   pullback is alive.
  * - `xxxVjp(primals…, ct)` = `xxxWithVjp(primals…).pullback(ct)`, for one-off use.
  *
  * @module
  */
 
+import type { StageJvp, StageVjp } from "../ad/first_order.ts";
 import { convolveCentered } from "./convolve.ts";
 import { _checkArray } from "./_validate.ts";
 
@@ -215,34 +220,6 @@ export interface ConvolveCenteredTangents {
   kernel?: Float64Array | null;
 }
 
-/** Primal output and K tangent outputs of a JVP. */
-export interface JvpResult {
-  /** Primal output. */
-  out: Float64Array;
-  /** Tangent outputs, [K][out.length] flat. */
-  dout: Float64Array;
-}
-
-/** Cotangents of {@link convolveCenteredWithVjp}'s inputs. */
-export interface ConvolveCenteredCotangents {
-  /** ∂⟨ct, out⟩/∂f, length f.length. */
-  fBar: Float64Array;
-  /** ∂⟨ct, out⟩/∂kernel, length kernel.length. */
-  kernelBar: Float64Array;
-}
-
-/** Primal output and pullback of {@link convolveCenteredWithVjp}. */
-export interface ConvolveCenteredVjp {
-  /** Primal output, equal to convolveCentered(f, kernel). */
-  out: Float64Array;
-  /**
-   * Cotangents of f and kernel for an output cotangent.
-   * @param ct Output cotangent, length f.length.
-   * @returns fBar and kernelBar.
-   */
-  pullback(ct: Float64Array): ConvolveCenteredCotangents;
-}
-
 function _checkKernel(f: Float64Array, kernel: Float64Array): void {
   _checkArray(STAGE, f, "f");
   _checkArray(STAGE, kernel, "kernel");
@@ -282,7 +259,7 @@ export function convolveCenteredJvp(
   f: Float64Array,
   kernel: Float64Array,
   tangents: ConvolveCenteredTangents,
-): JvpResult {
+): StageJvp {
   _checkKernel(f, kernel);
   const nk = _checkCount(tangents.k);
   const n = f.length;
@@ -324,7 +301,9 @@ export function convolveCenteredJvp(
  *
  * @param f Signal (finite), length n.
  * @param kernel Odd-length kernel (finite), length m.
- * @returns `{ out, pullback }`.
+ * @returns `{ out, pullback(ct) → [fBar [n], kernelBar [m]] }`: `out` equals
+ *   convolveCentered(f, kernel); the pullback returns the cotangents positionally, in
+ *   argument order (f, kernel).
  * @throws {TypeError} On wrong types or an even kernel (pullback: ct length ≠ n).
  * @throws {RangeError} On non-finite values.
  *
@@ -334,16 +313,16 @@ export function convolveCenteredJvp(
  * import { convolveCenteredWithVjp } from "./convolve_ad.ts";
  * const f = new Float64Array([1, 2, 3]);
  * const { out, pullback } = convolveCenteredWithVjp(f, new Float64Array([0, 1, 0.5]));
- * const { fBar, kernelBar } = pullback(new Float64Array([1, 0, 0]));
+ * const [fBar, kernelBar] = pullback(new Float64Array([1, 0, 0]));
  * assert.deepStrictEqual(Array.from(out), [1, 2.5, 4]);
- * assert.deepStrictEqual(Array.from(fBar), [1, 0, 0]);
- * assert.deepStrictEqual(Array.from(kernelBar), [2, 1, 0]); // K̄[k] = f[1 − k]
+ * assert.deepStrictEqual(Array.from(fBar!), [1, 0, 0]);
+ * assert.deepStrictEqual(Array.from(kernelBar!), [2, 1, 0]); // K̄[k] = f[1 − k]
  * ```
  */
 export function convolveCenteredWithVjp(
   f: Float64Array,
   kernel: Float64Array,
-): ConvolveCenteredVjp {
+): StageVjp {
   _checkKernel(f, kernel);
   const out = convolveCentered(f, kernel);
   const n = f.length;
@@ -352,13 +331,13 @@ export function convolveCenteredWithVjp(
   const [k0, k1] = _support(kernel);
   return {
     out,
-    pullback(ct: Float64Array): ConvolveCenteredCotangents {
+    pullback(ct: Float64Array): Float64Array[] {
       const g = _checkCotangent(STAGE, ct, n);
       const fBar = new Float64Array(n);
       if (k0 <= k1) _corrInto(g, kernel, k0, k1, h, n, fBar);
       const kernelBar = new Float64Array(m);
       _kernelBarInto(g, f, 0, m - 1, h, n, kernelBar);
-      return { fBar, kernelBar };
+      return [fBar, kernelBar];
     },
   };
 }
@@ -370,7 +349,7 @@ export function convolveCenteredWithVjp(
  * @param f Signal (finite), length n.
  * @param kernel Odd-length kernel (finite).
  * @param ct Output cotangent, length n.
- * @returns `{ fBar: [n], kernelBar: [kernel.length] }`.
+ * @returns `[fBar [n], kernelBar [kernel.length]]`, positionally in argument order.
  * @throws {TypeError} On wrong types or lengths, or an even kernel.
  * @throws {RangeError} On non-finite values.
  *
@@ -378,18 +357,18 @@ export function convolveCenteredWithVjp(
  * ```ts
  * import assert from "node:assert";
  * import { convolveCenteredVjp } from "./convolve_ad.ts";
- * const { fBar } = convolveCenteredVjp(
+ * const [fBar] = convolveCenteredVjp(
  *   new Float64Array([1, 2, 3]),
  *   new Float64Array([0.25, 0.5, 0.25]),
  *   new Float64Array([0, 1, 0]),
  * );
- * assert.deepStrictEqual(Array.from(fBar), [0.25, 0.5, 0.25]); // the kernel, reversed
+ * assert.deepStrictEqual(Array.from(fBar!), [0.25, 0.5, 0.25]); // the kernel, reversed
  * ```
  */
 export function convolveCenteredVjp(
   f: Float64Array,
   kernel: Float64Array,
   ct: Float64Array,
-): ConvolveCenteredCotangents {
+): (Float64Array | null)[] {
   return convolveCenteredWithVjp(f, kernel).pullback(ct);
 }

@@ -12,6 +12,7 @@
  * @module
  */
 
+import type { StageJvp, StageVjp } from "../ad/first_order.ts";
 import { convolveCentered } from "./convolve.ts";
 import { gaussianKernel } from "./instrument_profile.ts";
 import { _checkArray, _checkVelocityGrid } from "./_validate.ts";
@@ -26,7 +27,6 @@ import {
   _isZero,
   _kernelBarInto,
   _support,
-  type JvpResult,
 } from "./convolve_ad.ts";
 
 /** Stage named by the NonFiniteErrors this module's validators throw. */
@@ -92,26 +92,6 @@ export interface IpgaussTangents {
   beta?: Float64Array | null;
 }
 
-/** Cotangents of {@link ipgaussWithVjp}'s inputs. */
-export interface IpgaussCotangents {
-  /** ∂⟨ct, out⟩/∂f, length f.length. */
-  fBar: Float64Array;
-  /** ∂⟨ct, out⟩/∂β [per km/s]. */
-  betaBar: number;
-}
-
-/** Primal output and pullback of {@link ipgaussWithVjp}. */
-export interface IpgaussVjp {
-  /** Primal output, bitwise equal to ipgauss(f, vGrid, beta). */
-  out: Float64Array;
-  /**
-   * Cotangents of (f, β) for an output cotangent.
-   * @param ct Output cotangent, length f.length.
-   * @returns The cotangents.
-   */
-  pullback(ct: Float64Array): IpgaussCotangents;
-}
-
 /**
  * Forward-mode derivative of {@link ipgauss}: the convolved spectrum and, for each of K
  * tangent directions, dout = conv(df, K̃) + dβ · conv(f, ∂K̃/∂β). All-zero directions
@@ -142,7 +122,7 @@ export function ipgaussJvp(
   vGrid: Float64Array,
   beta: number,
   tangents: IpgaussTangents,
-): JvpResult {
+): StageJvp {
   _checkArray(STAGE, f, "f");
   _checkVelocityGrid(STAGE, vGrid);
   const { kernel, dBeta } = gaussianKernelPartials(vGrid, beta);
@@ -187,7 +167,9 @@ export function ipgaussJvp(
  * @param f Spectrum (finite), length n; referenced by the pullback, do not mutate it.
  * @param vGrid Symmetric, odd-length velocity grid [km/s].
  * @param beta Gaussian standard deviation [km/s] (> 0).
- * @returns `{ out, pullback(ct) → { fBar, betaBar } }`.
+ * @returns `{ out, pullback(ct) → [fBar [n], betaBar [1]] }`: `out` is bitwise ipgauss's
+ *   result; the pullback returns the cotangents of (f, β) positionally (the primitive's
+ *   input order), β's as a length-1 array [per km/s].
  * @throws {TypeError} On wrong types or an even vGrid (pullback: ct length ≠ n).
  * @throws {RangeError} As {@link ipgauss} (pullback: non-finite ct).
  *
@@ -201,17 +183,17 @@ export function ipgaussJvp(
  * const { pullback } = ipgaussWithVjp(f, v, 1);
  * const ct = new Float64Array(11);
  * ct[5] = 1;
- * const { fBar, betaBar } = pullback(ct);
- * assert.ok(Math.abs(betaBar - 0.3974189568760631) < 1e-12); // = the JVP above
+ * const [fBar, betaBar] = pullback(ct);
+ * assert.ok(Math.abs(betaBar![0]! - 0.3974189568760631) < 1e-12); // = the JVP above
  * // fBar[5] is the kernel centre 1 / Σ_{v=-3..3} e^{−v²/2}
- * assert.ok(Math.abs(fBar[5]! - 0.3990502796524549) < 1e-12);
+ * assert.ok(Math.abs(fBar![5]! - 0.3990502796524549) < 1e-12);
  * ```
  */
 export function ipgaussWithVjp(
   f: Float64Array,
   vGrid: Float64Array,
   beta: number,
-): IpgaussVjp {
+): StageVjp {
   _checkArray(STAGE, f, "f");
   _checkVelocityGrid(STAGE, vGrid);
   const { kernel, dBeta } = gaussianKernelPartials(vGrid, beta);
@@ -225,7 +207,7 @@ export function ipgaussWithVjp(
   const [j0, j1] = _support(db);
   return {
     out,
-    pullback(ct: Float64Array): IpgaussCotangents {
+    pullback(ct: Float64Array): Float64Array[] {
       const g = _checkCotangent(STAGE, ct, n);
       const fBar = new Float64Array(n);
       _corrInto(g, kf, k0, k1, h, n, fBar);
@@ -235,7 +217,7 @@ export function ipgaussWithVjp(
         _kernelBarInto(g, f, j0, j1, h, n, c);
         for (let j = j0; j <= j1; j++) betaBar += c[j]! * db[j]!;
       }
-      return { fBar, betaBar };
+      return [fBar, new Float64Array([betaBar])];
     },
   };
 }
@@ -248,7 +230,7 @@ export function ipgaussWithVjp(
  * @param vGrid Symmetric, odd-length velocity grid [km/s].
  * @param beta Gaussian standard deviation [km/s] (> 0).
  * @param ct Output cotangent, length n.
- * @returns `{ fBar: [n], betaBar }`.
+ * @returns `[fBar [n], betaBar [1]]`, positionally (f, β).
  * @throws {TypeError} On wrong types or lengths.
  * @throws {RangeError} On non-finite or out-of-range values.
  *
@@ -258,10 +240,10 @@ export function ipgaussWithVjp(
  * import { ipgaussVjp } from "./instrument_profile_ad.ts";
  * const v = new Float64Array([-2, -1, 0, 1, 2]);
  * const ct = new Float64Array(9).fill(1);
- * const { fBar, betaBar } = ipgaussVjp(new Float64Array(9).fill(1), v, 1, ct);
- * assert.ok(Math.abs(fBar[4]! - 1) < 1e-12);
+ * const [fBar, betaBar] = ipgaussVjp(new Float64Array(9).fill(1), v, 1, ct);
+ * assert.ok(Math.abs(fBar![4]! - 1) < 1e-12);
  * // the zero-padded ends lose more flux as the profile widens
- * assert.ok(Math.abs(betaBar - -0.7073268818652897) < 1e-12);
+ * assert.ok(Math.abs(betaBar![0]! - -0.7073268818652897) < 1e-12);
  * ```
  */
 export function ipgaussVjp(
@@ -269,6 +251,6 @@ export function ipgaussVjp(
   vGrid: Float64Array,
   beta: number,
   ct: Float64Array,
-): IpgaussCotangents {
+): (Float64Array | null)[] {
   return ipgaussWithVjp(f, vGrid, beta).pullback(ct);
 }

@@ -43,14 +43,12 @@ export {
   type SopRotationOptions,
 } from "./sop.ts";
 export {
-  type ConvolveCenteredCotangents,
   convolveCenteredJvp,
   type ConvolveCenteredTangents,
   convolveCenteredVjp,
   convolveCenteredWithVjp,
 } from "./convolve_ad.ts";
 export {
-  type RigidRotationCotangents,
   rigidRotationJvp,
   type RigidRotationTangents,
   rigidRotationVjp,
@@ -61,14 +59,12 @@ export {
 export {
   type GaussianKernelPartials,
   gaussianKernelPartials,
-  type IpgaussCotangents,
   ipgaussJvp,
   type IpgaussTangents,
   ipgaussVjp,
   ipgaussWithVjp,
 } from "./instrument_profile_ad.ts";
 export {
-  type SamplingCotangents,
   samplingJvp,
   type SamplingTangents,
   samplingVjp,

@@ -54,21 +54,8 @@ export function rigidRotationPrimitive(vGrid: Float64Array): Primitive {
         u1: ta ?? null,
         u2: tb ?? null,
       }),
-    withVjp: ([f, v, a, b]) => {
-      const r = rigidRotationWithVjp(f!, vGrid, v![0]!, a![0]!, b![0]!);
-      return {
-        out: r.out,
-        pullback: (ct) => {
-          const c = r.pullback(ct);
-          return [
-            c.fBar,
-            new Float64Array([c.vsiniBar]),
-            new Float64Array([c.u1Bar]),
-            new Float64Array([c.u2Bar]),
-          ];
-        },
-      };
-    },
+    withVjp: ([f, v, a, b]) =>
+      rigidRotationWithVjp(f!, vGrid, v![0]!, a![0]!, b![0]!),
   });
 }
 
@@ -92,16 +79,7 @@ export function ipgaussPrimitive(vGrid: Float64Array): Primitive {
     forward: ([f, b]) => ipgauss(f!, vGrid, b![0]!),
     jvp: ([f, b], [tf, tb], k) =>
       ipgaussJvp(f!, vGrid, b![0]!, { k, f: tf ?? null, beta: tb ?? null }),
-    withVjp: ([f, b]) => {
-      const r = ipgaussWithVjp(f!, vGrid, b![0]!);
-      return {
-        out: r.out,
-        pullback: (ct) => {
-          const c = r.pullback(ct);
-          return [c.fBar, new Float64Array([c.betaBar])];
-        },
-      };
-    },
+    withVjp: ([f, b]) => ipgaussWithVjp(f!, vGrid, b![0]!),
   });
 }
 
@@ -135,15 +113,6 @@ export function samplingPrimitive(
         f: tf ?? null,
         rv: trv ?? null,
       }),
-    withVjp: ([f, rv]) => {
-      const r = samplingWithVjp(f!, nuGrid, rv![0]!, nuObs);
-      return {
-        out: r.out,
-        pullback: (ct) => {
-          const c = r.pullback(ct);
-          return [c.fBar, new Float64Array([c.rvBar])];
-        },
-      };
-    },
+    withVjp: ([f, rv]) => samplingWithVjp(f!, nuGrid, rv![0]!, nuObs),
   });
 }

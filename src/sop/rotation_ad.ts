@@ -16,6 +16,7 @@
  * @module
  */
 
+import type { StageJvp, StageVjp } from "../ad/first_order.ts";
 import { convolveCentered } from "./convolve.ts";
 import { rotationKernel } from "./rotation.ts";
 import { _checkArray, _checkVelocityGrid } from "./_validate.ts";
@@ -30,7 +31,6 @@ import {
   _isZero,
   _kernelBarInto,
   _support,
-  type JvpResult,
 } from "./convolve_ad.ts";
 
 /** Stage named by the NonFiniteErrors this module's validators throw. */
@@ -138,30 +138,6 @@ export interface RigidRotationTangents {
   u2?: Float64Array | null;
 }
 
-/** Cotangents of {@link rigidRotationWithVjp}'s inputs. */
-export interface RigidRotationCotangents {
-  /** ∂⟨ct, out⟩/∂f, length f.length. */
-  fBar: Float64Array;
-  /** ∂⟨ct, out⟩/∂vsini [per km/s]. */
-  vsiniBar: number;
-  /** ∂⟨ct, out⟩/∂u1. */
-  u1Bar: number;
-  /** ∂⟨ct, out⟩/∂u2. */
-  u2Bar: number;
-}
-
-/** Primal output and pullback of {@link rigidRotationWithVjp}. */
-export interface RigidRotationVjp {
-  /** Primal output, bitwise equal to rigidRotation(f, vGrid, vsini, u1, u2). */
-  out: Float64Array;
-  /**
-   * Cotangents of (f, vsini, u1, u2) for an output cotangent.
-   * @param ct Output cotangent, length f.length.
-   * @returns The cotangents.
-   */
-  pullback(ct: Float64Array): RigidRotationCotangents;
-}
-
 /** Kernel and partials with subnormals flushed, and their supports. */
 interface _Prepared {
   kernel: Float64Array;
@@ -233,7 +209,7 @@ export function rigidRotationJvp(
   u1: number,
   u2: number,
   tangents: RigidRotationTangents,
-): JvpResult {
+): StageJvp {
   _checkArray(STAGE, f, "f");
   _checkVelocityGrid(STAGE, vGrid);
   const p = rotationKernelPartials(vGrid, vsini, u1, u2);
@@ -284,7 +260,10 @@ export function rigidRotationJvp(
  * @param vsini Projected equatorial velocity [km/s].
  * @param u1 Limb-darkening coefficient u1.
  * @param u2 Limb-darkening coefficient u2.
- * @returns `{ out, pullback(ct) → { fBar, vsiniBar, u1Bar, u2Bar } }`.
+ * @returns `{ out, pullback(ct) → [fBar [n], vsiniBar [1], u1Bar [1], u2Bar [1]] }`: `out` is
+ *   bitwise rigidRotation's result; the pullback returns the cotangents of (f, vsini, u1, u2)
+ *   positionally (the primitive's input order), each scalar's as a length-1 array
+ *   (vsiniBar per km/s).
  * @throws {TypeError} On wrong types or an even vGrid (pullback: ct length ≠ n).
  * @throws {RangeError} As {@link rigidRotation} (pullback: non-finite ct).
  *
@@ -295,11 +274,12 @@ export function rigidRotationJvp(
  * const v = new Float64Array([-2, -1, 0, 1, 2]);
  * const f = new Float64Array(9).fill(1);
  * const { out, pullback } = rigidRotationWithVjp(f, v, 1.5, 0.6, 0.2);
- * const { fBar, vsiniBar } = pullback(new Float64Array(9).fill(0).fill(1, 4, 5));
+ * const [fBar, vsiniBar] = pullback(new Float64Array(9).fill(0).fill(1, 4, 5));
  * // a flat interior spectrum does not change with the kernel's shape
  * assert.ok(Math.abs(out[4]! - 1) < 1e-12);
- * assert.ok(Math.abs(vsiniBar) < 1e-12);
- * assert.strictEqual(fBar.length, 9);
+ * assert.strictEqual(vsiniBar!.length, 1);
+ * assert.ok(Math.abs(vsiniBar![0]!) < 1e-12);
+ * assert.strictEqual(fBar!.length, 9);
  * ```
  */
 export function rigidRotationWithVjp(
@@ -308,7 +288,7 @@ export function rigidRotationWithVjp(
   vsini: number,
   u1: number,
   u2: number,
-): RigidRotationVjp {
+): StageVjp {
   _checkArray(STAGE, f, "f");
   _checkVelocityGrid(STAGE, vGrid);
   const p = rotationKernelPartials(vGrid, vsini, u1, u2);
@@ -319,7 +299,7 @@ export function rigidRotationWithVjp(
   const q = _prepare(p);
   return {
     out,
-    pullback(ct: Float64Array): RigidRotationCotangents {
+    pullback(ct: Float64Array): Float64Array[] {
       const g = _checkCotangent(STAGE, ct, n);
       const fBar = new Float64Array(n);
       _corrInto(g, q.kernel, q.k0, q.k1, h, n, fBar);
@@ -335,7 +315,12 @@ export function rigidRotationWithVjp(
           u2Bar += c[j]! * q.dU2[j]!;
         }
       }
-      return { fBar, vsiniBar, u1Bar, u2Bar };
+      return [
+        fBar,
+        new Float64Array([vsiniBar]),
+        new Float64Array([u1Bar]),
+        new Float64Array([u2Bar]),
+      ];
     },
   };
 }
@@ -350,7 +335,7 @@ export function rigidRotationWithVjp(
  * @param u1 Limb-darkening coefficient u1.
  * @param u2 Limb-darkening coefficient u2.
  * @param ct Output cotangent, length n.
- * @returns `{ fBar: [n], vsiniBar, u1Bar, u2Bar }`.
+ * @returns `[fBar [n], vsiniBar [1], u1Bar [1], u2Bar [1]]`, positionally (f, vsini, u1, u2).
  * @throws {TypeError} On wrong types or lengths.
  * @throws {RangeError} On non-finite or out-of-range values.
  *
@@ -360,8 +345,8 @@ export function rigidRotationWithVjp(
  * import { rigidRotationVjp } from "./rotation_ad.ts";
  * const v = new Float64Array([-2, -1, 0, 1, 2]);
  * const ct = new Float64Array(9).fill(1);
- * const { fBar } = rigidRotationVjp(new Float64Array(9), v, 2, 0, 0, ct);
- * assert.ok(Math.abs(fBar[4]! - 1) < 1e-12); // ΣK̃ = 1
+ * const [fBar] = rigidRotationVjp(new Float64Array(9), v, 2, 0, 0, ct);
+ * assert.ok(Math.abs(fBar![4]! - 1) < 1e-12); // ΣK̃ = 1
  * ```
  */
 export function rigidRotationVjp(
@@ -371,6 +356,6 @@ export function rigidRotationVjp(
   u1: number,
   u2: number,
   ct: Float64Array,
-): RigidRotationCotangents {
+): (Float64Array | null)[] {
   return rigidRotationWithVjp(f, vGrid, vsini, u1, u2).pullback(ct);
 }

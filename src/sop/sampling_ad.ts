@@ -17,6 +17,7 @@
  * @module
  */
 
+import type { StageJvp, StageVjp } from "../ad/first_order.ts";
 import { C_KMS } from "../constants.ts";
 import { sampling, type SamplingOptions } from "./sampling.ts";
 import {
@@ -24,7 +25,6 @@ import {
   _checkCount,
   _checkTangent,
   _isZero,
-  type JvpResult,
 } from "./convolve_ad.ts";
 
 /** Stage named by the NonFiniteErrors this module's validators throw. */
@@ -38,26 +38,6 @@ export interface SamplingTangents {
   f?: Float64Array | null;
   /** Radial-velocity tangents [km/s], length K. */
   rv?: Float64Array | null;
-}
-
-/** Cotangents of {@link samplingWithVjp}'s inputs. */
-export interface SamplingCotangents {
-  /** ∂⟨ct, out⟩/∂f, length nuGrid.length. */
-  fBar: Float64Array;
-  /** ∂⟨ct, out⟩/∂RV [per km/s]. */
-  rvBar: number;
-}
-
-/** Primal output and pullback of {@link samplingWithVjp}. */
-export interface SamplingVjp {
-  /** Primal output, bitwise equal to sampling(f, nuGrid, rvKms, nuObs, options). */
-  out: Float64Array;
-  /**
-   * Cotangents of (f, RV) for an output cotangent.
-   * @param ct Output cotangent, length nuObs.length.
-   * @returns The cotangents.
-   */
-  pullback(ct: Float64Array): SamplingCotangents;
 }
 
 /** Per-output interpolation plan: node j, weight t of node j + 1, and ∂out/∂RV. */
@@ -142,7 +122,7 @@ export function samplingJvp(
   nuObs: Float64Array,
   tangents: SamplingTangents,
   options: SamplingOptions = {},
-): JvpResult {
+): StageJvp {
   const out = sampling(f, nuGrid, rvKms, nuObs, options);
   const nk = _checkCount(tangents.k);
   const n = nuGrid.length;
@@ -179,7 +159,9 @@ export function samplingJvp(
  * @param rvKms Radial velocity [km/s].
  * @param nuObs Observed wavenumbers [cm⁻¹].
  * @param options As {@link sampling} (`outOfRange`).
- * @returns `{ out, pullback(ct) → { fBar, rvBar } }`.
+ * @returns `{ out, pullback(ct) → [fBar [nuGrid.length], rvBar [1]] }`: `out` is bitwise
+ *   sampling's result; the pullback returns the cotangents of (f, RV) positionally (the
+ *   primitive's input order), RV's as a length-1 array [per km/s].
  * @throws {TypeError} As {@link sampling} (pullback: ct length ≠ nuObs.length).
  * @throws {RangeError} As {@link sampling} (pullback: non-finite ct).
  *
@@ -190,9 +172,9 @@ export function samplingJvp(
  * const nu = new Float64Array([1, 2, 3]);
  * const f = new Float64Array([0, 10, 20]);
  * const { pullback } = samplingWithVjp(f, nu, 0, new Float64Array([1.25, 9]));
- * const { fBar, rvBar } = pullback(new Float64Array([1, 1]));
- * assert.deepStrictEqual(Array.from(fBar), [0.75, 0.25, 1]); // ν = 9 is clamped to node 2
- * assert.ok(Math.abs(rvBar * 299792.458 - 12.5) < 1e-12); // slope 10 · ν_obs 1.25
+ * const [fBar, rvBar] = pullback(new Float64Array([1, 1]));
+ * assert.deepStrictEqual(Array.from(fBar!), [0.75, 0.25, 1]); // ν = 9 is clamped to node 2
+ * assert.ok(Math.abs(rvBar![0]! * 299792.458 - 12.5) < 1e-12); // slope 10 · ν_obs 1.25
  * ```
  */
 export function samplingWithVjp(
@@ -201,14 +183,14 @@ export function samplingWithVjp(
   rvKms: number,
   nuObs: Float64Array,
   options: SamplingOptions = {},
-): SamplingVjp {
+): StageVjp {
   const out = sampling(f, nuGrid, rvKms, nuObs, options);
   const n = nuGrid.length;
   const nObs = nuObs.length;
   const { j: jArr, t: tArr, dRv } = _plan(f, nuGrid, rvKms, nuObs);
   return {
     out,
-    pullback(ct: Float64Array): SamplingCotangents {
+    pullback(ct: Float64Array): Float64Array[] {
       const g = _checkCotangent(STAGE, ct, nObs);
       const fBar = new Float64Array(n);
       let rvBar = 0;
@@ -224,7 +206,7 @@ export function samplingWithVjp(
         }
         rvBar += c * dRv[i]!;
       }
-      return { fBar, rvBar };
+      return [fBar, new Float64Array([rvBar])];
     },
   };
 }
@@ -239,7 +221,7 @@ export function samplingWithVjp(
  * @param nuObs Observed wavenumbers [cm⁻¹].
  * @param ct Output cotangent, length nuObs.length.
  * @param options As {@link sampling} (`outOfRange`).
- * @returns `{ fBar: [nuGrid.length], rvBar }`.
+ * @returns `[fBar [nuGrid.length], rvBar [1]]`, positionally (f, RV).
  * @throws {TypeError} On wrong types or lengths.
  * @throws {RangeError} On non-finite values or (with `outOfRange: "error"`) points outside the grid.
  *
@@ -248,14 +230,14 @@ export function samplingWithVjp(
  * import assert from "node:assert";
  * import { samplingVjp } from "./sampling_ad.ts";
  * const nu = new Float64Array([1, 2, 3]);
- * const { fBar } = samplingVjp(
+ * const [fBar] = samplingVjp(
  *   new Float64Array([0, 10, 20]),
  *   nu,
  *   0,
  *   new Float64Array([2.5]),
  *   new Float64Array([2]),
  * );
- * assert.deepStrictEqual(Array.from(fBar), [0, 1, 1]); // ct 2 split equally
+ * assert.deepStrictEqual(Array.from(fBar!), [0, 1, 1]); // ct 2 split equally
  * ```
  */
 export function samplingVjp(
@@ -265,6 +247,6 @@ export function samplingVjp(
   nuObs: Float64Array,
   ct: Float64Array,
   options: SamplingOptions = {},
-): SamplingCotangents {
+): (Float64Array | null)[] {
   return samplingWithVjp(f, nuGrid, rvKms, nuObs, options).pullback(ct);
 }

@@ -119,19 +119,28 @@ Deno.test("every rule's primal is opa.xsmatrix bit for bit (one layer kernel, pr
   const { t } = draws(1, 1, 1)[0]!;
   const ref = opa.xsmatrix(t, P);
   const same = (x: Float64Array) => x.every((v, i) => v === ref[i]);
-  assert(same(ad.xsmatrixJvp(t, P, null, null).xs), "jvp, no tangents");
-  assert(same(ad.xsmatrixJvp(t, P, t, P).xs), "jvp, T and P tangents");
+  assert(same(ad.xsmatrixJvp(t, P, null, null).out), "jvp, no tangents");
+  assert(same(ad.xsmatrixJvp(t, P, t, P).out), "jvp, T and P tangents");
   assert(same(ad.xsmatrixPartials(t, P).xs), "partials");
-  assert(same(ad.xsmatrixWithVjp(t, P).xs), "withVjp");
-  assert(same(ad.xsmatrixWithVjp(t, P, { pBar: false }).xs), "withVjp, T only");
+  assert(same(ad.xsmatrixWithVjp(t, P).out), "withVjp");
+  assert(
+    same(ad.xsmatrixWithVjp(t, P, { pBar: false }).out),
+    "withVjp, T only",
+  );
 });
 
-Deno.test("xsmatrixWithVjp(): the Fourier-space (Parseval) pullback equals ⟨ct, ∂σ/∂T⟩, ⟨ct, ∂σ/∂P⟩ from the partials within 1e-12; `needs` drops a partial", () => {
+Deno.test("xsmatrixWithVjp(): the Fourier-space (Parseval) pullback equals ⟨ct, ∂σ/∂T⟩, ⟨ct, ∂σ/∂P⟩ from the partials within 1e-12; `needs` drops a partial (null)", () => {
   const { t, w } = draws(5, 1, 1)[0]!;
   const { dxsdT, dxsdP } = ad.xsmatrixPartials(t, P);
-  const full = ad.xsmatrixWithVjp(t, P).pullback(w);
-  const tOnly = ad.xsmatrixWithVjp(t, P, { pBar: false }).pullback(w);
-  const pOnly = ad.xsmatrixWithVjp(t, P, { t: false }).pullback(w);
+  const [fullT, fullP] = ad.xsmatrixWithVjp(t, P).pullback(w);
+  const [tOnlyT, tOnlyP] = ad.xsmatrixWithVjp(t, P, { pBar: false }).pullback(
+    w,
+  );
+  const [pOnlyT, pOnlyP] = ad.xsmatrixWithVjp(t, P, { t: false }).pullback(w);
+  assert(fullT instanceof Float64Array && fullP instanceof Float64Array);
+  assert(fullT.length === NL && fullP.length === NL);
+  assert(tOnlyT instanceof Float64Array && tOnlyP === null, "T only");
+  assert(pOnlyT === null && pOnlyP instanceof Float64Array, "P only");
   let worstT = 0;
   let worstP = 0;
   for (let l = 0; l < NL; l++) {
@@ -144,16 +153,10 @@ Deno.test("xsmatrixWithVjp(): the Fourier-space (Parseval) pullback equals ⟨ct
       ap += Math.abs(w[o + i]! * dxsdP[o + i]!);
     }
     // relative to Σ|ct·∂σ| (the scale of the rounding of either sum)
-    worstT = Math.max(worstT, Math.abs(full.tBar[l]! - st) / at);
-    worstP = Math.max(worstP, Math.abs(full.pBar[l]! - sp) / ap);
-    assert(
-      tOnly.tBar[l] === full.tBar[l] && tOnly.pBar[l] === 0,
-      `T only, l=${l}`,
-    );
-    assert(
-      pOnly.pBar[l] === full.pBar[l] && pOnly.tBar[l] === 0,
-      `P only, l=${l}`,
-    );
+    worstT = Math.max(worstT, Math.abs(fullT[l]! - st) / at);
+    worstP = Math.max(worstP, Math.abs(fullP[l]! - sp) / ap);
+    assert(tOnlyT[l] === fullT[l], `T only, l=${l}`);
+    assert(pOnlyP[l] === fullP[l], `P only, l=${l}`);
   }
   console.log(
     `Parseval vs ν-space pullback: T ${worstT.toExponential(2)}, P ${
@@ -168,7 +171,7 @@ Deno.test("xsmatrixJvp() with K = 3 tangents matches central finite differences 
   let worst = 0;
   for (const { t, a, b } of draws(2, 3, K)) {
     const { tT, tP } = tangents(t, a, b, K);
-    const { dxs } = ad.xsmatrixJvp(t, P, tT, tP);
+    const { dout: dxs } = ad.xsmatrixJvp(t, P, tT, tP);
     for (let k = 0; k < K; k++) {
       const fd = fdDirection(t, a, b, k);
       const e = normRel(dxs.subarray(k * NL * N, (k + 1) * NL * N), fd);
@@ -186,7 +189,7 @@ Deno.test("xsmatrixJvp() with K = 1 (T only, P only, both) matches central finit
   for (const [ua, ub] of [[a, zero], [zero, b], [a, b]] as const) {
     const { tT, tP } = tangents(t, ua, ub, 1);
     const fd = fdDirection(t, ua, ub, 0);
-    const { dxs } = ad.xsmatrixJvp(
+    const { dout: dxs } = ad.xsmatrixJvp(
       t,
       P,
       ua === zero ? null : tT,
@@ -202,7 +205,7 @@ Deno.test("xsmatrixVjp() matches per-layer central finite differences of ⟨w, �
   let worstT = 0;
   let worstP = 0;
   for (const { t, w } of draws(4, 3, 1)) {
-    const { tBar, pBar } = ad.xsmatrixVjp(t, P, w);
+    const [tBar, pBar] = ad.xsmatrixVjp(t, P, w);
     const fdT = new Float64Array(NL);
     const fdP = new Float64Array(NL);
     const gP = new Float64Array(NL);
@@ -229,16 +232,16 @@ Deno.test("xsmatrixJvp() and xsmatrixVjp() satisfy ⟨w, J v⟩ = ⟨Jᵀ w, v�
   let worst = 0;
   for (const { t, a, b, w } of draws(5, 2, K)) {
     const { tT, tP } = tangents(t, a, b, K);
-    const vj = ad.xsmatrixVjp(t, P, w);
-    const pb = ad.xsmatrixWithVjp(t, P).pullback(w);
-    const { dxs } = ad.xsmatrixJvp(t, P, tT, tP);
+    const [vjT, vjP] = ad.xsmatrixVjp(t, P, w);
+    const [pbT, pbP] = ad.xsmatrixWithVjp(t, P).pullback(w);
+    const { dout: dxs } = ad.xsmatrixJvp(t, P, tT, tP);
     for (let k = 0; k < K; k++) {
       const tk = tT.subarray(k * NL, (k + 1) * NL);
       const pk = tP.subarray(k * NL, (k + 1) * NL);
       const lhs = dot(w, dxs.subarray(k * NL * N, (k + 1) * NL * N));
-      const lhs1 = dot(w, ad.xsmatrixJvp(t, P, tk, pk).dxs);
-      const rhs = dot(vj.tBar, tk) + dot(vj.pBar, pk);
-      const rhs2 = dot(pb.tBar, tk) + dot(pb.pBar, pk);
+      const lhs1 = dot(w, ad.xsmatrixJvp(t, P, tk, pk).dout);
+      const rhs = dot(vjT, tk) + dot(vjP, pk);
+      const rhs2 = dot(pbT!, tk) + dot(pbP!, pk);
       for (const [x, y] of [[lhs, rhs], [lhs1, rhs], [lhs, rhs2]]) {
         worst = Math.max(worst, Math.abs(x! - y!) / Math.abs(y!));
       }
@@ -295,10 +298,10 @@ Deno.test("xsmatrixJvp() returns K = 0 tangents for null and handles layers with
   const t = new Float64Array([700.5, 1300.5]);
   const p = new Float64Array([0.01, 3]);
   const r0 = ad.xsmatrixJvp(t, p, null, null);
-  assert(r0.dxs.length === 0 && r0.xs.length === 2 * N);
+  assert(r0.dout.length === 0 && r0.out.length === 2 * N);
   const { dxsdT, dxsdP } = ad.xsmatrixPartials(t, p);
   // K = 2: direction 0 = d/dT of layer 1 only, direction 1 = 2·d/dP of layer 0 only
-  const { dxs } = ad.xsmatrixJvp(
+  const { dout: dxs } = ad.xsmatrixJvp(
     t,
     p,
     new Float64Array([0, 1, 0, 0]),
@@ -380,13 +383,13 @@ Deno.test("xsmatrix rules on a calculator built with the WASM SIMD FFT plan equa
     const { t, a, b, w } = d!;
     const pj = ad.xsmatrixJvp(t, P, a, b);
     const wj = adW.xsmatrixJvp(t, P, a, b);
-    const pv = ad.xsmatrixVjp(t, P, w);
-    const wv = adW.xsmatrixVjp(t, P, w);
+    const [pvT, pvP] = ad.xsmatrixVjp(t, P, w);
+    const [wvT, wvP] = adW.xsmatrixVjp(t, P, w);
     const errs = [
-      normRel(wj.xs, pj.xs),
-      normRel(wj.dxs, pj.dxs),
-      normRel(wv.tBar, pv.tBar),
-      normRel(wv.pBar, pv.pBar),
+      normRel(wj.out, pj.out),
+      normRel(wj.dout, pj.dout),
+      normRel(wvT, pvT),
+      normRel(wvP, pvP),
     ];
     assert(
       errs.every((e) => e <= 1e-12),

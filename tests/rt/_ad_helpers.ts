@@ -1,12 +1,10 @@
 // Shared set-up for the tests/rt/*_ad_test.ts derivative tests (not published).
 import { assert, assertEquals, maxRelErr } from "../_util.ts";
 import type {
-  EmissionCotangents,
   EmissionJacobian,
   EmissionTangents,
-  JvpResult,
-  VjpResult,
 } from "../../src/rt/emission_ibased_ad.ts";
+import type { StageJvp, StageVjp } from "../../src/ad/first_order.ts";
 import { planckPi } from "../../src/rt/planck.ts";
 import { powerlawTemperature } from "../../src/rt/temperature.ts";
 import { pressureLayers } from "../../src/rt/pressure_layers.ts";
@@ -135,12 +133,12 @@ export interface EmissionSolver {
     t: Float64Array,
     nu: Float64Array,
     tangents: EmissionTangents,
-  ): JvpResult;
+  ): StageJvp;
   withVjp(
     dtau: Float64Array,
     t: Float64Array,
     nu: Float64Array,
-  ): VjpResult<EmissionCotangents>;
+  ): StageVjp;
   jacobian(
     dtau: Float64Array,
     t: Float64Array,
@@ -177,7 +175,7 @@ export function checkEmissionJvpFd(solver: EmissionSolver, seed: number): void {
   for (let s = 0; s < 4; s++) {
     const { dtau, t } = atmosphere(r, NU);
     const { tdt, tT } = directions(r, dtau, K);
-    const { out, tangents } = solver.jvp(dtau, t, NU, {
+    const { out, dout } = solver.jvp(dtau, t, NU, {
       k: K,
       dtau: tdt,
       temperature: tT,
@@ -196,7 +194,7 @@ export function checkEmissionJvpFd(solver: EmissionSolver, seed: number): void {
       );
       worst = Math.max(
         worst,
-        relDiff(tangents.subarray(q * n, (q + 1) * n), fd),
+        relDiff(dout.subarray(q * n, (q + 1) * n), fd),
       );
     }
   }
@@ -222,13 +220,13 @@ export function emissionVjpGaps(
   const w = new Float64Array(n).map(() => 2 * r() - 1);
   const { out, pullback } = solver.withVjp(dtau, t, nu);
   assertEquals(out, solver.forward(dtau, t, nu));
-  const ct = pullback(w);
-  const rhs = dot(ct.dtau, vdt) + dot(ct.temperature, vT);
+  const [dtauBar, tBar] = pullback(w);
+  const rhs = dot(dtauBar!, vdt) + dot(tBar!, vT);
   const jv = solver.jvp(dtau, t, nu, {
     k: 1,
     dtau: vdt,
     temperature: vT,
-  }).tangents;
+  }).dout;
   const gapDot = relGap(dot(w, jv), rhs);
   const gapFd = fd
     ? relGap(rhs, dot(w, fdFlux(solver, dtau, t, nu, vdt, vT, 1e-5)))
@@ -275,17 +273,17 @@ export function checkIsothermalVjp(
     for (let j = 0; j < n; j++) {
       const ct = new Float64Array(n);
       ct[j] = 1;
-      const g = pullback(ct);
+      const [dtauBar, tBar] = pullback(ct);
       let sum = 0;
-      for (let i = 0; i < L; i++) sum += g.temperature[i]!;
+      for (let i = 0; i < L; i++) sum += tBar![i]!;
       const x = (C2 * nu[j]!) / temp;
       const dB = piB[j]! * (x / temp) * Math.exp(x) / Math.expm1(x);
       worst = Math.max(worst, Math.abs(sum / dB - 1));
       // isothermal: thickening a layer changes nothing (up to the bottom leak e^{-τ/µ})
       for (let i = 0; i < L; i++) {
         assert(
-          Math.abs(g.dtau[i * n + j]!) <= 1e-12 * piB[j]!,
-          `dF/ddtau at layer ${i}: ${g.dtau[i * n + j]}`,
+          Math.abs(dtauBar![i * n + j]!) <= 1e-12 * piB[j]!,
+          `dF/ddtau at layer ${i}: ${dtauBar![i * n + j]}`,
         );
       }
     }
@@ -329,7 +327,7 @@ export function checkJacobianColumns(
       k: 2,
       dtau: new Float64Array([...tdt, ...new Float64Array(L * n)]),
       temperature: new Float64Array([...new Float64Array(L), ...tT]),
-    }).tangents;
+    }).dout;
     const colTau = jac.dFluxDdtau.subarray(i * n, (i + 1) * n);
     const colT = jac.dFluxDtemperature.subarray(i * n, (i + 1) * n);
     if (i >= 40) {
@@ -351,8 +349,8 @@ export function checkNullTangents(
   seed: number,
 ): { dtau: Float64Array; t: Float64Array } {
   const { dtau, t } = atmosphere(rng(seed), NU);
-  const { out, tangents } = solver.jvp(dtau, t, NU, { k: 2 });
+  const { out, dout } = solver.jvp(dtau, t, NU, { k: 2 });
   assertEquals(out, solver.forward(dtau, t, NU));
-  assert(tangents.length === 2 * NU.length && tangents.every((v) => v === 0));
+  assert(dout.length === 2 * NU.length && dout.every((v) => v === 0));
   return { dtau, t };
 }

@@ -32,7 +32,7 @@ Deno.test("powerlawTemperatureJvp() matches central differences within 1e-5 acro
     // K = 3 directions (t0 [K], alpha): random, pure t0, pure alpha
     const v0 = [100 * (2 * r() - 1), 100, 0];
     const va = [0.05 * (2 * r() - 1), 0, 0.05];
-    const { out, tangents } = powerlawTemperatureJvp(P, t0, alpha, RANGE, {
+    const { out, dout } = powerlawTemperatureJvp(P, t0, alpha, RANGE, {
       k: 3,
       t0: new Float64Array(v0),
       alpha: new Float64Array(va),
@@ -53,7 +53,7 @@ Deno.test("powerlawTemperatureJvp() matches central differences within 1e-5 acro
         RANGE,
       );
       const fd = plus.map((x, i) => (x - minus[i]!) / (2 * h));
-      const jv = tangents.subarray(q * P.length, (q + 1) * P.length);
+      const jv = dout.subarray(q * P.length, (q + 1) * P.length);
       worst = Math.max(worst, relDiff(jv, fd));
     }
   }
@@ -73,6 +73,9 @@ Deno.test("powerlawTemperatureWithVjp() matches central differences and the JVP 
     assertEquals(out, powerlawTemperature(P, t0, alpha, RANGE));
     const w = new Float64Array(P.length).map(() => 2 * r() - 1);
     const g = pullback(w);
+    assertEquals(g.length, 2);
+    const [t0Bar, alphaBar] = g;
+    assertEquals([t0Bar!.length, alphaBar!.length], [1, 1]);
     // FD of each component: ⟨w, ∂T/∂t0⟩ and ⟨w, ∂T/∂alpha⟩
     const hT = 1e-3;
     const hA = 1e-7;
@@ -82,17 +85,17 @@ Deno.test("powerlawTemperatureWithVjp() matches central differences and the JVP 
       dot(w, powerlawTemperature(P, t0, alpha - hA, RANGE))) / (2 * hA);
     worstFd = Math.max(
       worstFd,
-      Math.abs(g.t0 - fdT0) / Math.abs(fdT0),
-      Math.abs(g.alpha - fdA) / Math.abs(fdA),
+      Math.abs(t0Bar![0]! - fdT0) / Math.abs(fdT0),
+      Math.abs(alphaBar![0]! - fdA) / Math.abs(fdA),
     );
     const v = [2 * r() - 1, 2 * r() - 1];
     const jv = powerlawTemperatureJvp(P, t0, alpha, RANGE, {
       k: 1,
       t0: new Float64Array([v[0]!]),
       alpha: new Float64Array([v[1]!]),
-    }).tangents;
+    }).dout;
     const lhs = dot(w, jv);
-    const rhs = g.t0 * v[0]! + g.alpha * v[1]!;
+    const rhs = t0Bar![0]! * v[0]! + alphaBar![0]! * v[1]!;
     worstDot = Math.max(
       worstDot,
       Math.abs(lhs - rhs) / Math.max(Math.abs(lhs), Math.abs(rhs)),
@@ -125,24 +128,24 @@ Deno.test("powerlawTemperatureJvp() is zero outside the clip range and one-sided
     const range: [number, number] = [lo, hi];
     const out = powerlawTemperature(pr, t0, alpha, range);
     assertEquals(out[1], bound);
-    const { tangents } = powerlawTemperatureJvp(pr, t0, alpha, range, {
+    const { dout } = powerlawTemperatureJvp(pr, t0, alpha, range, {
       k: 2,
       t0: new Float64Array([1, 0]),
       alpha: new Float64Array([0, 1]),
     });
     // clipped layers: exactly zero
     for (const i of [0, 3]) {
-      assertEquals(tangents[i], 0);
-      assertEquals(tangents[4 + i], 0);
+      assertEquals(dout[i], 0);
+      assertEquals(dout[4 + i], 0);
     }
     // AT the bound: the unclipped (inside) derivative
     const pa = p ** alpha;
-    assertEquals(tangents[1], pa);
-    assertEquals(tangents[5], t0 * pa * Math.log(p));
+    assertEquals(dout[1], pa);
+    assertEquals(dout[5], t0 * pa * Math.log(p));
     // ... which equals the one-sided difference taken from inside the range
     const h = 1e-7;
     for (const [dir, idx] of [[0, 1], [1, 5]] as const) {
-      const dT = dir === 0 ? tangents[1]! : tangents[5]!;
+      const dT = dir === 0 ? dout[1]! : dout[5]!;
       // step sign that moves T into the range
       const sgn = (bound === 1500 ? -1 : 1) * Math.sign(dT);
       const step = dir === 0 ? h * t0 : h * alpha;
@@ -153,22 +156,24 @@ Deno.test("powerlawTemperatureJvp() is zero outside the clip range and one-sided
         range,
       );
       const fd = (t1[1]! - out[1]!) / (sgn * step);
-      const err = Math.abs(fd - tangents[idx]!) / Math.abs(tangents[idx]!);
+      const err = Math.abs(fd - dout[idx]!) / Math.abs(dout[idx]!);
       assert(err <= 1e-5, `one-sided FD at bound ${bound}: rel err ${err}`);
     }
     // the VJP agrees
     const g = powerlawTemperatureWithVjp(pr, t0, alpha, range).pullback(
       new Float64Array([1, 1, 1, 1]),
     );
-    assertEquals(g.t0, pa + 1 * 1 ** alpha);
-    assertEquals(g.alpha, t0 * pa * Math.log(p) + 0);
+    assertEquals(g, [
+      new Float64Array([pa + 1 * 1 ** alpha]),
+      new Float64Array([t0 * pa * Math.log(p) + 0]),
+    ]);
   }
 });
 
 Deno.test("powerlawTemperatureJvp() handles null tangents and rejects bad K, tangents and cotangents", () => {
-  const { tangents } = powerlawTemperatureJvp(P, 1200, 0.1, RANGE, { k: 3 });
-  assertEquals(tangents.length, 3 * P.length);
-  assert(tangents.every((x) => x === 0));
+  const { dout } = powerlawTemperatureJvp(P, 1200, 0.1, RANGE, { k: 3 });
+  assertEquals(dout.length, 3 * P.length);
+  assert(dout.every((x) => x === 0));
   assertThrows(
     () => powerlawTemperatureJvp(P, 1200, 0.1, RANGE, { k: 0 }),
     RangeError,

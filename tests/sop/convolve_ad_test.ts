@@ -53,9 +53,12 @@ Deno.test("convolveCenteredWithVjp() is the transpose of convolveCenteredJvp() w
     const { dout } = convolveCenteredJvp(f, kern, { k: 1, f: vf, kernel: vk });
     const { out, pullback } = convolveCenteredWithVjp(f, kern);
     assertEquals(out, convolveCentered(f, kern));
-    const { fBar, kernelBar } = pullback(w);
+    const bars = pullback(w);
+    assertEquals(bars.length, 2); // [fBar, kernelBar], argument order
+    const [fBar, kernelBar] = bars;
+    assertEquals([fBar!.length, kernelBar!.length], [n, m]);
     const lhs = dot(w, dout);
-    const rhs = dot(fBar, vf) + dot(kernelBar, vk);
+    const rhs = dot(fBar!, vf) + dot(kernelBar!, vk);
     assert(
       Math.abs(lhs - rhs) <= 1e-12 * Math.abs(lhs),
       `n=${n} m=${m}: ${lhs} vs ${rhs}`,
@@ -67,10 +70,10 @@ Deno.test("convolveCenteredVjp() handles kernels with zero end taps and rejects 
   const f = new Float64Array([1, 2, 3, 4]);
   const kern = new Float64Array([0, 0, 1, 0.5, 0]);
   const ct = new Float64Array([1, 0, 0, 0]);
-  const { fBar, kernelBar } = convolveCenteredVjp(f, kern, ct);
+  const [fBar, kernelBar] = convolveCenteredVjp(f, kern, ct);
   // out[0] = K[2] f[0] + K[1] f[1] + K[0] f[2]
-  assertEquals(Array.from(fBar), [1, 0, 0, 0]);
-  assertEquals(Array.from(kernelBar), [3, 2, 1, 0, 0]);
+  assertEquals(Array.from(fBar!), [1, 0, 0, 0]);
+  assertEquals(Array.from(kernelBar!), [3, 2, 1, 0, 0]);
   assertThrows(
     () => convolveCenteredVjp(f, new Float64Array(4), ct),
     TypeError,
