@@ -18,7 +18,7 @@
  * | `./sop` | rotation, instrument profile, RV sampling |
  * | `./spectrum` | the general emission model (`createEmissionModel`) and its tutorial instance |
  * | `./random` | explicit PRNG keys and samplers |
- * | `./ad` | tensors, primitives, `jvp`/`vjp`/`grad`, scopes |
+ * | `./ad` | tensors, primitives, `jvp`/`vjp`/`grad`, scopes, stages as named backend kernels (`stagePrimitive`) |
  * | `./infer` | distributions, handlers, ELBOs, optimizers, SVI, autoguides, Predictive |
  * | `./backend` | the backend boundary and the js backend |
  * | `./backend/wasm` | the WASM SIMD backend (FFT) |

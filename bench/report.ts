@@ -1,6 +1,8 @@
 // deno run -A bench/report.ts [--reps N]
 // Prints timings and the ratios the issues ask for, all measured in this one run on this machine:
 // PreMODIT/direct, reverse/forward and forward-mode per direction (AD), WASM/TS FFT, WebGPU/TS ibased.
+// With `--baseline DIR [--draws N]` it prints instead the old-path vs new-path table of issue 9
+// (fspec forward, reverse gradient, MVN and BNAF SVI steps, Predictive of N draws; bench/compare.ts).
 import { fileURLToPath } from "node:url";
 import { createTutorialModel } from "../src/spectrum/tutorial.ts";
 import { createTutorialAd } from "../src/spectrum/tutorial_ad.ts";
@@ -18,6 +20,11 @@ import {
   isWebGpuAvailable,
 } from "../src/backend/webgpu/mod.ts";
 import { createIbasedWebGpu } from "../src/rt/mod.ts";
+
+if (Deno.args.includes("--baseline")) {
+  await import("./compare.ts");
+  Deno.exit(0);
+}
 
 const repsArg = Deno.args.indexOf("--reps");
 const reps = repsArg >= 0 ? Number(Deno.args[repsArg + 1]) : 7;

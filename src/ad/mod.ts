@@ -46,3 +46,14 @@ export {
   type StageJvp,
   type StageVjp,
 } from "./first_order.ts";
+export {
+  type JsStageKernels,
+  registerStageKernels,
+  requireStage,
+  stageKernelNames,
+  type StagePrimitive,
+  stagePrimitive,
+  type StagePrimitiveOptions,
+  type StageSpec,
+  uploadConst,
+} from "./stage_kernels.ts";

@@ -42,6 +42,8 @@ export interface OpaCia {
   readonly nuGrid: Float64Array;
   /** The CIA table. */
   readonly table: CiaTable;
+  /** The options the calculator was made with, defaults filled in. */
+  readonly options: Readonly<Required<OpaCiaOptions>>;
   /**
    * log10 of the CIA coefficient [log10 cm⁵ molecule⁻²] for each temperature.
    *
@@ -214,6 +216,7 @@ export function createOpaCia(
   return {
     nuGrid,
     table,
+    options: Object.freeze({ nuInterpolation: mode, clampTemperature: clamp }),
     logaciaMatrix(t: Float64Array): Float64Array {
       if (!(t instanceof Float64Array)) {
         throw new TypeError(

@@ -18,7 +18,9 @@
  * cotangents positionally in the input order `[T]` of the `logaciaMatrix` primitive),
  * `logaciaMatrixJvp(T, tT)` with K tangents [K][L] (`null` = zero) → `{ out, dout }`,
  * `logaciaMatrixVjp(T, ct)` → `[tBar]`, and `logaciaMatrixWithVjp(T)` →
- * `{ out, pullback(ct) → [tBar] }`.
+ * `{ out, pullback(ct) → [tBar] }`, built on its two halves on explicit arrays (for backend
+ * stages, `src/opacity/kernels.ts`): `logaciaMatrixResiduals(T)` → `{ out, intervals }` and
+ * `logaciaMatrixPullbackInto(intervals, ct, tBar)`.
  *
  * @example
  * ```ts
@@ -86,6 +88,32 @@ export interface CiaAd {
    *   (positional, as {@link CiaAd.logaciaMatrixVjp}).
    */
   logaciaMatrixWithVjp(t: Float64Array): StageVjp;
+  /**
+   * The forward pass of {@link CiaAd.logaciaMatrixWithVjp}: the value and the residual its
+   * pullback reads, the table interval of each layer.
+   *
+   * @param t Layer temperatures [K], length L.
+   * @returns `{ out, intervals }`: log10 k [L][N] and, per layer, the index j of the table
+   *   interval [T_j, T_j+1] whose slope is ∂ log10 k/∂T (−1: zero derivative, e.g. clamped).
+   */
+  logaciaMatrixResiduals(
+    t: Float64Array,
+  ): { out: Float64Array; intervals: Int32Array };
+  /**
+   * The pullback of {@link CiaAd.logaciaMatrixWithVjp} on an explicit residual:
+   * tBar_l = Σ_ν ct[l, ν] ∂ log10 k_l(ν)/∂T_l, into `tBar`. Never writes its inputs.
+   *
+   * @param intervals The intervals of {@link CiaAd.logaciaMatrixResiduals} (an Int32Array,
+   *   or the same exact integers in a Float64Array), length L.
+   * @param ct Cotangent [L][N].
+   * @param tBar Cotangent of T [L], overwritten.
+   * @throws {TypeError} For a ct or tBar of the wrong length.
+   */
+  logaciaMatrixPullbackInto(
+    intervals: Int32Array | Float64Array,
+    ct: Float64Array,
+    tBar: Float64Array,
+  ): void;
 }
 
 /**
@@ -188,19 +216,38 @@ export function createCiaAd(opa: OpaCia): CiaAd {
     }
   }
 
-  function contract(iv: Int32Array, ct: Float64Array): Float64Array {
+  function contractInto(
+    iv: Int32Array | Float64Array,
+    ct: Float64Array,
+    tBar: Float64Array,
+  ): void {
     const nl = iv.length;
-    const tBar = new Float64Array(nl);
     for (let l = 0; l < nl; l++) {
       const j = iv[l]!;
-      if (j < 0) continue;
+      if (j < 0) {
+        tBar[l] = 0;
+        continue;
+      }
       let s = 0;
       const o = l * n;
       const so = j * n;
       for (let i = 0; i < n; i++) s += ct[o + i]! * slope[so + i]!;
       tBar[l] = s;
     }
+  }
+
+  function contract(iv: Int32Array, ct: Float64Array): Float64Array {
+    const tBar = new Float64Array(iv.length);
+    contractInto(iv, ct, tBar);
     return tBar;
+  }
+
+  function residuals(
+    t: Float64Array,
+  ): { out: Float64Array; intervals: Int32Array } {
+    checkT(t);
+    const logacia = opa.logaciaMatrix(t);
+    return { out: logacia, intervals: intervals(t) };
   }
 
   return {
@@ -255,16 +302,28 @@ export function createCiaAd(opa: OpaCia): CiaAd {
       return [contract(intervals(t), ct)];
     },
     logaciaMatrixWithVjp(t: Float64Array): StageVjp {
-      checkT(t);
-      const logacia = opa.logaciaMatrix(t);
-      const iv = intervals(t);
+      const { out, intervals: iv } = residuals(t);
       return {
-        out: logacia,
+        out,
         pullback(ct: Float64Array): (Float64Array | null)[] {
           checkCt(ct, iv.length);
           return [contract(iv, ct)];
         },
       };
+    },
+    logaciaMatrixResiduals: residuals,
+    logaciaMatrixPullbackInto(
+      iv: Int32Array | Float64Array,
+      ct: Float64Array,
+      tBar: Float64Array,
+    ): void {
+      checkCt(ct, iv.length);
+      if (!(tBar instanceof Float64Array) || tBar.length !== iv.length) {
+        throw new TypeError(
+          `tBar must be a Float64Array of length L = ${iv.length}`,
+        );
+      }
+      contractInto(iv, ct, tBar);
     },
   };
 }

@@ -50,3 +50,4 @@ export {
 } from "./premodit_ad.ts";
 export { type CiaAd, type CiaPartials, createCiaAd } from "./cia_ad.ts";
 export { logaciaPrimitive, xsmatrixPrimitive } from "./primitives.ts";
+export * from "./kernels.ts";

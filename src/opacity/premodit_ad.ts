@@ -19,7 +19,11 @@
  * - `xsmatrixWithVjp(T, P, needs?)` → `{ out: σ, pullback(ct) → [tBar, pBar] }` (null for the
  *   cotangent `needs` does not ask for): keeps the spectra of the partials that `needs` asks
  *   for as residuals; each pullback transforms the cotangent rows (one real FFT per layer) and
- *   takes the dot products in Fourier space (Parseval).
+ *   takes the dot products in Fourier space (Parseval);
+ * - the same two halves on explicit arrays, for backend stages (`src/opacity/kernels.ts`):
+ *   `xsmatrixResidualsInto(T, P, out, sT, sP)` (σ and the spectra of the partials) and
+ *   `xsmatrixPullbackInto(L, sT, sP, ct, tBar, pBar)`; `xsmatrixWithVjp` is built on them.
+ *   {@link createPremoditRules} gives all the rules of a set of tables without the calculator.
  *
  * @example
  * ```ts
@@ -58,6 +62,7 @@
 
 import type { StageJvp, StageVjp } from "../ad/first_order.ts";
 import { createPremoditLayer } from "./premodit_layer.ts";
+import { _checkF64, _checkSameLength } from "./line_strength.ts";
 import {
   _premoditCore,
   type OpaPremodit,
@@ -74,10 +79,24 @@ export interface PremoditPartials {
   readonly dxsdP: Float64Array;
 }
 
-/** Derivative rules of one PreMODIT calculator, returned by {@link createPremoditAd}. */
-export interface PremoditAd {
-  /** The calculator the rules differentiate. */
-  readonly opa: OpaPremodit;
+/**
+ * Derivative rules (and the forward) of one set of PreMODIT tables, returned by
+ * {@link createPremoditRules} (and, with the calculator, by {@link createPremoditAd}).
+ */
+export interface PremoditRules {
+  /** Number of grid points N. */
+  readonly n: number;
+  /**
+   * The forward σ of these tables, as `opa.xsmatrix` (same checks, same layer kernel, same
+   * numbers), into `out`.
+   *
+   * @param t Layer temperatures [K], length L.
+   * @param pBar Layer pressures [bar], length L.
+   * @param out σ [L][N] [cm²/molecule], overwritten.
+   * @throws {TypeError} For wrong types or lengths (as `opa.xsmatrix`).
+   * @throws {RangeError} As `opa.xsmatrix` (NonFiniteError for non-finite entries).
+   */
+  xsmatrixInto(t: Float64Array, pBar: Float64Array, out: Float64Array): void;
   /**
    * σ and its per-layer partials ∂σ_l/∂T_l, ∂σ_l/∂P_l.
    *
@@ -133,6 +152,56 @@ export interface PremoditAd {
     pBar: Float64Array,
     needs?: { readonly t?: boolean; readonly pBar?: boolean },
   ): StageVjp;
+  /**
+   * The forward pass of {@link PremoditRules.xsmatrixWithVjp} into given arrays: σ and the
+   * residuals its pullback reads, the spectra of ∂σ_l/∂T_l and ∂σ_l/∂P_l, laid out per layer l
+   * as [re (N + 1), im (N + 1)] at offset 2·l·(N + 1).
+   *
+   * @param t Layer temperatures [K], length L.
+   * @param pBar Layer pressures [bar], length L.
+   * @param out σ [L][N] [cm²/molecule], overwritten.
+   * @param sT Spectra of ∂σ/∂T, length 2·L·(N + 1), overwritten; null when tBar will not be
+   *   wanted (that partial is then not computed).
+   * @param sP Spectra of ∂σ/∂P, length 2·L·(N + 1), or null (likewise).
+   * @throws {TypeError} For wrong types or lengths.
+   * @throws {RangeError} As {@link PremoditRules.xsmatrixWithVjp} (NonFiniteError for
+   *   non-finite entries).
+   */
+  xsmatrixResidualsInto(
+    t: Float64Array,
+    pBar: Float64Array,
+    out: Float64Array,
+    sT: Float64Array | null,
+    sP: Float64Array | null,
+  ): void;
+  /**
+   * The pullback of {@link PremoditRules.xsmatrixWithVjp} on explicit residuals: per layer,
+   * one real FFT of the cotangent row and its Parseval dot products with the stored spectra.
+   * Never writes the residuals, so it may be called any number of times.
+   *
+   * @param nl Number of layers L.
+   * @param sT Spectra of ∂σ/∂T from {@link PremoditRules.xsmatrixResidualsInto}, or null.
+   * @param sP Spectra of ∂σ/∂P, or null.
+   * @param ct Cotangent of σ, [L][N].
+   * @param tBar Cotangent of T [L] (Σ_ν ct · ∂σ/∂T), overwritten; null when not wanted.
+   * @param pBar Cotangent of P [L] (Σ_ν ct · ∂σ/∂P), overwritten; null when not wanted.
+   * @throws {TypeError} For a ct of the wrong length, or a wanted cotangent whose spectra are
+   *   null, or arrays of the wrong length.
+   */
+  xsmatrixPullbackInto(
+    nl: number,
+    sT: Float64Array | null,
+    sP: Float64Array | null,
+    ct: Float64Array,
+    tBar: Float64Array | null,
+    pBar: Float64Array | null,
+  ): void;
+}
+
+/** Derivative rules of one PreMODIT calculator, returned by {@link createPremoditAd}. */
+export interface PremoditAd extends PremoditRules {
+  /** The calculator the rules differentiate. */
+  readonly opa: OpaPremodit;
 }
 
 /**
@@ -192,10 +261,48 @@ export interface PremoditAd {
  */
 export function createPremoditAd(opa: OpaPremodit): PremoditAd {
   const core = _premoditCore(opa);
-  return _createRules(opa, core);
+  return { opa, ...createPremoditRules(core) };
 }
 
-function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
+/**
+ * Builds the derivative rules (and the forward) of a set of PreMODIT tables, without the
+ * calculator: what {@link createPremoditAd} returns, less `opa`. Builds its own layer kernel
+ * (an FFT plan of length 2N, from `tables.rfftPlan` when given, and the wrap-around spectra);
+ * like the calculator it is not re-entrant.
+ *
+ * @param core The tables (`opa.tables`, or tables rebuilt from a stage's constants).
+ * @returns The rules.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createOpaPremodit } from "./premodit.ts";
+ * import { createPremoditRules } from "./premodit_ad.ts";
+ * const nu = Float64Array.from({ length: 64 }, (_, i) => 4300 * Math.exp(i / 1e5));
+ * const lines = {
+ *   molecule: "X", molmass: 28, tref: 296, qtref: 100,
+ *   nu: new Float64Array([4300.1]), elower: new Float64Array([500]),
+ *   gupper: new Float64Array([3]), einsteinA: new Float64Array([1]),
+ *   lineStrengthRef: new Float64Array([1e-20]),
+ *   alphaRef: new Float64Array([0.07]), nTemp: new Float64Array([0.5]),
+ *   partitionFunction: { t: new Float64Array([1, 3000]), q: new Float64Array([1, 1000]) },
+ * };
+ * const opa = createOpaPremodit(lines, nu);
+ * const rules = createPremoditRules(opa.tables);
+ * const t = new Float64Array([900, 1100]);
+ * const p = new Float64Array([0.1, 1]);
+ * const xs = new Float64Array(2 * 64);
+ * const sT = new Float64Array(2 * 2 * 65); // [2 layers][re, im][N + 1]
+ * rules.xsmatrixResidualsInto(t, p, xs, sT, null);
+ * assert.deepStrictEqual(xs, opa.xsmatrix(t, p)); // the forward, bit for bit
+ * const tBar = new Float64Array(2);
+ * const ct = new Float64Array(128).fill(1);
+ * rules.xsmatrixPullbackInto(2, sT, null, ct, tBar, null);
+ * const [tBar2] = rules.xsmatrixWithVjp(t, p, { pBar: false }).pullback(ct);
+ * assert.deepStrictEqual(tBar, tBar2);
+ * ```
+ */
+export function createPremoditRules(core: PremoditTables): PremoditRules {
   const N = core.nu.length;
   const nk = N + 1;
   const layer = createPremoditLayer(core);
@@ -345,20 +452,53 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
     return [tBar, pBarOut];
   }
 
-  function withVjp(
+  function xsmatrixInto(
     t: Float64Array,
     pBar: Float64Array,
-    needs?: { readonly t?: boolean; readonly pBar?: boolean },
-  ): StageVjp {
+    out: Float64Array,
+  ): void {
+    // opa.xsmatrix (premodit.ts): the same checks and layer calls
+    _checkF64(t, "t");
+    _checkSameLength(pBar, "pBar", t.length);
+    _checkSameLength(out, "out", t.length * N);
+    for (let k = 0; k < t.length; k++) {
+      layer.spectra(t[k]!, pBar[k]!, false, false, stage, k);
+      layer.inverseInto(accRe, accIm, out, k * N);
+    }
+  }
+
+  function checkSpectra(
+    sp: Float64Array | null,
+    nl: number,
+    name: string,
+  ): void {
+    if (
+      sp !== null && !(sp instanceof Float64Array && sp.length === 2 * nl * nk)
+    ) {
+      throw new TypeError(
+        `${name} must be null or a Float64Array of length 2·L·(N + 1) = ${
+          2 * nl * nk
+        }`,
+      );
+    }
+  }
+
+  function residualsInto(
+    t: Float64Array,
+    pBar: Float64Array,
+    xs: Float64Array,
+    sT: Float64Array | null,
+    sP: Float64Array | null,
+  ): void {
     const nl = checkTP(t, pBar);
-    const wantT = needs?.t ?? true;
-    const wantP = needs?.pBar ?? true;
+    _checkSameLength(xs, "out", nl * N);
+    checkSpectra(sT, nl, "sT");
+    checkSpectra(sP, nl, "sP");
     // Residuals: the spectra of ∂σ/∂T and ∂σ/∂P (N + 1 complex values per layer), dotted with
     // the transformed cotangent in the pullback (Parseval): one forward FFT per layer there
     // instead of two inverse FFTs here.
-    const sT = wantT ? new Float64Array(2 * nl * nk) : null;
-    const sP = wantP ? new Float64Array(2 * nl * nk) : null;
-    const xs = new Float64Array(nl * N);
+    const wantT = sT !== null;
+    const wantP = sP !== null;
     for (let l = 0; l < nl; l++) {
       layer.spectra(t[l]!, pBar[l]!, wantT, wantP, stage, l);
       layer.inverseInto(accRe, accIm, xs, l * N);
@@ -371,38 +511,83 @@ function _createRules(opa: OpaPremodit, core: PremoditTables): PremoditAd {
         sP.set(accPIm, (2 * l + 1) * nk);
       }
     }
+  }
+
+  function pullbackInto(
+    nl: number,
+    sT: Float64Array | null,
+    sP: Float64Array | null,
+    ct: Float64Array,
+    tb: Float64Array | null,
+    pb: Float64Array | null,
+  ): void {
+    checkCt(ct, nl);
+    checkSpectra(sT, nl, "sT");
+    checkSpectra(sP, nl, "sP");
+    if (tb !== null) {
+      if (sT === null) {
+        throw new TypeError("tBar is wanted but its residual sT is null");
+      }
+      _checkSameLength(tb, "tBar", nl);
+      tb.fill(0);
+    }
+    if (pb !== null) {
+      if (sP === null) {
+        throw new TypeError("pBar is wanted but its residual sP is null");
+      }
+      _checkSameLength(pb, "pBar", nl);
+      pb.fill(0);
+    }
+    if (tb === null && pb === null) return;
+    for (let l = 0; l < nl; l++) {
+      if (!layer.setCotangent(ct, l * N)) continue;
+      const o = 2 * l * nk;
+      if (tb !== null) {
+        tb[l] = layer.dotCotangent(
+          sT!.subarray(o, o + nk),
+          sT!.subarray(o + nk, o + 2 * nk),
+        );
+      }
+      if (pb !== null) {
+        pb[l] = layer.dotCotangent(
+          sP!.subarray(o, o + nk),
+          sP!.subarray(o + nk, o + 2 * nk),
+        );
+      }
+    }
+  }
+
+  function withVjp(
+    t: Float64Array,
+    pBar: Float64Array,
+    needs?: { readonly t?: boolean; readonly pBar?: boolean },
+  ): StageVjp {
+    const nl = checkTP(t, pBar);
+    const wantT = needs?.t ?? true;
+    const wantP = needs?.pBar ?? true;
+    const sT = wantT ? new Float64Array(2 * nl * nk) : null;
+    const sP = wantP ? new Float64Array(2 * nl * nk) : null;
+    const xs = new Float64Array(nl * N);
+    residualsInto(t, pBar, xs, sT, sP);
     return {
       out: xs,
       pullback(ct: Float64Array): (Float64Array | null)[] {
-        checkCt(ct, nl);
         const tb = sT !== null ? new Float64Array(nl) : null;
         const pb = sP !== null ? new Float64Array(nl) : null;
-        for (let l = 0; l < nl; l++) {
-          if (!layer.setCotangent(ct, l * N)) continue;
-          const o = 2 * l * nk;
-          if (sT !== null) {
-            tb![l] = layer.dotCotangent(
-              sT.subarray(o, o + nk),
-              sT.subarray(o + nk, o + 2 * nk),
-            );
-          }
-          if (sP !== null) {
-            pb![l] = layer.dotCotangent(
-              sP.subarray(o, o + nk),
-              sP.subarray(o + nk, o + 2 * nk),
-            );
-          }
-        }
+        pullbackInto(nl, sT, sP, ct, tb, pb);
         return [tb, pb];
       },
     };
   }
 
   return {
-    opa,
+    n: N,
+    xsmatrixInto,
     xsmatrixPartials: partials,
     xsmatrixJvp: jvp,
     xsmatrixVjp: vjp,
     xsmatrixWithVjp: withVjp,
+    xsmatrixResidualsInto: residualsInto,
+    xsmatrixPullbackInto: pullbackInto,
   };
 }

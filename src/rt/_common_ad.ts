@@ -112,7 +112,8 @@ export interface EmissionJacobian {
 
 /**
  * Pullback of a ν-diagonal emission Jacobian: dτ̄_ij = ct_j D_ij, T̄_i = Σ_j ct_j J_ij, returned
- * positionally as [dτ̄ [L][N], T̄ [L]]. (Shared by the emission rules.)
+ * positionally as [dτ̄ [L][N], T̄ [L]]. (Shared by the emission rules; see
+ * {@linkcode _blockDiagonalPullbackInto}.)
  */
 export function _blockDiagonalPullback(
   dFluxDdtau: Float64Array,
@@ -121,19 +122,79 @@ export function _blockDiagonalPullback(
   nnu: number,
 ): StageVjp["pullback"] {
   return (ct: Float64Array): Float64Array[] => {
-    _checkCotangent(ct, nnu);
     const dtauBar = new Float64Array(nlayer * nnu);
     const tBar = new Float64Array(nlayer);
-    for (let i = 0; i < nlayer; i++) {
-      const off = i * nnu;
-      let s = 0;
-      for (let j = 0; j < nnu; j++) {
-        const c = ct[j]!;
-        dtauBar[off + j] = c * dFluxDdtau[off + j]!;
-        s += c * dFluxDtemperature[off + j]!;
-      }
-      tBar[i] = s;
-    }
+    _blockDiagonalPullbackInto(
+      dFluxDdtau,
+      dFluxDtemperature,
+      nlayer,
+      nnu,
+      ct,
+      dtauBar,
+      tBar,
+    );
     return [dtauBar, tBar];
   };
+}
+
+/**
+ * The pullback of a ν-diagonal emission Jacobian into given outputs: dτ̄_ij = ct_j D_ij
+ * (into `dtauBar` [L][N]) and T̄_i = Σ_j ct_j J_ij (into `tBar` [L]); a length-0 output is
+ * skipped (and its Jacobian matrix is not read, so it may have length 0 too). Reads its inputs
+ * only: it may be called any number of times with the same Jacobian.
+ *
+ * @param dFluxDdtau D = ∂F/∂dτ, [L][N] (length 0 when dtauBar is not wanted).
+ * @param dFluxDtemperature J = ∂F/∂T [erg/s/cm²/cm⁻¹/K], [L][N] (length 0 when tBar is not wanted).
+ * @param nlayer L.
+ * @param nnu N.
+ * @param ct Cotangent of the flux, [N].
+ * @param dtauBar Output [L][N] or length 0.
+ * @param tBar Output [L] or length 0.
+ * @throws {TypeError} If ct is not a Float64Array of length N, or a wanted output's matrix is
+ *   missing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { _blockDiagonalPullbackInto } from "./_common_ad.ts";
+ * const tBar = new Float64Array(2);
+ * _blockDiagonalPullbackInto(new Float64Array(0), new Float64Array([1, 2, 3, 4]), 2, 2,
+ *   new Float64Array([1, 10]), new Float64Array(0), tBar);
+ * assert.deepStrictEqual(Array.from(tBar), [21, 43]);
+ * ```
+ */
+export function _blockDiagonalPullbackInto(
+  dFluxDdtau: Float64Array,
+  dFluxDtemperature: Float64Array,
+  nlayer: number,
+  nnu: number,
+  ct: Float64Array,
+  dtauBar: Float64Array,
+  tBar: Float64Array,
+): void {
+  _checkCotangent(ct, nnu);
+  const wantD = dtauBar.length !== 0;
+  const wantT = tBar.length !== 0;
+  const size = nlayer * nnu;
+  if (
+    (wantD && dFluxDdtau.length !== size) ||
+    (wantT && dFluxDtemperature.length !== size)
+  ) {
+    throw new TypeError(
+      `emission pullback: the Jacobian of a wanted cotangent must have length L*N = ${size}`,
+    );
+  }
+  for (let i = 0; i < nlayer; i++) {
+    const off = i * nnu;
+    if (wantD) {
+      for (let j = 0; j < nnu; j++) {
+        dtauBar[off + j] = ct[j]! * dFluxDdtau[off + j]!;
+      }
+    }
+    if (wantT) {
+      let s = 0;
+      for (let j = 0; j < nnu; j++) s += ct[j]! * dFluxDtemperature[off + j]!;
+      tBar[i] = s;
+    }
+  }
 }

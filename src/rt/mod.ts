@@ -97,3 +97,4 @@ export {
   opacityProfileXsPrimitive,
   powerlawTemperaturePrimitive,
 } from "./primitives.ts";
+export * from "./kernels.ts";

@@ -225,8 +225,7 @@ export function opacityProfileXsWithVjp(
   dParr: Float64Array,
   nnu: number,
 ): StageVjp {
-  const out = opacityProfileXs(xsmatrix, mmr, molmass, gravity, dParr, nnu);
-  const { nlayer, isVector, m, g, c } = _xsSetup(
+  const res = opacityProfileXsResiduals(
     xsmatrix,
     mmr,
     molmass,
@@ -234,41 +233,168 @@ export function opacityProfileXsWithVjp(
     dParr,
     nnu,
   );
+  const nlayer = res.c.length;
+  const mScalar = typeof mmr === "number";
+  const gScalar = typeof gravity === "number";
   return {
-    out,
+    out: res.out,
     pullback(ct: Float64Array): Float64Array[] {
-      _checkCotangent(ct, nlayer * nnu);
       const xsBar = new Float64Array(xsmatrix.length);
-      const mBar = new Float64Array(nlayer);
-      const gBar = new Float64Array(nlayer);
-      for (let i = 0; i < nlayer; i++) {
-        const ci = c[i]!;
-        const cm = ci * m[i]!;
-        const off = i * nnu;
-        const xoff = isVector ? 0 : off;
-        let r = 0; // Σ_j ct_ij |σ_ij|
-        for (let j = 0; j < nnu; j++) {
-          const s = xsmatrix[xoff + j]!;
-          const w = ct[off + j]!;
-          if (s >= 0) {
-            xsBar[xoff + j]! += cm * w;
-            r += w * s;
-          } else {
-            xsBar[xoff + j]! -= cm * w;
-            r -= w * s;
-          }
-        }
-        r *= ci;
-        mBar[i] = r;
-        gBar[i] = (-r * m[i]!) / g[i]!;
-      }
-      return [
-        xsBar,
-        typeof mmr === "number" ? _sum(mBar) : mBar,
-        typeof gravity === "number" ? _sum(gBar) : gBar,
-      ];
+      const mBar = new Float64Array(mScalar ? 1 : nlayer);
+      const gBar = new Float64Array(gScalar ? 1 : nlayer);
+      opacityProfileXsPullback(
+        xsmatrix,
+        nnu,
+        res,
+        ct,
+        { xsmatrix: xsBar, mmr: mBar, gravity: gBar },
+        { mmr: mScalar, gravity: gScalar },
+      );
+      return [xsBar, mBar, gBar];
     },
   };
+}
+
+/** The forward of {@linkcode opacityProfileXs} and the residuals of its reverse-mode rule. */
+export interface OpacityProfileXsResiduals {
+  /** dτ [L][N] (as the forward). */
+  out: Float64Array;
+  /** c_i = F dP_i/(M g_i) [cm⁻² per unit σ·MMR], [L]. */
+  c: Float64Array;
+  /** Per-layer mass mixing ratio m_i, [L]. */
+  m: Float64Array;
+  /** Per-layer gravity g_i [cm/s²], [L]. */
+  g: Float64Array;
+}
+
+/** Cotangent outputs of {@linkcode opacityProfileXsPullback} (length 0: not wanted). */
+export interface OpacityProfileXsBars {
+  /** xsmatrix̄, xsmatrix's length, zero-filled on entry (the vector case accumulates). */
+  xsmatrix: Float64Array;
+  /** mmr̄: [1] for a scalar mmr, [L] for a profile. */
+  mmr: Float64Array;
+  /** gravitȳ: [1] for a scalar gravity, [L] for a profile. */
+  gravity: Float64Array;
+}
+
+/**
+ * The forward {@linkcode opacityProfileXs} and the residuals its pullback
+ * ({@linkcode opacityProfileXsPullback}) reads: the per-layer factor c = F dP/(M g), MMR and
+ * gravity, [L] each. {@linkcode opacityProfileXsWithVjp} is these two functions.
+ *
+ * @param xsmatrix Cross sections [cm²], [L][N] (or a vector [N] used for every layer).
+ * @param mmr Mass mixing ratio, scalar or [L].
+ * @param molmass Molecular mass [u] (constant).
+ * @param gravity Gravity [cm/s²], scalar or [L].
+ * @param dParr Layer pressure thicknesses [bar], [L] (constant).
+ * @param nnu Number of wavenumbers N.
+ * @returns out = dτ [L][N] and the residuals c, m, g ([L] each).
+ * @throws {TypeError} If an array has the wrong type or length.
+ * @throws {RangeError} For the forward's range errors.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { opacityProfileXsResiduals } from "./opacity_profile_ad.ts";
+ * const r = opacityProfileXsResiduals(new Float64Array([1e-22, 2e-22]), 0.01, 28, 1e5, new Float64Array([0.1]), 2);
+ * assert.deepStrictEqual([r.c.length, Array.from(r.m), Array.from(r.g)], [1, [0.01], [1e5]]);
+ * // dτ = c · |σ| · MMR
+ * assert.ok(Math.abs(r.out[0]! / (r.c[0]! * 1e-22 * 0.01) - 1) < 1e-15);
+ * ```
+ */
+export function opacityProfileXsResiduals(
+  xsmatrix: Float64Array,
+  mmr: number | Float64Array,
+  molmass: number,
+  gravity: number | Float64Array,
+  dParr: Float64Array,
+  nnu: number,
+): OpacityProfileXsResiduals {
+  const out = opacityProfileXs(xsmatrix, mmr, molmass, gravity, dParr, nnu);
+  const { m, g, c } = _xsSetup(xsmatrix, mmr, molmass, gravity, dParr, nnu);
+  return { out, c, m, g };
+}
+
+/**
+ * The pullback of {@linkcode opacityProfileXs} from its residuals: writes the cotangents of
+ * xsmatrix, mmr and gravity for ct [L][N] into `bars` (a length-0 output is skipped; a scalar
+ * input's cotangent is the sum of its per-layer ones). Pure in its inputs: it may be called any
+ * number of times with the same residuals.
+ *
+ * @param xsmatrix Cross sections [cm²] (the primal), [L][N] or [N].
+ * @param nnu Number of wavenumbers N.
+ * @param res The residuals (`c`, `m`, `g`; `out` is not read).
+ * @param ct Cotangent of dτ, [L][N].
+ * @param bars The outputs (see {@linkcode OpacityProfileXsBars}).
+ * @param scalar Whether mmr and gravity are scalars (their outputs then have length 1).
+ * @throws {TypeError} If ct is not a Float64Array of length L·N.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { opacityProfileXsPullback, opacityProfileXsResiduals } from "./opacity_profile_ad.ts";
+ * const xs = new Float64Array([1e-22, 2e-22]);
+ * const r = opacityProfileXsResiduals(xs, 0.01, 28, 1e5, new Float64Array([0.1]), 2);
+ * const gBar = new Float64Array(1);
+ * const none = new Float64Array(0);
+ * opacityProfileXsPullback(xs, 2, r, new Float64Array([1, 1]), { xsmatrix: none, mmr: none, gravity: gBar },
+ *   { mmr: true, gravity: true });
+ * assert.ok(Math.abs(gBar[0]! * -1e5 / (r.out[0]! + r.out[1]!) - 1) < 1e-15); // ∂dτ/∂g = −dτ/g
+ * ```
+ */
+export function opacityProfileXsPullback(
+  xsmatrix: Float64Array,
+  nnu: number,
+  res: Pick<OpacityProfileXsResiduals, "c" | "m" | "g">,
+  ct: Float64Array,
+  bars: OpacityProfileXsBars,
+  scalar: { readonly mmr: boolean; readonly gravity: boolean },
+): void {
+  const { c, m, g } = res;
+  const nlayer = c.length;
+  const isVector = xsmatrix.length === nnu && nlayer !== 1;
+  _checkCotangent(ct, nlayer * nnu);
+  const xsBar = bars.xsmatrix;
+  const wantX = xsBar.length !== 0;
+  const wantM = bars.mmr.length !== 0;
+  const wantG = bars.gravity.length !== 0;
+  const mBar = wantM && !scalar.mmr ? bars.mmr : new Float64Array(nlayer);
+  const gBar = wantG && !scalar.gravity
+    ? bars.gravity
+    : new Float64Array(nlayer);
+  const wantR = wantM || wantG;
+  for (let i = 0; i < nlayer; i++) {
+    const ci = c[i]!;
+    const cm = ci * m[i]!;
+    const off = i * nnu;
+    const xoff = isVector ? 0 : off;
+    let r = 0; // Σ_j ct_ij |σ_ij|
+    if (wantX) {
+      for (let j = 0; j < nnu; j++) {
+        const s = xsmatrix[xoff + j]!;
+        const w = ct[off + j]!;
+        if (s >= 0) {
+          xsBar[xoff + j]! += cm * w;
+          r += w * s;
+        } else {
+          xsBar[xoff + j]! -= cm * w;
+          r -= w * s;
+        }
+      }
+    } else if (wantR) {
+      for (let j = 0; j < nnu; j++) {
+        const s = xsmatrix[xoff + j]!;
+        const w = ct[off + j]!;
+        if (s >= 0) r += w * s;
+        else r -= w * s;
+      }
+    } else continue;
+    r *= ci;
+    mBar[i] = r;
+    gBar[i] = (-r * m[i]!) / g[i]!;
+  }
+  if (wantM && scalar.mmr) bars.mmr[0] = _sum(mBar)[0]!;
+  if (wantG && scalar.gravity) bars.gravity[0] = _sum(gBar)[0]!;
 }
 
 /**
@@ -419,7 +545,7 @@ export function opacityProfileCiaWithVjp(
   mmw: number | Float64Array,
   gravity: number | Float64Array,
 ): StageVjp {
-  const out = opacityProfileCia(
+  const res = opacityProfileCiaResiduals(
     logacia,
     temperature,
     pressure,
@@ -430,29 +556,160 @@ export function opacityProfileCiaWithVjp(
     gravity,
   );
   const nlayer = temperature.length;
-  const nnu = logacia.length / nlayer;
-  const g = _perLayer(gravity, nlayer);
+  const gScalar = typeof gravity === "number";
   return {
-    out,
+    out: res.out,
     pullback(ct: Float64Array): Float64Array[] {
-      _checkCotangent(ct, nlayer * nnu);
-      const aBar = new Float64Array(nlayer * nnu);
+      const aBar = new Float64Array(res.out.length);
       const tBar = new Float64Array(nlayer);
-      const gBar = new Float64Array(nlayer);
-      for (let i = 0; i < nlayer; i++) {
-        const off = i * nnu;
-        let r = 0; // Σ_j ct_ij dτ_ij
-        for (let j = 0; j < nnu; j++) {
-          const v = ct[off + j]! * out[off + j]!;
-          aBar[off + j] = Math.LN10 * v;
-          r += v;
-        }
-        tBar[i] = -r / temperature[i]!;
-        gBar[i] = -r / g[i]!;
-      }
-      return [aBar, tBar, typeof gravity === "number" ? _sum(gBar) : gBar];
+      const gBar = new Float64Array(gScalar ? 1 : nlayer);
+      opacityProfileCiaPullback(
+        res,
+        temperature,
+        ct,
+        { logacia: aBar, temperature: tBar, gravity: gBar },
+        gScalar,
+      );
+      return [aBar, tBar, gBar];
     },
   };
+}
+
+/** The forward of {@linkcode opacityProfileCia} and the residuals of its reverse-mode rule. */
+export interface OpacityProfileCiaResiduals {
+  /** dτ [L][N] (the forward; also the residual the pullback reads). */
+  out: Float64Array;
+  /** Per-layer gravity g_i [cm/s²], [L]. */
+  g: Float64Array;
+}
+
+/** Cotangent outputs of {@linkcode opacityProfileCiaPullback} (length 0: not wanted). */
+export interface OpacityProfileCiaBars {
+  /** logacia̅, [L][N]. */
+  logacia: Float64Array;
+  /** T̄ [1/K], [L]. */
+  temperature: Float64Array;
+  /** gravitȳ: [1] for a scalar gravity, [L] for a profile. */
+  gravity: Float64Array;
+}
+
+/**
+ * The forward {@linkcode opacityProfileCia} and the residuals its pullback
+ * ({@linkcode opacityProfileCiaPullback}) reads: dτ itself [L][N] and the per-layer gravity [L].
+ * {@linkcode opacityProfileCiaWithVjp} is these two functions.
+ *
+ * @param logacia log10 CIA coefficient [cm⁵], [L][N] (−Infinity allowed).
+ * @param temperature Layer temperatures [K], [L].
+ * @param pressure Layer pressures [bar], [L] (constant).
+ * @param dParr Layer pressure thicknesses [bar], [L] (constant).
+ * @param vmr1 VMR of the first partner, scalar or [L] (constant).
+ * @param vmr2 VMR of the second partner, scalar or [L] (constant).
+ * @param mmw Mean molecular weight [u], scalar or [L] (constant).
+ * @param gravity Gravity [cm/s²], scalar or [L].
+ * @returns out = dτ [L][N] and g [L].
+ * @throws {TypeError} If an array has the wrong type or length.
+ * @throws {RangeError} For the forward's range errors.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { opacityProfileCiaResiduals } from "./opacity_profile_ad.ts";
+ * import { opacityProfileCia } from "./opacity_profile.ts";
+ * const args = [
+ *   new Float64Array([-45, -46]), new Float64Array([1000]), new Float64Array([1]),
+ *   new Float64Array([0.1]), 0.8, 0.8, 2.33, 1e5,
+ * ] as const;
+ * const r = opacityProfileCiaResiduals(...args);
+ * assert.deepStrictEqual(r.out, opacityProfileCia(...args));
+ * assert.deepStrictEqual(Array.from(r.g), [1e5]);
+ * ```
+ */
+export function opacityProfileCiaResiduals(
+  logacia: Float64Array,
+  temperature: Float64Array,
+  pressure: Float64Array,
+  dParr: Float64Array,
+  vmr1: number | Float64Array,
+  vmr2: number | Float64Array,
+  mmw: number | Float64Array,
+  gravity: number | Float64Array,
+): OpacityProfileCiaResiduals {
+  const out = opacityProfileCia(
+    logacia,
+    temperature,
+    pressure,
+    dParr,
+    vmr1,
+    vmr2,
+    mmw,
+    gravity,
+  );
+  return { out, g: _perLayer(gravity, temperature.length) };
+}
+
+/**
+ * The pullback of {@linkcode opacityProfileCia} from its residuals: writes the cotangents of
+ * logacia, temperature and gravity for ct [L][N] into `bars` (a length-0 output is skipped; a
+ * scalar gravity's cotangent is the sum of the per-layer ones). Pure in its inputs: it may be
+ * called any number of times with the same residuals.
+ *
+ * @param res The residuals (dτ as `out`, and `g`).
+ * @param temperature Layer temperatures [K] (the primal), [L].
+ * @param ct Cotangent of dτ, [L][N].
+ * @param bars The outputs (see {@linkcode OpacityProfileCiaBars}).
+ * @param scalarGravity Whether gravity is a scalar (its output then has length 1).
+ * @throws {TypeError} If ct is not a Float64Array of length L·N.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { opacityProfileCiaPullback, opacityProfileCiaResiduals } from "./opacity_profile_ad.ts";
+ * const t = new Float64Array([1000]);
+ * const r = opacityProfileCiaResiduals(
+ *   new Float64Array([-45, -46]), t, new Float64Array([1]), new Float64Array([0.1]), 0.8, 0.8, 2.33, 1e5,
+ * );
+ * const tBar = new Float64Array(1);
+ * const none = new Float64Array(0);
+ * opacityProfileCiaPullback(r, t, new Float64Array([1, 3]), { logacia: none, temperature: tBar, gravity: none }, true);
+ * assert.ok(Math.abs(tBar[0]! * -1000 / (r.out[0]! + 3 * r.out[1]!) - 1) < 1e-15); // dτ ∝ 1/T
+ * ```
+ */
+export function opacityProfileCiaPullback(
+  res: OpacityProfileCiaResiduals,
+  temperature: Float64Array,
+  ct: Float64Array,
+  bars: OpacityProfileCiaBars,
+  scalarGravity: boolean,
+): void {
+  const { out, g } = res;
+  const nlayer = temperature.length;
+  const nnu = out.length / nlayer;
+  _checkCotangent(ct, nlayer * nnu);
+  const aBar = bars.logacia;
+  const wantA = aBar.length !== 0;
+  const wantT = bars.temperature.length !== 0;
+  const wantG = bars.gravity.length !== 0;
+  const tBar = bars.temperature;
+  const gBar = wantG && !scalarGravity
+    ? bars.gravity
+    : new Float64Array(nlayer);
+  const wantR = wantT || wantG;
+  for (let i = 0; i < nlayer; i++) {
+    const off = i * nnu;
+    let r = 0; // Σ_j ct_ij dτ_ij
+    if (wantA) {
+      for (let j = 0; j < nnu; j++) {
+        const v = ct[off + j]! * out[off + j]!;
+        aBar[off + j] = Math.LN10 * v;
+        r += v;
+      }
+    } else if (wantR) {
+      for (let j = 0; j < nnu; j++) r += ct[off + j]! * out[off + j]!;
+    } else continue;
+    if (wantT) tBar[i] = -r / temperature[i]!;
+    gBar[i] = -r / g[i]!;
+  }
+  if (wantG && scalarGravity) bars.gravity[0] = _sum(gBar)[0]!;
 }
 
 /** The sum of a's entries as a length-1 array (the cotangent of a scalar input). */

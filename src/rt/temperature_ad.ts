@@ -150,22 +150,100 @@ export function powerlawTemperatureWithVjp(
   alpha: number,
   range: readonly [number, number] = [0, Infinity],
 ): StageVjp {
+  const res = powerlawTemperatureResiduals(pressure, t0, alpha, range);
+  return {
+    out: res.out,
+    pullback(ct: Float64Array): Float64Array[] {
+      const t0Bar = new Float64Array(1);
+      const alphaBar = new Float64Array(1);
+      powerlawTemperaturePullback(res, ct, t0Bar, alphaBar);
+      return [t0Bar, alphaBar];
+    },
+  };
+}
+
+/** The forward of {@linkcode powerlawTemperature} and the residuals of its reverse-mode rule. */
+export interface PowerlawTemperatureResiduals {
+  /** T [K], [L] (as the forward). */
+  out: Float64Array;
+  /** ∂T_i/∂T0, [L] (zero where clipped). */
+  dT0: Float64Array;
+  /** ∂T_i/∂α [K], [L] (zero where clipped). */
+  dAlpha: Float64Array;
+}
+
+/**
+ * The forward {@linkcode powerlawTemperature} and the residuals its pullback
+ * ({@linkcode powerlawTemperaturePullback}) reads: the layer sensitivities ∂T/∂T0 and ∂T/∂α.
+ * {@linkcode powerlawTemperatureWithVjp} is these two functions.
+ *
+ * @param pressure Layer pressures [bar], length L, each finite and > 0.
+ * @param t0 Temperature at 1 bar [K], > 0.
+ * @param alpha Power-law index.
+ * @param range Clipping range [tLow, tHigh] [K] (default [0, Infinity)).
+ * @returns out = T [L], dT0 [L] and dAlpha [L] [K].
+ * @throws {TypeError} If pressure is not a Float64Array.
+ * @throws {RangeError} For the forward's range errors.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { powerlawTemperatureResiduals } from "./temperature_ad.ts";
+ * const r = powerlawTemperatureResiduals(new Float64Array([1, 100]), 1000, 0.1, [0, 1200]);
+ * assert.deepStrictEqual(Array.from(r.out), [1000, 1200]); // 1000 · 100^0.1 = 1585 K, clipped
+ * assert.deepStrictEqual(Array.from(r.dT0), [1, 0]); // P^α at 1 bar; zero where clipped
+ * assert.deepStrictEqual(Array.from(r.dAlpha), [0, 0]); // T0 P^α ln P: ln 1 = 0
+ * ```
+ */
+export function powerlawTemperatureResiduals(
+  pressure: Float64Array,
+  t0: number,
+  alpha: number,
+  range: readonly [number, number] = [0, Infinity],
+): PowerlawTemperatureResiduals {
   const out = powerlawTemperature(pressure, t0, alpha, range);
   const [tLow, tHigh] = _checkRange(STAGE, range);
   const { dT0, dAlpha } = _sensitivities(pressure, t0, alpha, tLow, tHigh);
-  const n = pressure.length;
-  return {
-    out,
-    pullback(ct: Float64Array): Float64Array[] {
-      _checkCotangent(ct, n);
-      let g0 = 0;
-      let ga = 0;
-      for (let i = 0; i < n; i++) {
-        const c = ct[i]!;
-        g0 += c * dT0[i]!;
-        ga += c * dAlpha[i]!;
-      }
-      return [new Float64Array([g0]), new Float64Array([ga])];
-    },
-  };
+  return { out, dT0, dAlpha };
+}
+
+/**
+ * The pullback of {@linkcode powerlawTemperature} from its residuals: t0̄ = Σ_i ct_i ∂T_i/∂T0 and
+ * ᾱ = Σ_i ct_i ∂T_i/∂α, written into `t0Bar[0]` and `alphaBar[0]` (a length-0 output is skipped).
+ * Pure in its inputs: it may be called any number of times with the same residuals.
+ *
+ * @param res The residuals (`dT0`, `dAlpha`; `out` is not read).
+ * @param ct Cotangent of T, [L].
+ * @param t0Bar Output [1] (or length 0: not wanted).
+ * @param alphaBar Output [1] (or length 0: not wanted).
+ * @throws {TypeError} If ct is not a Float64Array of length L.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { powerlawTemperaturePullback, powerlawTemperatureResiduals } from "./temperature_ad.ts";
+ * const r = powerlawTemperatureResiduals(new Float64Array([1, Math.E]), 1000, 0.1);
+ * const t0Bar = new Float64Array(1);
+ * powerlawTemperaturePullback(r, new Float64Array([1, 0]), t0Bar, new Float64Array(0));
+ * assert.strictEqual(t0Bar[0], 1); // ∂T/∂T0 = P^α = 1 at 1 bar
+ * ```
+ */
+export function powerlawTemperaturePullback(
+  res: Pick<PowerlawTemperatureResiduals, "dT0" | "dAlpha">,
+  ct: Float64Array,
+  t0Bar: Float64Array,
+  alphaBar: Float64Array,
+): void {
+  const { dT0, dAlpha } = res;
+  const n = dT0.length;
+  _checkCotangent(ct, n);
+  let g0 = 0;
+  let ga = 0;
+  for (let i = 0; i < n; i++) {
+    const c = ct[i]!;
+    g0 += c * dT0[i]!;
+    ga += c * dAlpha[i]!;
+  }
+  if (t0Bar.length !== 0) t0Bar[0] = g0;
+  if (alphaBar.length !== 0) alphaBar[0] = ga;
 }

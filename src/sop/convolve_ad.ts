@@ -182,6 +182,19 @@ export function _checkTangent(
   return x;
 }
 
+/** Throws a TypeError unless `g` is null or a Float64Array of length `len` (a gradient output). */
+export function _checkOutput(
+  g: Float64Array | null,
+  len: number,
+  name: string,
+): void {
+  if (g !== null && (!(g instanceof Float64Array) || g.length !== len)) {
+    throw new TypeError(
+      `${name} must be null or a Float64Array of length ${len}`,
+    );
+  }
+}
+
 /** Throws unless k is a non-negative integer tangent count. */
 export function _checkCount(k: unknown): number {
   if (typeof k !== "number") {

@@ -19,6 +19,7 @@ import { _checkArray, _checkVelocityGrid } from "./_validate.ts";
 import {
   _checkCotangent,
   _checkCount,
+  _checkOutput,
   _checkTangent,
   _conv2Into,
   _convInto,
@@ -159,10 +160,132 @@ export function ipgaussJvp(
 }
 
 /**
+ * What the reverse mode of {@link ipgauss} keeps from the forward pass (see
+ * {@link ipgaussResiduals}): the normalised kernel and its β derivative with subnormal taps
+ * flushed to 0, and their supports. Plain arrays, so they can live in backend buffers.
+ */
+export interface IpgaussResiduals {
+  /** K̃ on vGrid, subnormals flushed. */
+  readonly kernel: Float64Array;
+  /** ∂K̃/∂β [1/(km/s)] on vGrid, subnormals flushed. */
+  readonly dBeta: Float64Array;
+  /**
+   * `[k0, k1, j0, j1]` (exact integers): taps outside [k0, k1] of the kernel and outside
+   * [j0, j1] of ∂K̃/∂β are 0 (k0 > k1, j0 > j1 when there is none).
+   */
+  readonly support: Float64Array;
+}
+
+/**
+ * The forward pass of {@link ipgaussWithVjp}: the convolved spectrum and the residuals its
+ * pullback ({@link ipgaussPullbackInto}) reads.
+ *
+ * @param f Spectrum (finite), length n.
+ * @param vGrid Symmetric, odd-length velocity grid [km/s], length m.
+ * @param beta Gaussian standard deviation [km/s] (> 0).
+ * @returns `{ out [n], residuals }`: `out` is bitwise ipgauss's result; the residuals hold
+ *   two arrays of length m and the 4 support indices.
+ * @throws {TypeError} On wrong types or an even vGrid.
+ * @throws {RangeError} As {@link ipgauss}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { ipgaussResiduals } from "./instrument_profile_ad.ts";
+ * import { ipgauss } from "./instrument_profile.ts";
+ * const v = new Float64Array([-3, -2, -1, 0, 1, 2, 3]);
+ * const f = new Float64Array([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+ * const { out, residuals } = ipgaussResiduals(f, v, 1);
+ * assert.deepStrictEqual(out, ipgauss(f, v, 1));
+ * assert.deepStrictEqual(Array.from(residuals.support), [0, 6, 0, 6]);
+ * ```
+ */
+export function ipgaussResiduals(
+  f: Float64Array,
+  vGrid: Float64Array,
+  beta: number,
+): { out: Float64Array; residuals: IpgaussResiduals } {
+  _checkArray(STAGE, f, "f");
+  _checkVelocityGrid(STAGE, vGrid);
+  const { kernel, dBeta } = gaussianKernelPartials(vGrid, beta);
+  const out = convolveCentered(f, kernel);
+  const kf = _flushSubnormals(kernel);
+  const db = _flushSubnormals(dBeta);
+  const [k0, k1] = _support(kf);
+  const [j0, j1] = _support(db);
+  return {
+    out,
+    residuals: {
+      kernel: kf,
+      dBeta: db,
+      support: new Float64Array([k0, k1, j0, j1]),
+    },
+  };
+}
+
+/**
+ * The pullback of {@link ipgaussWithVjp} on explicit residuals: f̄ = corr(ḡ, K̃) and
+ * β̄ = Σ_j C[j] ∂K̃_j/∂β with C[j] = Σ_i ḡ[i] f[i + h − j], written into the given arrays.
+ * Reads `f` and the residuals, never writes them, so it may be called any number of times.
+ *
+ * @param f The spectrum given to {@link ipgaussResiduals}, length n.
+ * @param residuals Its residuals.
+ * @param ct Output cotangent, length n (finite).
+ * @param grads `[fBar [n], betaBar [1] (per km/s)]`: each entry is overwritten, or null when
+ *   that cotangent is not wanted (its work is skipped).
+ * @throws {TypeError} On a ct or gradient array of the wrong length.
+ * @throws {RangeError} On a non-finite ct (NonFiniteError).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { ipgaussPullbackInto, ipgaussResiduals } from "./instrument_profile_ad.ts";
+ * const v = new Float64Array([-3, -2, -1, 0, 1, 2, 3]);
+ * const f = new Float64Array(11).fill(1);
+ * f[5] = 0;
+ * const { residuals } = ipgaussResiduals(f, v, 1);
+ * const ct = new Float64Array(11);
+ * ct[5] = 1;
+ * const betaBar = new Float64Array(1);
+ * ipgaussPullbackInto(f, residuals, ct, [null, betaBar]);
+ * assert.ok(Math.abs(betaBar[0]! - 0.3974189568760631) < 1e-12);
+ * ```
+ */
+export function ipgaussPullbackInto(
+  f: Float64Array,
+  residuals: IpgaussResiduals,
+  ct: Float64Array,
+  grads: readonly (Float64Array | null)[],
+): void {
+  const n = f.length;
+  const g = _checkCotangent(STAGE, ct, n);
+  const { kernel, dBeta, support } = residuals;
+  const m = kernel.length;
+  const h = (m - 1) / 2;
+  const fBar = grads[0] ?? null;
+  const bBar = grads[1] ?? null;
+  _checkOutput(fBar, n, "fBar");
+  _checkOutput(bBar, 1, "betaBar");
+  const k0 = support[0]!;
+  const k1 = support[1]!;
+  const j0 = support[2]!;
+  const j1 = support[3]!;
+  if (fBar !== null) _corrInto(g, kernel, k0, k1, h, n, fBar);
+  if (bBar === null) return;
+  let betaBar = 0;
+  if (j0 <= j1) {
+    const c = new Float64Array(m);
+    _kernelBarInto(g, f, j0, j1, h, n, c);
+    for (let j = j0; j <= j1; j++) betaBar += c[j]! * dBeta[j]!;
+  }
+  bBar[0] = betaBar;
+}
+
+/**
  * Reverse-mode derivative of {@link ipgauss}: the convolved spectrum and a pullback.
  * For an output cotangent ḡ: f̄ = corr(ḡ, K̃), and β̄ = Σ_j C[j] ∂K̃_j/∂β with
  * C[j] = Σ_i ḡ[i] f[i + h − j] on the kernel's support. A pullback costs two
- * convolutions.
+ * convolutions. Built on {@link ipgaussResiduals} and {@link ipgaussPullbackInto}.
  *
  * @param f Spectrum (finite), length n; referenced by the pullback, do not mutate it.
  * @param vGrid Symmetric, odd-length velocity grid [km/s].
@@ -194,30 +317,14 @@ export function ipgaussWithVjp(
   vGrid: Float64Array,
   beta: number,
 ): StageVjp {
-  _checkArray(STAGE, f, "f");
-  _checkVelocityGrid(STAGE, vGrid);
-  const { kernel, dBeta } = gaussianKernelPartials(vGrid, beta);
-  const out = convolveCentered(f, kernel);
+  const { out, residuals } = ipgaussResiduals(f, vGrid, beta);
   const n = f.length;
-  const m = vGrid.length;
-  const h = (m - 1) / 2;
-  const kf = _flushSubnormals(kernel);
-  const db = _flushSubnormals(dBeta);
-  const [k0, k1] = _support(kf);
-  const [j0, j1] = _support(db);
   return {
     out,
     pullback(ct: Float64Array): Float64Array[] {
-      const g = _checkCotangent(STAGE, ct, n);
-      const fBar = new Float64Array(n);
-      _corrInto(g, kf, k0, k1, h, n, fBar);
-      let betaBar = 0;
-      if (j0 <= j1) {
-        const c = new Float64Array(m);
-        _kernelBarInto(g, f, j0, j1, h, n, c);
-        for (let j = j0; j <= j1; j++) betaBar += c[j]! * db[j]!;
-      }
-      return [fBar, new Float64Array([betaBar])];
+      const grads = [new Float64Array(n), new Float64Array(1)];
+      ipgaussPullbackInto(f, residuals, ct, grads);
+      return grads;
     },
   };
 }

@@ -75,3 +75,4 @@ export {
   rigidRotationPrimitive,
   samplingPrimitive,
 } from "./primitives.ts";
+export * from "./kernels.ts";

@@ -23,6 +23,7 @@ import { _checkArray, _checkVelocityGrid } from "./_validate.ts";
 import {
   _checkCotangent,
   _checkCount,
+  _checkOutput,
   _checkTangent,
   _conv2Into,
   _convInto,
@@ -250,10 +251,152 @@ export function rigidRotationJvp(
 }
 
 /**
+ * What the reverse mode of {@link rigidRotation} keeps from the forward pass (see
+ * {@link rigidRotationResiduals}): the normalised kernel and its partials with subnormal taps
+ * flushed to 0, and their supports. Plain arrays, so they can live in backend buffers.
+ */
+export interface RigidRotationResiduals {
+  /** K̃ on vGrid, subnormals flushed. */
+  readonly kernel: Float64Array;
+  /** ∂K̃/∂vsini [1/(km/s)] on vGrid, subnormals flushed. */
+  readonly dVsini: Float64Array;
+  /** ∂K̃/∂u1 on vGrid, subnormals flushed. */
+  readonly dU1: Float64Array;
+  /** ∂K̃/∂u2 on vGrid, subnormals flushed. */
+  readonly dU2: Float64Array;
+  /**
+   * `[k0, k1, j0, j1]` (exact integers): taps outside [k0, k1] of the kernel and outside
+   * [j0, j1] of every partial are 0 (k0 > k1, j0 > j1 when there is none).
+   */
+  readonly support: Float64Array;
+}
+
+/**
+ * The forward pass of {@link rigidRotationWithVjp}: the broadened spectrum and the residuals
+ * its pullback ({@link rigidRotationPullbackInto}) reads.
+ *
+ * @param f Spectrum (finite), length n.
+ * @param vGrid Symmetric, odd-length velocity grid [km/s], length m.
+ * @param vsini Projected equatorial velocity [km/s].
+ * @param u1 Limb-darkening coefficient u1.
+ * @param u2 Limb-darkening coefficient u2.
+ * @returns `{ out [n], residuals }`: `out` is bitwise rigidRotation's result; the residuals
+ *   hold four arrays of length m and the 4 support indices.
+ * @throws {TypeError} On wrong types or an even vGrid.
+ * @throws {RangeError} As {@link rigidRotation}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { rigidRotationResiduals } from "./rotation_ad.ts";
+ * import { rigidRotation } from "./rotation.ts";
+ * const v = new Float64Array([-2, -1, 0, 1, 2]);
+ * const f = new Float64Array([1, 2, 3, 4, 5, 6, 7]);
+ * const { out, residuals } = rigidRotationResiduals(f, v, 1.5, 0.6, 0.2);
+ * assert.deepStrictEqual(out, rigidRotation(f, v, 1.5, 0.6, 0.2));
+ * assert.deepStrictEqual(Array.from(residuals.support), [1, 3, 1, 3]); // |v| = 2 > vsini
+ * ```
+ */
+export function rigidRotationResiduals(
+  f: Float64Array,
+  vGrid: Float64Array,
+  vsini: number,
+  u1: number,
+  u2: number,
+): { out: Float64Array; residuals: RigidRotationResiduals } {
+  _checkArray(STAGE, f, "f");
+  _checkVelocityGrid(STAGE, vGrid);
+  const p = rotationKernelPartials(vGrid, vsini, u1, u2);
+  const out = convolveCentered(f, p.kernel);
+  const q = _prepare(p);
+  return {
+    out,
+    residuals: {
+      kernel: q.kernel,
+      dVsini: q.dVsini,
+      dU1: q.dU1,
+      dU2: q.dU2,
+      support: new Float64Array([q.k0, q.k1, q.j0, q.j1]),
+    },
+  };
+}
+
+/**
+ * The pullback of {@link rigidRotationWithVjp} on explicit residuals: f̄ = corr(ḡ, K̃) and,
+ * with C[j] = Σ_i ḡ[i] f[i + h − j] on the partials' support, vsini̅ = Σ_j C[j] ∂K̃_j/∂vsini
+ * (likewise u1, u2), written into the given arrays. Reads `f` and the residuals, never writes
+ * them, so it may be called any number of times.
+ *
+ * @param f The spectrum given to {@link rigidRotationResiduals}, length n.
+ * @param residuals Its residuals.
+ * @param ct Output cotangent, length n (finite).
+ * @param grads `[fBar [n], vsiniBar [1] (per km/s), u1Bar [1], u2Bar [1]]`: each entry is
+ *   overwritten, or null when that cotangent is not wanted (its work is skipped).
+ * @throws {TypeError} On a ct or gradient array of the wrong length.
+ * @throws {RangeError} On a non-finite ct (NonFiniteError).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { rigidRotationPullbackInto, rigidRotationResiduals } from "./rotation_ad.ts";
+ * const v = new Float64Array([-2, -1, 0, 1, 2]);
+ * const f = new Float64Array(9).fill(1);
+ * const { residuals } = rigidRotationResiduals(f, v, 1.5, 0.6, 0.2);
+ * const vsiniBar = new Float64Array(1);
+ * const ct = new Float64Array(9).fill(1, 4, 5);
+ * rigidRotationPullbackInto(f, residuals, ct, [null, vsiniBar, null, null]);
+ * // a flat interior spectrum does not change with the kernel's shape
+ * assert.ok(Math.abs(vsiniBar[0]!) < 1e-12);
+ * ```
+ */
+export function rigidRotationPullbackInto(
+  f: Float64Array,
+  residuals: RigidRotationResiduals,
+  ct: Float64Array,
+  grads: readonly (Float64Array | null)[],
+): void {
+  const n = f.length;
+  const g = _checkCotangent(STAGE, ct, n);
+  const { kernel, dVsini, dU1, dU2, support } = residuals;
+  const m = kernel.length;
+  const h = (m - 1) / 2;
+  const fBar = grads[0] ?? null;
+  const vBar = grads[1] ?? null;
+  const aBar = grads[2] ?? null;
+  const bBar = grads[3] ?? null;
+  _checkOutput(fBar, n, "fBar");
+  _checkOutput(vBar, 1, "vsiniBar");
+  _checkOutput(aBar, 1, "u1Bar");
+  _checkOutput(bBar, 1, "u2Bar");
+  const k0 = support[0]!;
+  const k1 = support[1]!;
+  const j0 = support[2]!;
+  const j1 = support[3]!;
+  if (fBar !== null) _corrInto(g, kernel, k0, k1, h, n, fBar);
+  if (vBar === null && aBar === null && bBar === null) return;
+  let vsiniBar = 0;
+  let u1Bar = 0;
+  let u2Bar = 0;
+  if (j0 <= j1) {
+    const c = new Float64Array(m);
+    _kernelBarInto(g, f, j0, j1, h, n, c);
+    for (let j = j0; j <= j1; j++) {
+      vsiniBar += c[j]! * dVsini[j]!;
+      u1Bar += c[j]! * dU1[j]!;
+      u2Bar += c[j]! * dU2[j]!;
+    }
+  }
+  if (vBar !== null) vBar[0] = vsiniBar;
+  if (aBar !== null) aBar[0] = u1Bar;
+  if (bBar !== null) bBar[0] = u2Bar;
+}
+
+/**
  * Reverse-mode derivative of {@link rigidRotation}: the broadened spectrum and a
  * pullback. For an output cotangent ḡ: f̄ = corr(ḡ, K̃) (the transpose of the centred
  * convolution), and with C[j] = Σ_i ḡ[i] f[i + h − j] on the kernel's support,
  * vsini̅ = Σ_j C[j] ∂K̃_j/∂vsini (likewise u1, u2). A pullback costs two convolutions.
+ * Built on {@link rigidRotationResiduals} and {@link rigidRotationPullbackInto}.
  *
  * @param f Spectrum (finite), length n; referenced by the pullback, do not mutate it.
  * @param vGrid Symmetric, odd-length velocity grid [km/s].
@@ -289,38 +432,19 @@ export function rigidRotationWithVjp(
   u1: number,
   u2: number,
 ): StageVjp {
-  _checkArray(STAGE, f, "f");
-  _checkVelocityGrid(STAGE, vGrid);
-  const p = rotationKernelPartials(vGrid, vsini, u1, u2);
-  const out = convolveCentered(f, p.kernel);
+  const { out, residuals } = rigidRotationResiduals(f, vGrid, vsini, u1, u2);
   const n = f.length;
-  const m = vGrid.length;
-  const h = (m - 1) / 2;
-  const q = _prepare(p);
   return {
     out,
     pullback(ct: Float64Array): Float64Array[] {
-      const g = _checkCotangent(STAGE, ct, n);
-      const fBar = new Float64Array(n);
-      _corrInto(g, q.kernel, q.k0, q.k1, h, n, fBar);
-      let vsiniBar = 0;
-      let u1Bar = 0;
-      let u2Bar = 0;
-      if (q.j0 <= q.j1) {
-        const c = new Float64Array(m);
-        _kernelBarInto(g, f, q.j0, q.j1, h, n, c);
-        for (let j = q.j0; j <= q.j1; j++) {
-          vsiniBar += c[j]! * q.dVsini[j]!;
-          u1Bar += c[j]! * q.dU1[j]!;
-          u2Bar += c[j]! * q.dU2[j]!;
-        }
-      }
-      return [
-        fBar,
-        new Float64Array([vsiniBar]),
-        new Float64Array([u1Bar]),
-        new Float64Array([u2Bar]),
+      const grads = [
+        new Float64Array(n),
+        new Float64Array(1),
+        new Float64Array(1),
+        new Float64Array(1),
       ];
+      rigidRotationPullbackInto(f, residuals, ct, grads);
+      return grads;
     },
   };
 }

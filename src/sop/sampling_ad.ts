@@ -23,6 +23,7 @@ import { sampling, type SamplingOptions } from "./sampling.ts";
 import {
   _checkCotangent,
   _checkCount,
+  _checkOutput,
   _checkTangent,
   _isZero,
 } from "./convolve_ad.ts";
@@ -150,9 +151,116 @@ export function samplingJvp(
 }
 
 /**
+ * What the reverse mode of {@link sampling} keeps from the forward pass (see
+ * {@link samplingResiduals}): per observed point i, the grid node j_i it reads, the weight t_i
+ * of node j_i + 1 and ∂out_i/∂RV. Plain arrays, so they can live in backend buffers.
+ */
+export interface SamplingResiduals {
+  /** Node index j_i of each output (exact integers; Int32Array, or Float64Array in a buffer). */
+  readonly j: Int32Array | Float64Array;
+  /** Weight t_i of node j_i + 1 (0 on a node or clamped). */
+  readonly t: Float64Array;
+  /** ∂out_i/∂RV [per km/s]. */
+  readonly dRv: Float64Array;
+}
+
+/**
+ * The forward pass of {@link samplingWithVjp}: the sampled spectrum and the residuals its
+ * pullback ({@link samplingPullbackInto}) reads.
+ *
+ * @param f Model spectrum on nuGrid (finite).
+ * @param nuGrid Model wavenumber grid [cm⁻¹], strictly ascending.
+ * @param rvKms Radial velocity [km/s].
+ * @param nuObs Observed wavenumbers [cm⁻¹], length M.
+ * @param options As {@link sampling} (`outOfRange`).
+ * @returns `{ out [M], residuals }`: `out` is bitwise sampling's result; the residuals hold
+ *   three arrays of length M.
+ * @throws {TypeError} As {@link sampling}.
+ * @throws {RangeError} As {@link sampling}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { samplingResiduals } from "./sampling_ad.ts";
+ * const nu = new Float64Array([1, 2, 3]);
+ * const { out, residuals } = samplingResiduals(new Float64Array([0, 10, 20]), nu, 0, new Float64Array([1.25, 9]));
+ * assert.deepStrictEqual(Array.from(out), [2.5, 20]);
+ * assert.deepStrictEqual(Array.from(residuals.j), [0, 2]); // ν = 9 is clamped to node 2
+ * assert.deepStrictEqual(Array.from(residuals.t), [0.25, 0]);
+ * ```
+ */
+export function samplingResiduals(
+  f: Float64Array,
+  nuGrid: Float64Array,
+  rvKms: number,
+  nuObs: Float64Array,
+  options: SamplingOptions = {},
+): { out: Float64Array; residuals: SamplingResiduals } {
+  const out = sampling(f, nuGrid, rvKms, nuObs, options);
+  return { out, residuals: _plan(f, nuGrid, rvKms, nuObs) };
+}
+
+/**
+ * The pullback of {@link samplingWithVjp} on explicit residuals: scatters the cotangent ḡ
+ * onto the grid (f̄[j_i] += (1 − t_i) ḡ_i, f̄[j_i + 1] += t_i ḡ_i) and sums
+ * RV̄ = Σ_i ḡ_i ∂out_i/∂RV, written into the given arrays. Never writes the residuals, so it
+ * may be called any number of times.
+ *
+ * @param residuals The residuals of {@link samplingResiduals} (length M each).
+ * @param ct Output cotangent, length M (finite).
+ * @param grads `[fBar [nuGrid.length], rvBar [1] (per km/s)]`: each entry is overwritten, or
+ *   null when that cotangent is not wanted (its work is skipped).
+ * @throws {TypeError} On a ct of the wrong length or an rvBar not of length 1.
+ * @throws {RangeError} On a non-finite ct (NonFiniteError).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { samplingPullbackInto, samplingResiduals } from "./sampling_ad.ts";
+ * const nu = new Float64Array([1, 2, 3]);
+ * const { residuals } = samplingResiduals(new Float64Array([0, 10, 20]), nu, 0, new Float64Array([1.25, 9]));
+ * const fBar = new Float64Array(3);
+ * samplingPullbackInto(residuals, new Float64Array([1, 1]), [fBar, null]);
+ * assert.deepStrictEqual(Array.from(fBar), [0.75, 0.25, 1]);
+ * ```
+ */
+export function samplingPullbackInto(
+  residuals: SamplingResiduals,
+  ct: Float64Array,
+  grads: readonly (Float64Array | null)[],
+): void {
+  const { j: jArr, t: tArr, dRv } = residuals;
+  const nObs = tArr.length;
+  const g = _checkCotangent(STAGE, ct, nObs);
+  const fBar = grads[0] ?? null;
+  const rBar = grads[1] ?? null;
+  _checkOutput(rBar, 1, "rvBar");
+  if (fBar !== null) {
+    fBar.fill(0);
+    for (let i = 0; i < nObs; i++) {
+      const j = jArr[i]!;
+      const t = tArr[i]!;
+      const c = g[i]!;
+      if (t === 0) {
+        fBar[j] = fBar[j]! + c;
+      } else {
+        fBar[j] = fBar[j]! + c * (1 - t);
+        fBar[j + 1] = fBar[j + 1]! + c * t;
+      }
+    }
+  }
+  if (rBar !== null) {
+    let rvBar = 0;
+    for (let i = 0; i < nObs; i++) rvBar += g[i]! * dRv[i]!;
+    rBar[0] = rvBar;
+  }
+}
+
+/**
  * Reverse-mode derivative of {@link sampling}: the sampled spectrum and a pullback that
  * scatters an output cotangent ḡ onto the grid, f̄[j_i] += (1 − t_i) ḡ_i,
- * f̄[j_i + 1] += t_i ḡ_i, and returns RV̄ = Σ_i ḡ_i s_i ν_obs,i/c.
+ * f̄[j_i + 1] += t_i ḡ_i, and returns RV̄ = Σ_i ḡ_i s_i ν_obs,i/c. Built on
+ * {@link samplingResiduals} and {@link samplingPullbackInto}.
  *
  * @param f Model spectrum on nuGrid (finite).
  * @param nuGrid Model wavenumber grid [cm⁻¹], strictly ascending.
@@ -184,29 +292,20 @@ export function samplingWithVjp(
   nuObs: Float64Array,
   options: SamplingOptions = {},
 ): StageVjp {
-  const out = sampling(f, nuGrid, rvKms, nuObs, options);
+  const { out, residuals } = samplingResiduals(
+    f,
+    nuGrid,
+    rvKms,
+    nuObs,
+    options,
+  );
   const n = nuGrid.length;
-  const nObs = nuObs.length;
-  const { j: jArr, t: tArr, dRv } = _plan(f, nuGrid, rvKms, nuObs);
   return {
     out,
     pullback(ct: Float64Array): Float64Array[] {
-      const g = _checkCotangent(STAGE, ct, nObs);
-      const fBar = new Float64Array(n);
-      let rvBar = 0;
-      for (let i = 0; i < nObs; i++) {
-        const j = jArr[i]!;
-        const t = tArr[i]!;
-        const c = g[i]!;
-        if (t === 0) {
-          fBar[j] = fBar[j]! + c;
-        } else {
-          fBar[j] = fBar[j]! + c * (1 - t);
-          fBar[j + 1] = fBar[j + 1]! + c * t;
-        }
-        rvBar += c * dRv[i]!;
-      }
-      return [fBar, new Float64Array([rvBar])];
+      const grads = [new Float64Array(n), new Float64Array(1)];
+      samplingPullbackInto(residuals, ct, grads);
+      return grads;
     },
   };
 }

@@ -34,19 +34,34 @@ import { Tensor } from "../ad/tensor.ts";
 import type { OpaPremodit } from "../opacity/premodit.ts";
 import type { OpaDirect } from "../opacity/direct.ts";
 import type { OpaCia } from "../opacity/cia.ts";
-import { logaciaPrimitive, xsmatrixPrimitive } from "../opacity/primitives.ts";
+import { xsmatrixPrimitive } from "../opacity/primitives.ts";
 import type { ArtEmisPure } from "../rt/art_emis_pure.ts";
-import {
-  emissionPrimitive,
-  opacityProfileCiaPrimitive,
-  opacityProfileXsPrimitive,
-} from "../rt/primitives.ts";
 import type { SopInstProfile, SopRotation } from "../sop/sop.ts";
+import type { Backend } from "../backend/backend.ts";
 import {
-  ipgaussPrimitive,
-  rigidRotationPrimitive,
-  samplingPrimitive,
-} from "../sop/primitives.ts";
+  stagePrimitive,
+  type StageSpec,
+  uploadConst,
+} from "../ad/stage_kernels.ts";
+import type { KernelParams } from "../backend/backend.ts";
+import {
+  emissionFbased2stStage,
+  emissionIbasedStage,
+  opacityProfileCiaStage,
+  opacityProfileXsStage,
+} from "../rt/kernels.ts";
+import {
+  ipgaussStage,
+  rigidRotationStage,
+  samplingStage,
+} from "../sop/kernels.ts";
+import {
+  ciaLogaciaStage,
+  ciaStageConsts,
+  premoditStageConsts,
+  premoditXsmatrixStage,
+} from "../opacity/kernels.ts";
+import { createStageJsBackend } from "./stage_backend.ts";
 
 /** A line absorber of the model. */
 export interface LineAbsorber {
@@ -86,6 +101,12 @@ export interface EmissionModelSpec {
   readonly betaInst: number;
   /** Data grid [cm⁻¹] the spectrum is sampled onto. */
   readonly nuObs: Float64Array;
+  /**
+   * The backend every stage runs on (default: a js backend with the stages registered, using
+   * the first PreMODIT calculator's FFT plan factory). It must register all the stages the
+   * model uses, or `createEmissionModel` throws `MissingKernelError`.
+   */
+  readonly backend?: Backend;
   /** Limb-darkening coefficients (u1, u2) of the rotation kernel (default [0, 0]). */
   readonly limbDarkening?: readonly [number, number];
 }
@@ -124,6 +145,8 @@ export interface EmissionStages {
 export interface EmissionModel {
   /** What it was made of. */
   readonly spec: EmissionModelSpec;
+  /** The backend the stages run on (the spec's, or the default js one). */
+  readonly backend: Backend;
   /**
    * Whether every input has derivative rules. False when a molecule uses the direct opacity:
    * then derivatives w.r.t. the temperature (which reaches σ(T, P)) are refused, those w.r.t.
@@ -137,6 +160,16 @@ export interface EmissionModel {
 }
 
 type _Record = (stage: keyof EmissionStages, v: Value) => void;
+
+/** The default backend: js with every stage, the first PreMODIT calculator's FFT plans. */
+function _defaultBackend(spec: EmissionModelSpec): Backend {
+  for (const m of spec.molecules) {
+    if (m.opa.method === "premodit" && m.opa.tables.rfftPlan) {
+      return createStageJsBackend({ rfftPlan: m.opa.tables.rfftPlan });
+    }
+  }
+  return createStageJsBackend();
+}
 
 /**
  * Builds the emission model from its parts.
@@ -195,29 +228,61 @@ export function createEmissionModel(spec: EmissionModelSpec): EmissionModel {
     );
   }
   const pressure = new Tensor(art.pressure, [art.pressure.length]);
-  const lines = spec.molecules.map((m) => ({
-    name: m.name,
-    xs: xsmatrixPrimitive(m.opa),
-    dtau: opacityProfileXsPrimitive(m.molmass, art.dParr, nu.length),
-  }));
-  const cias = (spec.cia ?? []).map((c) => ({
-    name: c.name,
-    logacia: logaciaPrimitive(c.opa),
-    dtau: opacityProfileCiaPrimitive(
-      art.pressure,
-      art.dParr,
-      c.vmr[0],
-      c.vmr[1],
-      spec.mmw,
-    ),
-  }));
-  const emission = emissionPrimitive(nu, {
-    solver: art.rtsolver,
-    ...(art.rtsolver === "ibased" ? { nstream: art.nstream } : {}),
+  const be = spec.backend ?? _defaultBackend(spec);
+  const stage = (
+    st: StageSpec,
+    consts: readonly Float64Array[],
+    params: KernelParams,
+    outShape: (s: readonly (readonly number[])[]) => number[],
+  ) =>
+    stagePrimitive(be, st, {
+      consts: consts.map((c) => uploadConst(be, c)),
+      params,
+      outShape,
+    }).primitive;
+  const n = nu.length;
+  const same = (s: readonly (readonly number[])[]) => [...s[0]!];
+  const byLayer = (s: readonly (readonly number[])[]) => [s[0]![0]!, n];
+  const lines = spec.molecules.map((m) => {
+    let xs;
+    if (m.opa.method === "premodit") {
+      const c = premoditStageConsts(m.opa.tables);
+      xs = stage(premoditXsmatrixStage, c.consts, c.params, byLayer);
+    } else {
+      // the direct line-by-line reference: forward only, on the host (no stage kernels)
+      xs = xsmatrixPrimitive(m.opa);
+    }
+    return {
+      name: m.name,
+      xs,
+      dtau: stage(
+        opacityProfileXsStage,
+        [art.dParr],
+        { molmass: m.molmass, nnu: n },
+        same,
+      ),
+    };
   });
-  const rot = rigidRotationPrimitive(spec.sopRot.vGrid);
-  const ip = ipgaussPrimitive(spec.sopInst.vGrid);
-  const samp = samplingPrimitive(nu, spec.nuObs);
+  const cias = (spec.cia ?? []).map((c) => {
+    const k = ciaStageConsts(c.opa);
+    return {
+      name: c.name,
+      logacia: stage(ciaLogaciaStage, k.consts, k.params, byLayer),
+      dtau: stage(
+        opacityProfileCiaStage,
+        [art.pressure, art.dParr],
+        { vmr1: c.vmr[0], vmr2: c.vmr[1], mmw: spec.mmw },
+        same,
+      ),
+    };
+  });
+  const emission = art.rtsolver === "ibased"
+    ? stage(emissionIbasedStage, [nu], { nstream: art.nstream }, () => [n])
+    : stage(emissionFbased2stStage, [nu], {}, () => [n]);
+  const rot = stage(rigidRotationStage, [spec.sopRot.vGrid], {}, same);
+  const ip = stage(ipgaussStage, [spec.sopInst.vGrid], {}, same);
+  const m = spec.nuObs.length;
+  const samp = stage(samplingStage, [nu, spec.nuObs], {}, () => [m]);
   const [u1v, u2v] = spec.limbDarkening ?? [0, 0];
   const u1 = scalarOf(u1v), u2 = scalarOf(u2v), beta = scalarOf(spec.betaInst);
 
@@ -262,6 +327,7 @@ export function createEmissionModel(spec: EmissionModelSpec): EmissionModel {
 
   return {
     spec,
+    backend: be,
     differentiable: spec.molecules.every((m) => m.opa.method === "premodit"),
     spectrum: (x) => run(x),
     stages(x) {

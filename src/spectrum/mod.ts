@@ -41,3 +41,4 @@ export {
   TUTORIAL_PARAMS,
   type TutorialAd,
 } from "./tutorial_ad.ts";
+export * from "./stage_backend.ts";

@@ -16,6 +16,7 @@
  *
  * @module
  */
+import type { Backend } from "../backend/backend.ts";
 import { NonFiniteError } from "../errors.ts";
 import { wavenumberGrid } from "../grid/wavenumber_grid.ts";
 import { loadExomol } from "../db/exomol.ts";
@@ -69,6 +70,11 @@ export interface TutorialOptions {
   resolutionInst?: number;
   /** FFT plan factory for PreMODIT (e.g. the WASM SIMD one); default the TypeScript FFT. */
   rfftPlan?: (n: number) => RfftPlan;
+  /**
+   * The backend the model's stages run on (default: a js backend with every stage registered;
+   * see `createEmissionModel`).
+   */
+  backend?: Backend;
 }
 
 /** Intermediate products of one evaluation of the tutorial model (see {@link EmissionStages}). */
@@ -235,6 +241,7 @@ export async function createTutorialModel(
     betaInst,
     nuObs,
     limbDarkening: [u1, u2],
+    ...(opts.backend ? { backend: opts.backend } : {}),
   });
 
   const stages = (

@@ -39,7 +39,8 @@ import {
   take,
 } from "../ad/mod.ts";
 import { Tensor } from "../ad/tensor.ts";
-import { powerlawTemperaturePrimitive } from "../rt/primitives.ts";
+import { powerlawTemperatureStage } from "../rt/kernels.ts";
+import { stagePrimitive, uploadConst } from "../ad/stage_kernels.ts";
 import type { TutorialModel } from "./tutorial.ts";
 
 /** Names of the tutorial's retrieval parameters, in the order of `theta`. */
@@ -118,10 +119,12 @@ export function createTutorialAd(model: TutorialModel): TutorialAd {
     );
   }
   const art = model.art;
-  const tPrim = powerlawTemperaturePrimitive(art.pressure, [
-    art.tLow,
-    art.tHigh,
-  ]);
+  const L = art.pressure.length;
+  const tPrim = stagePrimitive(em.backend, powerlawTemperatureStage, {
+    consts: [uploadConst(em.backend, art.pressure)],
+    params: { tmin: art.tLow, tmax: art.tHigh },
+    outShape: () => [L],
+  }).primitive;
   const fromProfiles = (
     temperature: Value,
     mmr: Value,

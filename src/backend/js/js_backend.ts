@@ -39,6 +39,11 @@ export interface JsBackend extends Backend {
   readonly readSync: (buf: DeviceBuffer) => Float64Array;
   /** Direct view of a buffer's storage (no copy). For kernels and tests only. */
   view(buf: DeviceBuffer): Float64Array;
+  /**
+   * A buffer whose storage is `data` itself (no copy): how host tensors enter js kernels.
+   * Writes through either name are seen by both; `free` drops the buffer, not the array.
+   */
+  wrap(data: Float64Array): DeviceBuffer;
 }
 
 interface _JsBuffer extends DeviceBuffer {
@@ -121,6 +126,18 @@ export function createJsBackend(
       return view(buf).slice();
     },
     view,
+    wrap(data: Float64Array): DeviceBuffer {
+      if (!(data instanceof Float64Array)) {
+        throw new TypeError("wrap(): data must be a Float64Array");
+      }
+      const b: _JsBuffer = {
+        backend: "js",
+        size: data.length,
+        dtype: "f64",
+        handle: data,
+      };
+      return b;
+    },
     free(buf) {
       view(buf);
       (buf as _JsBuffer).handle = null;

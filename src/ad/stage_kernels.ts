@@ -1,0 +1,409 @@
+/**
+ * Physics stages as named backend kernels. A stage (an emission solver, a cross-section
+ * matrix, a spectral operator) is declared once by a {@link StageSpec}: its name, how many
+ * constant inputs (grids, tables) lead its inputs, how many differentiable arguments follow, and
+ * the sizes of its output and of its reverse-mode residuals. Every backend that implements the
+ * stage registers four kernels under that name, with one positional buffer convention:
+ *
+ * | kernel | inputs | outputs | params |
+ * | --- | --- | --- | --- |
+ * | `name` | consts…, args… | out | the stage's scalars |
+ * | `name.jvp` | consts…, args…, tangents… (one per arg: `[k][...arg]`, or length 0 = zero) | out, dout `[k][...out]` | + `k` |
+ * | `name.vjp` | consts…, args… | out, residuals… | + `need0`…: 1 when that arg's cotangent is wanted |
+ * | `name.pullback` | consts…, args…, residuals…, ct | one cotangent per arg (a length-0 buffer: not wanted) | same as `name.vjp` |
+ *
+ * The residual layout is part of the stage's spec, so a backend's `vjp` and another's
+ * `pullback` agree on it. {@link stagePrimitive} turns a registered stage into an AD
+ * {@link Primitive} that dispatches every evaluation through `backend.run`: a backend that lacks
+ * one of the four kernels fails with `MissingKernelError` when the primitive is made, never with
+ * a silent host fallback.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createJsBackend } from "../backend/js/js_backend.ts";
+ * import { registerStageKernels, type StageSpec, stagePrimitive } from "./stage_kernels.ts";
+ * import { tensor } from "./tensor.ts";
+ * import { grad } from "./core.ts";
+ * import { sum } from "./ops.ts";
+ * import type { Tensor } from "./tensor.ts";
+ * // y = c ⊙ x², one constant input c and one argument x
+ * const spec: StageSpec = {
+ *   name: "demo.scaled_square", nConst: 1, nArgs: 1,
+ *   outSize: (s) => s[1]!, residualSizes: () => [],
+ * };
+ * const be = createJsBackend();
+ * registerStageKernels(be, {
+ *   spec,
+ *   forward: ([c, x], [y]) => y!.forEach((_, i) => (y![i] = c![i]! * x![i]! ** 2)),
+ *   jvp: ([c, x, tx], [y, dy], p) => {
+ *     const n = x!.length;
+ *     for (let i = 0; i < n; i++) y![i] = c![i]! * x![i]! ** 2;
+ *     if (tx!.length === 0) return dy!.fill(0) as unknown as void;
+ *     for (let q = 0; q < p.k!; q++) {
+ *       for (let i = 0; i < n; i++) dy![q * n + i] = 2 * c![i]! * x![i]! * tx![q * n + i]!;
+ *     }
+ *   },
+ *   vjp: ([c, x], [y]) => y!.forEach((_, i) => (y![i] = c![i]! * x![i]! ** 2)),
+ *   pullback: ([c, x, ct], [gx]) => gx!.forEach((_, i) => (gx![i] = 2 * c![i]! * x![i]! * ct![i]!)),
+ * });
+ * const f = stagePrimitive(be, spec, { consts: [be.wrap(new Float64Array([1, 3]))], outShape: (s) => [...s[0]!] });
+ * const g = grad((x) => sum(f.apply(x)))(tensor([2, 5])) as Tensor;
+ * assert.deepStrictEqual(Array.from(g.data), [4, 30]);
+ * ```
+ *
+ * @module
+ */
+import type {
+  Backend,
+  DeviceBuffer,
+  KernelParams,
+} from "../backend/backend.ts";
+import { MissingKernelError } from "../backend/backend.ts";
+import type { JsBackend, JsKernel } from "../backend/js/js_backend.ts";
+import { bind, type Primitive, type Value } from "./core.ts";
+import { definePrimitive } from "./first_order.ts";
+
+/**
+ * The backend-independent contract of a stage: its kernels' buffer layout (see the module
+ * documentation).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import type { StageSpec } from "./stage_kernels.ts";
+ * const spec: StageSpec = {
+ *   name: "demo.identity", nConst: 0, nArgs: 1,
+ *   outSize: (s) => s[0]!, residualSizes: () => [],
+ * };
+ * assert.strictEqual(spec.outSize([5], {}), 5);
+ * ```
+ */
+export interface StageSpec {
+  /** The stage's name, e.g. "rt.emission_ibased": its kernels are `name`, `name.jvp`, `name.vjp`, `name.pullback`. */
+  readonly name: string;
+  /** Number of constant inputs (grids, tables: not differentiated) leading every kernel's inputs. */
+  readonly nConst: number;
+  /** Number of differentiable arguments after the constants. */
+  readonly nArgs: number;
+  /** Output size from the input sizes (consts then args) and the stage's params. */
+  outSize(sizes: readonly number[], params: KernelParams): number;
+  /** Sizes of the residual buffers that `name.vjp` writes and `name.pullback` reads. */
+  residualSizes(sizes: readonly number[], params: KernelParams): number[];
+}
+
+/**
+ * A stage's four kernels on the js backend (float64 TypeScript: the reference every other
+ * backend's kernels of the same name are checked against).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import type { JsStageKernels } from "./stage_kernels.ts";
+ * const copy = ([x]: readonly Float64Array[], [y]: readonly Float64Array[]) => y!.set(x!);
+ * const ks: JsStageKernels = {
+ *   spec: { name: "demo.id", nConst: 0, nArgs: 1, outSize: (s) => s[0]!, residualSizes: () => [] },
+ *   forward: copy, vjp: copy,
+ *   jvp: ([x, t], [y, dy]) => { y!.set(x!); t!.length ? dy!.set(t!) : dy!.fill(0); },
+ *   pullback: ([_x, ct], [g]) => g!.set(ct!),
+ * };
+ * const y = new Float64Array(2);
+ * ks.forward([new Float64Array([1, 2])], [y], {});
+ * assert.deepStrictEqual(Array.from(y), [1, 2]);
+ * ```
+ */
+export interface JsStageKernels {
+  /** The stage's contract. */
+  readonly spec: StageSpec;
+  /** `name`: consts…, args… → out. */
+  readonly forward: JsKernel;
+  /** `name.jvp`: consts…, args…, tangents… → out, dout (params.k directions). */
+  readonly jvp: JsKernel;
+  /** `name.vjp`: consts…, args… → out, residuals… */
+  readonly vjp: JsKernel;
+  /** `name.pullback`: consts…, args…, residuals…, ct → one cotangent per arg. */
+  readonly pullback: JsKernel;
+}
+
+/**
+ * The four kernel names of a stage.
+ *
+ * @param name The stage's name.
+ * @returns `[name, name.jvp, name.vjp, name.pullback]`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { stageKernelNames } from "./stage_kernels.ts";
+ * assert.deepStrictEqual(stageKernelNames("sop.ipgauss"), [
+ *   "sop.ipgauss", "sop.ipgauss.jvp", "sop.ipgauss.vjp", "sop.ipgauss.pullback",
+ * ]);
+ * ```
+ */
+export function stageKernelNames(
+  name: string,
+): [string, string, string, string] {
+  return [name, `${name}.jvp`, `${name}.vjp`, `${name}.pullback`];
+}
+
+/**
+ * Registers a stage's kernels on a js backend (replacing any of the same names).
+ *
+ * @param be The js backend.
+ * @param kernels The stage's kernels.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createJsBackend } from "../backend/js/js_backend.ts";
+ * import { registerStageKernels } from "./stage_kernels.ts";
+ * const be = createJsBackend();
+ * const copy = ([x]: readonly Float64Array[], [y]: readonly Float64Array[]) => y!.set(x!);
+ * registerStageKernels(be, {
+ *   spec: { name: "demo.id", nConst: 0, nArgs: 1, outSize: (s) => s[0]!, residualSizes: () => [] },
+ *   forward: copy, vjp: copy, jvp: copy, pullback: copy,
+ * });
+ * assert.ok(be.hasKernel("demo.id.pullback"));
+ * ```
+ */
+export function registerStageKernels(
+  be: JsBackend,
+  kernels: JsStageKernels,
+): void {
+  const [f, j, v, p] = stageKernelNames(kernels.spec.name);
+  be.kernelTable.set(f, kernels.forward);
+  be.kernelTable.set(j, kernels.jvp);
+  be.kernelTable.set(v, kernels.vjp);
+  be.kernelTable.set(p, kernels.pullback);
+}
+
+/**
+ * Throws `MissingKernelError` (naming the backend and the first missing kernel) unless the
+ * backend registers all four kernels of the stage.
+ *
+ * @param be The backend.
+ * @param name The stage's name.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createJsBackend } from "../backend/js/js_backend.ts";
+ * import { requireStage } from "./stage_kernels.ts";
+ * assert.throws(() => requireStage(createJsBackend(), "rt.emission_ibased"),
+ *   /backend "js" has no kernel "rt.emission_ibased"/);
+ * ```
+ */
+export function requireStage(be: Backend, name: string): void {
+  for (const k of stageKernelNames(name)) {
+    if (!be.hasKernel(k)) throw new MissingKernelError(be.name, k);
+  }
+}
+
+/**
+ * Puts a stage's constant array on a backend: the array itself on js (no copy, see
+ * `JsBackend.wrap`), an uploaded copy elsewhere. The caller owns the buffer.
+ *
+ * @param be The backend.
+ * @param data The constant values (not modified afterwards).
+ * @returns The buffer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createJsBackend } from "../backend/js/js_backend.ts";
+ * import { uploadConst } from "./stage_kernels.ts";
+ * const be = createJsBackend();
+ * const nu = new Float64Array([4300, 4301]);
+ * assert.strictEqual(be.view(uploadConst(be, nu)), nu);
+ * ```
+ */
+export function uploadConst(be: Backend, data: Float64Array): DeviceBuffer {
+  const js = be as Partial<JsBackend>;
+  if (typeof js.wrap === "function") return js.wrap(data);
+  const b = be.alloc(data.length);
+  be.write(b, data);
+  return b;
+}
+
+/** Options of {@link stagePrimitive}. */
+export interface StagePrimitiveOptions {
+  /** The constant input buffers (on the same backend), in the stage's order. */
+  readonly consts: readonly DeviceBuffer[];
+  /** The stage's scalar params. */
+  readonly params?: KernelParams;
+  /** Output shape from the argument shapes. */
+  outShape(argShapes: readonly (readonly number[])[]): number[];
+  /** Indices of arguments that are not differentiable (their tangents are ignored). */
+  readonly nondiff?: readonly number[];
+}
+
+/** A stage bound to a backend and its constants, usable on AD values. */
+export interface StagePrimitive {
+  /** The AD primitive (first order). */
+  readonly primitive: Primitive;
+  /** Applies the stage to its arguments (tensors or tracers). */
+  apply(...args: Value[]): Value;
+}
+
+/** Frees residual buffers of non-js backends once their pullback is collected. */
+const _residuals = new FinalizationRegistry<
+  { be: Backend; bufs: readonly DeviceBuffer[] }
+>(({ be, bufs }) => {
+  for (const b of bufs) {
+    try {
+      be.free(b);
+    } catch { /* the backend was destroyed first */ }
+  }
+});
+
+/** Host ↔ buffer transfers for a CPU backend (js: no copies). */
+function _io(be: Backend): {
+  up(a: Float64Array): DeviceBuffer;
+  out(n: number): DeviceBuffer;
+  down(b: DeviceBuffer): Float64Array;
+  done(bufs: readonly DeviceBuffer[]): void;
+  release(owner: object, bufs: readonly DeviceBuffer[]): void;
+} {
+  const js = be as Partial<JsBackend>;
+  if (typeof js.wrap === "function" && typeof js.view === "function") {
+    const wrap = js.wrap, view = js.view;
+    return {
+      up: (a) => wrap(a),
+      out: (n) => be.alloc(n),
+      down: (b) => view(b),
+      done: () => {},
+      release: () => {},
+    };
+  }
+  const readSync = be.readSync;
+  if (readSync === undefined) {
+    throw new TypeError(
+      `stagePrimitive: backend "${be.name}" has no synchronous read; ` +
+        "device-resident tensors are needed to run stages on it",
+    );
+  }
+  return {
+    up: (a) => {
+      const b = be.alloc(a.length);
+      be.write(b, a);
+      return b;
+    },
+    out: (n) => be.alloc(n),
+    down: (b) => readSync(b),
+    done: (bufs) => bufs.forEach((b) => be.free(b)),
+    release: (owner, bufs) => _residuals.register(owner, { be, bufs }),
+  };
+}
+
+/**
+ * Binds a registered stage to a backend and its constant buffers, as a first-order AD
+ * primitive whose forward, JVP and VJP all run the backend's kernels of that stage.
+ *
+ * @param be The backend (its four kernels of `spec.name` are required).
+ * @param spec The stage's contract.
+ * @param opts Constants, params, output shape, non-differentiable args.
+ * @returns The primitive and an `apply` over AD values.
+ * @throws MissingKernelError when the backend lacks one of the stage's kernels; TypeError when
+ *   the number of constants is not `spec.nConst`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createJsBackend } from "../backend/js/js_backend.ts";
+ * import { stagePrimitive } from "./stage_kernels.ts";
+ * const spec = { name: "rt.missing", nConst: 0, nArgs: 1, outSize: () => 1, residualSizes: () => [] };
+ * assert.throws(() => stagePrimitive(createJsBackend(), spec, { consts: [], outShape: () => [1] }),
+ *   { name: "MissingKernelError" });
+ * ```
+ */
+export function stagePrimitive(
+  be: Backend,
+  spec: StageSpec,
+  opts: StagePrimitiveOptions,
+): StagePrimitive {
+  requireStage(be, spec.name);
+  if (opts.consts.length !== spec.nConst) {
+    throw new TypeError(
+      `stage "${spec.name}" takes ${spec.nConst} constant inputs, got ${opts.consts.length}`,
+    );
+  }
+  const [kF, kJ, kV, kP] = stageKernelNames(spec.name);
+  const io = _io(be);
+  const consts = opts.consts;
+  const constSizes = consts.map((c) => c.size);
+  const params = opts.params ?? {};
+  const nA = spec.nArgs;
+  const sizesOf = (args: readonly Float64Array[]) => [
+    ...constSizes,
+    ...args.map((a) => a.length),
+  ];
+  const needParams = (needs?: readonly boolean[]): KernelParams => {
+    const p: Record<string, number> = { ...params };
+    for (let i = 0; i < nA; i++) p[`need${i}`] = needs?.[i] === false ? 0 : 1;
+    return p;
+  };
+  const checkArgs = (args: readonly Float64Array[]) => {
+    if (args.length !== nA) {
+      throw new TypeError(
+        `stage "${spec.name}" takes ${nA} arguments, got ${args.length}`,
+      );
+    }
+  };
+  const primitive = definePrimitive({
+    name: spec.name,
+    outShape: opts.outShape,
+    ...(opts.nondiff ? { nondiff: opts.nondiff } : {}),
+    forward(args) {
+      checkArgs(args);
+      const ins = args.map(io.up);
+      const out = io.out(spec.outSize(sizesOf(args), params));
+      be.run(kF, [...consts, ...ins], [out], params);
+      const y = io.down(out);
+      io.done([...ins, out]);
+      return y;
+    },
+    jvp(args, tangents, k) {
+      checkArgs(args);
+      const ins = args.map(io.up);
+      const tans = tangents.map((t) => (t === null ? io.out(0) : io.up(t)));
+      const n = spec.outSize(sizesOf(args), params);
+      const out = io.out(n);
+      const dout = io.out(k * n);
+      be.run(kJ, [...consts, ...ins, ...tans], [out, dout], { ...params, k });
+      const res = { out: io.down(out), dout: io.down(dout) };
+      io.done([...ins, ...tans, out, dout]);
+      return res;
+    },
+    withVjp(args, needs) {
+      checkArgs(args);
+      const sizes = sizesOf(args);
+      const p = needParams(needs);
+      const ins = args.map(io.up);
+      const out = io.out(spec.outSize(sizes, params));
+      const res = spec.residualSizes(sizes, p).map((n) => io.out(n));
+      be.run(kV, [...consts, ...ins], [out, ...res], p);
+      const y = io.down(out);
+      io.done([out]);
+      const pullback = (ct: Float64Array): (Float64Array | null)[] => {
+        const c = io.up(ct);
+        const want = args.map((_, i) => needs?.[i] !== false);
+        const gs = args.map((a, i) => io.out(want[i] ? a.length : 0));
+        be.run(kP, [...consts, ...ins, ...res, c], gs, p);
+        const r = gs.map((g, i) => (want[i] ? io.down(g) : null));
+        io.done([c, ...gs]);
+        return r;
+      };
+      // The residuals (and the uploaded args) live as long as the pullback: jacrev calls it
+      // once per output row. They are released when it is collected.
+      io.release(pullback, [...ins, ...res]);
+      return {
+        out: y,
+        pullback,
+      };
+    },
+  });
+  return {
+    primitive,
+    apply: (...args: Value[]) => bind(primitive, args, {}),
+  };
+}

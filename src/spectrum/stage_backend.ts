@@ -1,0 +1,108 @@
+/**
+ * The js backend with every physics stage of the emission model registered (float64
+ * TypeScript kernels: the reference implementation). `createEmissionModel` uses one when it is
+ * given no backend; another backend must register the same stage names (see
+ * `src/ad/stage_kernels.ts`) or the model refuses it with `MissingKernelError`.
+ *
+ * Registered stages: `rt.powerlaw_temperature`, `rt.opacity_profile_xs`,
+ * `rt.opacity_profile_cia`, `rt.emission_ibased`, `rt.emission_fbased2st`,
+ * `opacity.premodit_xsmatrix`, `opacity.cia_logacia`, `sop.rigid_rotation`, `sop.ipgauss`,
+ * `sop.sampling`, each with its `.jvp`, `.vjp` and `.pullback` kernels.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createStageJsBackend, EMISSION_STAGES } from "./stage_backend.ts";
+ * const be = createStageJsBackend();
+ * assert.ok(EMISSION_STAGES.every((s) => be.hasKernel(`${s}.pullback`)));
+ * ```
+ *
+ * @module
+ */
+import type { RfftPlan } from "../fft/fft.ts";
+import { createJsBackend, type JsBackend } from "../backend/js/js_backend.ts";
+import { fftJsKernels } from "../fft/kernels.ts";
+import { registerRtStages } from "../rt/kernels.ts";
+import { registerSopStages } from "../sop/kernels.ts";
+import { registerOpacityStages } from "../opacity/kernels.ts";
+
+/**
+ * The names of the stages the emission model dispatches.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { EMISSION_STAGES } from "./stage_backend.ts";
+ * assert.ok(EMISSION_STAGES.includes("rt.emission_ibased"));
+ * ```
+ */
+export const EMISSION_STAGES: readonly string[] = Object.freeze([
+  "rt.powerlaw_temperature",
+  "rt.opacity_profile_xs",
+  "rt.opacity_profile_cia",
+  "rt.emission_ibased",
+  "rt.emission_fbased2st",
+  "opacity.premodit_xsmatrix",
+  "opacity.cia_logacia",
+  "sop.rigid_rotation",
+  "sop.ipgauss",
+  "sop.sampling",
+]);
+
+/** Options of {@link createStageJsBackend}. */
+export interface StageJsBackendOptions {
+  /** FFT plan factory of the PreMODIT kernels (default: the float64 TypeScript FFT). */
+  readonly rfftPlan?: (n: number) => RfftPlan;
+}
+
+/**
+ * Registers every emission-model stage (and the FFT kernels) on a js backend.
+ *
+ * @param be The backend.
+ * @param opts The PreMODIT FFT plan factory.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createJsBackend } from "../backend/js/js_backend.ts";
+ * import { registerEmissionStages } from "./stage_backend.ts";
+ * const be = createJsBackend();
+ * registerEmissionStages(be);
+ * assert.ok(be.hasKernel("sop.sampling.jvp") && be.hasKernel("rfft"));
+ * ```
+ */
+export function registerEmissionStages(
+  be: JsBackend,
+  opts: StageJsBackendOptions = {},
+): void {
+  for (const [k, f] of Object.entries(fftJsKernels())) {
+    be.kernelTable.set(k, f);
+  }
+  registerRtStages(be);
+  registerSopStages(be);
+  registerOpacityStages(
+    be,
+    opts.rfftPlan ? { rfftPlan: opts.rfftPlan } : {},
+  );
+}
+
+/**
+ * A new js backend with every emission-model stage registered.
+ *
+ * @param opts The PreMODIT FFT plan factory.
+ * @returns The backend.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createStageJsBackend } from "./stage_backend.ts";
+ * assert.strictEqual(createStageJsBackend().name, "js");
+ * ```
+ */
+export function createStageJsBackend(
+  opts: StageJsBackendOptions = {},
+): JsBackend {
+  const be = createJsBackend();
+  registerEmissionStages(be, opts);
+  return be;
+}

@@ -1,0 +1,237 @@
+// Stages as backend kernels (src/ad/stage_kernels.ts): a toy stage with residuals checked
+// against its closed form, central differences and the ⟨v, J u⟩ identity; repeated pullbacks
+// (jacrev); the `need` mask; MissingKernelError; and the upload/free path of a CPU backend that
+// cannot wrap host arrays (transfers and frees counted).
+import assert from "node:assert";
+import {
+  createJsBackend,
+  type JsBackend,
+} from "../../src/backend/js/js_backend.ts";
+import type { Backend, DeviceBuffer } from "../../src/backend/backend.ts";
+import {
+  type JsStageKernels,
+  registerStageKernels,
+  stagePrimitive,
+  type StageSpec,
+} from "../../src/ad/stage_kernels.ts";
+import {
+  grad,
+  jacfwd,
+  jacrev,
+  jvp,
+  type Value,
+  vjp,
+} from "../../src/ad/core.ts";
+import { sum } from "../../src/ad/ops.ts";
+import { scalar, type Tensor, tensor } from "../../src/ad/tensor.ts";
+
+// y_i = c_i · s · x_i²; consts [c], args [x (n), s (1)]; residuals [2 c s x, c x²] (n each).
+const SPEC: StageSpec = {
+  name: "test.scaled_square",
+  nConst: 1,
+  nArgs: 2,
+  outSize: (sz) => sz[1]!,
+  residualSizes: (sz, p) => [p.need0 ? sz[1]! : 0, p.need1 ? sz[1]! : 0],
+};
+const needsSeen: number[][] = [];
+const KERNELS: JsStageKernels = {
+  spec: SPEC,
+  forward: ([c, x, s], [y]) => {
+    for (let i = 0; i < x!.length; i++) y![i] = c![i]! * s![0]! * x![i]! ** 2;
+  },
+  jvp: ([c, x, s, tx, ts], [y, dy], p) => {
+    const n = x!.length;
+    for (let i = 0; i < n; i++) y![i] = c![i]! * s![0]! * x![i]! ** 2;
+    for (let q = 0; q < p.k!; q++) {
+      for (let i = 0; i < n; i++) {
+        dy![q * n + i] =
+          (tx!.length ? 2 * c![i]! * s![0]! * x![i]! * tx![q * n + i]! : 0) +
+          (ts!.length ? c![i]! * x![i]! ** 2 * ts![q]! : 0);
+      }
+    }
+  },
+  vjp: ([c, x, s], [y, r0, r1], p) => {
+    needsSeen.push([p.need0!, p.need1!]);
+    for (let i = 0; i < x!.length; i++) {
+      y![i] = c![i]! * s![0]! * x![i]! ** 2;
+      if (r0!.length) r0![i] = 2 * c![i]! * s![0]! * x![i]!;
+      if (r1!.length) r1![i] = c![i]! * x![i]! ** 2;
+    }
+  },
+  pullback: ([_c, _x, _s, r0, r1, ct], [gx, gs]) => {
+    if (gx!.length) {
+      for (let i = 0; i < ct!.length; i++) gx![i] = ct![i]! * r0![i]!;
+    }
+    if (gs!.length) {
+      let a = 0;
+      for (let i = 0; i < ct!.length; i++) a += ct![i]! * r1![i]!;
+      gs![0] = a;
+    }
+  },
+};
+
+const C = new Float64Array([1, 3, -2]);
+const X = tensor([2, 5, 0.5]);
+const S = scalar(1.5);
+
+function jsStage(): { be: JsBackend; f: (x: Value, s: Value) => Value } {
+  const be = createJsBackend();
+  registerStageKernels(be, KERNELS);
+  const st = stagePrimitive(be, SPEC, {
+    consts: [be.wrap(C)],
+    outShape: (s) => [...s[0]!],
+  });
+  return { be, f: (x, s) => st.apply(x, s) };
+}
+
+Deno.test("stage primitive: forward, jvp and vjp equal the closed form; grad agrees with central differences and ⟨v, J u⟩ = ⟨Jᵀv, u⟩ to 1e-14", () => {
+  const { f } = jsStage();
+  const y = f(X, S) as Tensor;
+  assert.deepStrictEqual(
+    Array.from(y.data),
+    [0, 1, 2].map((i) => C[i]! * 1.5 * X.data[i]! ** 2),
+  );
+  const u = tensor([0.3, -1, 2]), us = scalar(0.7);
+  const [, ty] = jvp(f, [X, S], [u, us]);
+  const v = tensor([1, -0.5, 0.25]);
+  const [, back] = vjp(f, [X, S]);
+  const [gx, gs] = back(v) as [Tensor, Tensor];
+  const lhs = (ty as Tensor).data.reduce((a, t, i) => a + t * v.data[i]!, 0);
+  const rhs = gx.data.reduce((a, g, i) => a + g * u.data[i]!, 0) +
+    gs.item() * us.item();
+  assert.ok(Math.abs(lhs - rhs) <= 1e-14 * Math.abs(lhs), `${lhs} vs ${rhs}`);
+  // central differences of sum(f) in x, h = 1e-5 (quadratic: exact up to rounding)
+  const g = grad((x) => sum(f(x, S)))(X) as Tensor;
+  for (let i = 0; i < 3; i++) {
+    const e = new Float64Array(3);
+    e[i] = 1e-5;
+    const up = X.data.map((xv, j) => xv + e[j]!);
+    const dn = X.data.map((xv, j) => xv - e[j]!);
+    const fd = ((sum(f(tensor(up), S)) as Tensor).item() -
+      (sum(f(tensor(dn), S)) as Tensor).item()) / 2e-5;
+    assert.ok(Math.abs(fd - g.data[i]!) <= 1e-8 * Math.abs(g.data[i]!) + 1e-9);
+  }
+});
+
+Deno.test("stage primitive: jacrev calls the pullback once per row with the same residuals and equals jacfwd", () => {
+  const { f } = jsStage();
+  const jr = jacrev((x) => f(x, S))(X) as Tensor;
+  const jf = jacfwd((x) => f(x, S))(X) as Tensor;
+  assert.deepStrictEqual(jr.shape, [3, 3]);
+  // equal as numbers (a zero cotangent row times a negative residual gives −0)
+  assert.deepStrictEqual(
+    Array.from(jr.data, (v) => v + 0),
+    Array.from(jf.data, (v) => v + 0),
+  );
+  assert.strictEqual(jr.data[4], 2 * 3 * 1.5 * 5);
+});
+
+Deno.test("stage primitive: the need mask reaches the vjp kernel (a constant argument's residual is skipped)", () => {
+  const { f } = jsStage();
+  needsSeen.length = 0;
+  const g = grad((x) => sum(f(x, S)))(X) as Tensor;
+  assert.deepStrictEqual(needsSeen, [[1, 0]]);
+  assert.deepStrictEqual(
+    Array.from(g.data),
+    [0, 1, 2].map((i) => 2 * C[i]! * 1.5 * X.data[i]!),
+  );
+});
+
+Deno.test("stage primitive: a backend lacking one of the four kernels fails with MissingKernelError naming it", () => {
+  const be = createJsBackend();
+  registerStageKernels(be, KERNELS);
+  be.kernelTable.delete("test.scaled_square.pullback");
+  assert.throws(
+    () =>
+      stagePrimitive(be, SPEC, {
+        consts: [be.wrap(C)],
+        outShape: (s) => [...s[0]!],
+      }),
+    (e: Error) =>
+      e.name === "MissingKernelError" &&
+      e.message === 'backend "js" has no kernel "test.scaled_square.pullback"',
+  );
+  const be2 = createJsBackend();
+  registerStageKernels(be2, KERNELS);
+  assert.throws(
+    () =>
+      stagePrimitive(be2, SPEC, { consts: [], outShape: (s) => [...s[0]!] }),
+    /stage "test.scaled_square" takes 1 constant inputs, got 0/,
+  );
+});
+
+/** A CPU backend without `wrap`/`view` (like wasm): every host array is uploaded. */
+function countingBackend(): {
+  be: Backend;
+  live: () => number;
+  writes: () => number;
+} {
+  const inner = createJsBackend();
+  registerStageKernels(inner, KERNELS);
+  const owned = new Set<DeviceBuffer>();
+  let writes = 0;
+  const be: Backend = {
+    name: "counting",
+    defaultDtype: "f64",
+    alloc(n, d) {
+      const b = inner.alloc(n, d);
+      owned.add(b);
+      return b;
+    },
+    write(b, data, off) {
+      writes++;
+      inner.write(b, data, off);
+    },
+    read: (b) => inner.read(b),
+    readSync: (b) => inner.readSync(b),
+    free(b) {
+      owned.delete(b);
+      inner.free(b);
+    },
+    hasKernel: (k) => inner.hasKernel(k),
+    kernels: () => inner.kernels(),
+    run: (k, i, o, p) => inner.run(k, i, o, p),
+    sync: () => Promise.resolve(),
+    destroy: () => inner.destroy(),
+  };
+  return { be, live: () => owned.size, writes: () => writes };
+}
+
+Deno.test("stage primitive on a backend that copies: same numbers; forward and jvp free every temporary; a pullback keeps only its residuals and uploads one cotangent", () => {
+  const { f: fJs } = jsStage();
+  const { be, live, writes } = countingBackend();
+  const c = be.alloc(3);
+  be.write(c, C);
+  const st = stagePrimitive(be, SPEC, {
+    consts: [c],
+    outShape: (s) => [...s[0]!],
+  });
+  const f = (x: Value, s: Value) => st.apply(x, s);
+  assert.strictEqual(live(), 1);
+  assert.deepStrictEqual(
+    Array.from((f(X, S) as Tensor).data),
+    Array.from((fJs(X, S) as Tensor).data),
+  );
+  assert.strictEqual(live(), 1);
+  const u = tensor([0.3, -1, 2]);
+  const [, t1] = jvp((x) => f(x, S), [X], [u]);
+  const [, t2] = jvp((x) => fJs(x, S), [X], [u]);
+  assert.deepStrictEqual(
+    Array.from((t1 as Tensor).data),
+    Array.from((t2 as Tensor).data),
+  );
+  assert.strictEqual(live(), 1);
+  const [, back] = vjp(f, [X, S]);
+  // held: the two uploaded args and the two residuals
+  assert.strictEqual(live(), 5);
+  const w0 = writes();
+  const g1 = back(tensor([1, 2, 3])) as Tensor[];
+  const g2 = back(tensor([1, 2, 3])) as Tensor[];
+  assert.strictEqual(writes() - w0, 2); // one cotangent upload per pullback
+  assert.strictEqual(live(), 5);
+  assert.deepStrictEqual(Array.from(g1[0]!.data), Array.from(g2[0]!.data));
+  const [, backJs] = vjp(fJs, [X, S]);
+  const gJs = backJs(tensor([1, 2, 3])) as Tensor[];
+  assert.deepStrictEqual(Array.from(g1[0]!.data), Array.from(gJs[0]!.data));
+  assert.strictEqual(g1[1]!.item(), gJs[1]!.item());
+});
