@@ -19,7 +19,10 @@ import {
 import { createEmissionModel } from "../../src/spectrum/emission_model.ts";
 import { createJsBackend } from "../../src/backend/js/js_backend.ts";
 import { MissingKernelError } from "../../src/backend/backend.ts";
-import { createWasmBackend } from "../../src/backend/wasm/mod.ts";
+import {
+  createWasmBackend,
+  createWasmRfftPlan,
+} from "../../src/backend/wasm/mod.ts";
 import {
   logaciaPrimitive,
   xsmatrixPrimitive,
@@ -135,6 +138,40 @@ Deno.test("a backend without the emission stages is refused with MissingKernelEr
       () => createEmissionModel({ ...spec, backend: wasm }),
       MissingKernelError,
       'backend "wasm" has no kernel "opacity.premodit_xsmatrix"',
+    );
+  } finally {
+    wasm.destroy();
+  }
+});
+
+Deno.test("the tutorial's rfftPlan option (the WASM FFT) reaches the default backend's PreMODIT kernels", async () => {
+  const wasm = await createWasmBackend();
+  try {
+    const m = await createTutorialModel({
+      dbDir: SHARED_DATA,
+      nlayer: 4,
+      rfftPlan: (n) => createWasmRfftPlan(wasm, n),
+    });
+    const t = m.art.powerlawTemperature(1200, 0.1);
+    const s = m.stages(1200, 0.1, 0.01, 2.4e4, 40, 10);
+    // the reference: the calculator's own xsmatrix (WASM FFT) and the CIA profile, summed
+    const d = m.art.opacityProfileXs(
+      m.opa.xsmatrix(t, m.pressure),
+      m.art.constantMmrProfile(0.01),
+      m.molmass,
+      2.4e4,
+    );
+    const c = m.art.opacityProfileCia(
+      m.opaCia.logaciaMatrix(t),
+      t,
+      m.vmrH2,
+      m.vmrH2,
+      m.mmw,
+      2.4e4,
+    );
+    assert(
+      s.dtau.every((v, i) => v === d[i]! + c[i]!),
+      "stage dτ differs from the WASM-FFT calculator's",
     );
   } finally {
     wasm.destroy();
