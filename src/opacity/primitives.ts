@@ -59,8 +59,14 @@ export function xsmatrixPrimitive(opa: OpaPremodit | OpaDirect): Primitive {
     name: "xsmatrix",
     outShape: ([t]) => [t![0]!, n],
     forward: ([t, p]) => opa.xsmatrix(t!, p!),
-    jvp: ([t, p], [tt, tp]) =>
-      rules.xsmatrixJvp(t!, p!, tt ?? null, tp ?? null),
+    jvp: ([t, p], [tt, tp], k) => {
+      if ((tt ?? null) === null && (tp ?? null) === null) {
+        // both tangents zero: the rules return K = 0 directions; the primitive needs k
+        const out = opa.xsmatrix(t!, p!);
+        return { out, dout: new Float64Array(k * out.length) };
+      }
+      return rules.xsmatrixJvp(t!, p!, tt ?? null, tp ?? null);
+    },
     withVjp: ([t, p], needs) =>
       rules.xsmatrixWithVjp(t!, p!, {
         t: needs?.[0] ?? true,

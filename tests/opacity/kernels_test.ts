@@ -115,11 +115,16 @@ Deno.test("opacity.premodit_xsmatrix: stage = xsmatrixPrimitive bit for bit", ()
     stage: PM.stage,
     ref: PM.ref,
     args: [t(T), t(P)],
-    tangents: [[tT, tP], [null, tP], [tT, null], [sparse, null]],
+    tangents: [
+      [tT, tP],
+      [null, tP],
+      [tT, null],
+      [sparse, null],
+      [null, null],
+    ],
     cts,
   });
-  // both tangents zero: the forward and zero tangents (the existing primitive's rule returns
-  // K = 0 tangents there, which its adapter cannot shape)
+  // both tangents zero: the forward and zero tangents
   const [y0, d0] = PM.stage.jvp([t(T), t(P)], [null, null], {}, 2);
   sameTensor(y0, bind(PM.ref, [t(T), t(P)], {}), "zero tangents: out");
   sameTensor(
