@@ -39,7 +39,10 @@
  *   jvp: ([c, x, tx], [y, dy], p) => {
  *     const n = x!.length;
  *     for (let i = 0; i < n; i++) y![i] = c![i]! * x![i]! ** 2;
- *     if (tx!.length === 0) return dy!.fill(0) as unknown as void;
+ *     if (tx!.length === 0) { // a zero tangent
+ *       dy!.fill(0);
+ *       return;
+ *     }
  *     for (let q = 0; q < p.k!; q++) {
  *       for (let i = 0; i < n; i++) dy![q * n + i] = 2 * c![i]! * x![i]! * tx![q * n + i]!;
  *     }
