@@ -126,3 +126,32 @@ export function stageParity(c: StageParityCase): void {
     );
   });
 }
+
+/**
+ * 40 synthetic lines inside the grid `nu` (kept 2 cells from each end), with a partition
+ * function tabulated every 50 K, drawn from the uniform numbers `u` (6 × 40 of them).
+ */
+export function syntheticLines(nu: Float64Array, u: Float64Array) {
+  const nl = 40;
+  const n = nu.length;
+  const col = (j: number, f: (x: number) => number) =>
+    Float64Array.from({ length: nl }, (_, i) => f(u[j * nl + i]!));
+  const pt = Float64Array.from({ length: 61 }, (_, i) => 1 + 50 * i);
+  return {
+    molecule: "X",
+    molmass: 28,
+    tref: 296,
+    qtref: 107,
+    nu: col(0, (x) => nu[2]! + x * (nu[n - 3]! - nu[2]!)).sort(),
+    elower: col(1, (x) => 100 + 4000 * x),
+    gupper: col(2, (x) => 1 + Math.floor(9 * x)),
+    einsteinA: col(3, (x) => 0.1 + x),
+    lineStrengthRef: col(4, (x) => 1e-21 * (0.01 + x * x)),
+    alphaRef: col(5, (x) => 0.03 + 0.06 * x),
+    nTemp: col(5, (x) => 0.4 + 0.3 * x),
+    partitionFunction: {
+      t: pt,
+      q: Float64Array.from(pt, (t) => 0.36 * t + 1e-5 * t * t + 1),
+    },
+  };
+}

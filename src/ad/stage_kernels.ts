@@ -57,12 +57,12 @@
  *
  * @module
  */
-import type {
-  Backend,
-  DeviceBuffer,
-  KernelParams,
+import {
+  type Backend,
+  type DeviceBuffer,
+  type KernelParams,
+  MissingKernelError,
 } from "../backend/backend.ts";
-import { MissingKernelError } from "../backend/backend.ts";
 import type { JsBackend, JsKernel } from "../backend/js/js_backend.ts";
 import { bind, type Primitive, type Value } from "./core.ts";
 import { definePrimitive } from "./first_order.ts";
@@ -286,11 +286,7 @@ function _io(be: Backend): {
     );
   }
   return {
-    up: (a) => {
-      const b = be.alloc(a.length);
-      be.write(b, a);
-      return b;
-    },
+    up: (a) => uploadConst(be, a),
     out: (n) => be.alloc(n),
     down: (b) => readSync(b),
     done: (bufs) => bufs.forEach((b) => be.free(b)),

@@ -37,13 +37,12 @@ import type { OpaCia } from "../opacity/cia.ts";
 import { xsmatrixPrimitive } from "../opacity/primitives.ts";
 import type { ArtEmisPure } from "../rt/art_emis_pure.ts";
 import type { SopInstProfile, SopRotation } from "../sop/sop.ts";
-import type { Backend } from "../backend/backend.ts";
+import type { Backend, KernelParams } from "../backend/backend.ts";
 import {
   stagePrimitive,
   type StageSpec,
   uploadConst,
 } from "../ad/stage_kernels.ts";
-import type { KernelParams } from "../backend/backend.ts";
 import {
   emissionFbased2stStage,
   emissionIbasedStage,

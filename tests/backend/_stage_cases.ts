@@ -33,6 +33,7 @@ import {
 import { createOpaPremodit } from "../../src/opacity/premodit.ts";
 import { createOpaCia } from "../../src/opacity/cia.ts";
 import { createSopInstProfile, createSopRotation } from "../../src/sop/sop.ts";
+import { syntheticLines } from "../_stage_parity.ts";
 
 /** One parity case: host inputs, output sizes and params for a kernel. */
 export interface KernelCase {
@@ -73,29 +74,8 @@ function setups(): StageSetup[] {
     { length: L },
     (_, i) => 800 + 500 * i / (L - 1),
   );
-  const nl = 40;
-  const u = rand(6 * nl, 0, 1);
-  const col = (j: number, f: (x: number) => number) =>
-    Float64Array.from({ length: nl }, (_, i) => f(u[j * nl + i]!));
-  const pt = Float64Array.from({ length: 61 }, (_, i) => 1 + 50 * i);
   const opa = createOpaPremodit(
-    {
-      molecule: "X",
-      molmass: 28,
-      tref: 296,
-      qtref: 107,
-      nu: col(0, (x) => NU[2]! + x * (NU[N - 3]! - NU[2]!)).sort(),
-      elower: col(1, (x) => 100 + 4000 * x),
-      gupper: col(2, (x) => 1 + Math.floor(9 * x)),
-      einsteinA: col(3, (x) => 0.1 + x),
-      lineStrengthRef: col(4, (x) => 1e-21 * (0.01 + x * x)),
-      alphaRef: col(5, (x) => 0.03 + 0.06 * x),
-      nTemp: col(5, (x) => 0.4 + 0.3 * x),
-      partitionFunction: {
-        t: pt,
-        q: Float64Array.from(pt, (t) => 0.36 * t + 1e-5 * t * t + 1),
-      },
-    },
+    syntheticLines(NU, rand(6 * 40, 0, 1)),
     NU,
     { autoTrange: [500, 1500] },
   );

@@ -2,7 +2,12 @@
 // the existing primitives (src/opacity/primitives.ts): forward, JVP, VJP and the core
 // transformations give the same numbers bit for bit, pullbacks are repeatable, bad input throws
 // the same errors, and the rebuilt tables are memoized.
-import { sameError, sameTensor, stageParity } from "../_stage_parity.ts";
+import {
+  sameError,
+  sameTensor,
+  stageParity,
+  syntheticLines,
+} from "../_stage_parity.ts";
 import assert from "node:assert";
 import { createJsBackend } from "../../src/backend/js/js_backend.ts";
 import {
@@ -43,31 +48,7 @@ const NU = Float64Array.from({ length: N }, (_, i) => 4300 * Math.exp(i / 1e5));
 const [kl, kt, kc, kw, kx] = split(key(7351), 5);
 
 /** 40 random lines inside the grid, partition function tabulated every 50 K. */
-const LINES = (() => {
-  const nl = 40;
-  const u = uniform(kl!, 6 * nl);
-  const col = (j: number, f: (x: number) => number) =>
-    Float64Array.from({ length: nl }, (_, i) => f(u[j * nl + i]!));
-  const nu = col(0, (x) => NU[2]! + x * (NU[N - 3]! - NU[2]!)).sort();
-  const pt = Float64Array.from({ length: 61 }, (_, i) => 1 + 50 * i);
-  return {
-    molecule: "X",
-    molmass: 28,
-    tref: 296,
-    qtref: 107,
-    nu,
-    elower: col(1, (x) => 100 + 4000 * x),
-    gupper: col(2, (x) => 1 + Math.floor(9 * x)),
-    einsteinA: col(3, (x) => 0.1 + x),
-    lineStrengthRef: col(4, (x) => 1e-21 * (0.01 + x * x)),
-    alphaRef: col(5, (x) => 0.03 + 0.06 * x),
-    nTemp: col(5, (x) => 0.4 + 0.3 * x),
-    partitionFunction: {
-      t: pt,
-      q: Float64Array.from(pt, (t) => 0.36 * t + 1e-5 * t * t + 1),
-    },
-  };
-})();
+const LINES = syntheticLines(NU, uniform(kl!, 6 * 40));
 
 const L = 6;
 const T = Float64Array.from(uniform(kt!, L), (x) => 600 + 800 * x);
