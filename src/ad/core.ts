@@ -239,6 +239,10 @@ let _addFn: ((a: Value, b: Value) => Value) | null = null;
 let _zerosLike: ((v: Value) => Value) | null = null;
 /** Primitive-level reshape (set by ops.ts). */
 let _reshapeFn: ((v: Value, shape: readonly number[]) => Value) | null = null;
+/** A constant on the backend of a value (set by ops.ts). */
+let _fullOn:
+  | ((like: Value, shape: readonly number[], value: number) => Value)
+  | null = null;
 
 /**
  * Installs the primitive operations the transformations need (called once by ops.ts).
@@ -249,21 +253,29 @@ export function _installCoreOps(fns: {
   add: (a: Value, b: Value) => Value;
   zerosLike: (v: Value) => Value;
   reshape: (v: Value, shape: readonly number[]) => Value;
+  fullOn: (like: Value, shape: readonly number[], value: number) => Value;
 }): void {
   _addFn = fns.add;
   _zerosLike = fns.zerosLike;
   _reshapeFn = fns.reshape;
+  _fullOn = fns.fullOn;
 }
 
 function _ops(): {
   add: (a: Value, b: Value) => Value;
   zerosLike: (v: Value) => Value;
   reshape: (v: Value, s: readonly number[]) => Value;
+  fullOn: (like: Value, shape: readonly number[], value: number) => Value;
 } {
-  if (!_addFn || !_zerosLike || !_reshapeFn) {
+  if (!_addFn || !_zerosLike || !_reshapeFn || !_fullOn) {
     throw new Error("ad core used before ops.ts was loaded");
   }
-  return { add: _addFn, zerosLike: _zerosLike, reshape: _reshapeFn };
+  return {
+    add: _addFn,
+    zerosLike: _zerosLike,
+    reshape: _reshapeFn,
+    fullOn: _fullOn,
+  };
 }
 
 /** A function of several values returning one value. */
@@ -332,19 +344,11 @@ export function jvpBatch(
   if (out instanceof JvpTracer && out.level === level) {
     return [
       out.primal,
-      out.tangent ?? _ops().zerosLike(_broadcastK(out.primal, k)),
+      out.tangent ?? _ops().fullOn(out.primal, [k, ...out.primal.shape], 0),
     ];
   }
   // output does not depend on the inputs
-  return [out, _ops().zerosLike(_broadcastK(out, k))];
-}
-
-function _broadcastK(v: Value, k: number): Value {
-  // a value of shape [k, ...shape] for zerosLike
-  return new Tensor(new Float64Array(k * v.shape.reduce((a, b) => a * b, 1)), [
-    k,
-    ...v.shape,
-  ]);
+  return [out, _ops().fullOn(out, [k, ...out.shape], 0)];
 }
 
 /**
@@ -514,8 +518,8 @@ export function valueAndGrad(
         }]`,
       );
     }
-    const one = new Tensor(new Float64Array([1]), out.shape);
-    return [out, back(one)];
+    // the seed lives where the output does (on a device: `ad.full`, no transfer)
+    return [out, back(_ops().fullOn(out, out.shape, 1))];
   };
 }
 

@@ -112,7 +112,12 @@ export interface FirstOrderKernels {
   nondiff?: readonly number[];
 }
 
-function _concrete(v: Value, name: string, what: string): Tensor {
+/** @internal A concrete input of a first-order primitive, or FirstOrderOnlyError. */
+export function _concreteFirstOrder(
+  v: Value,
+  name: string,
+  what: string,
+): Tensor {
   if (v instanceof Tracer) {
     throw new FirstOrderOnlyError(
       name,
@@ -157,11 +162,13 @@ export function definePrimitive(k: FirstOrderKernels): Primitive {
       );
     },
     jvp(primals, tangents, _params, kk) {
-      const ins = primals.map((p, i) => _concrete(p, k.name, `input ${i}`));
+      const ins = primals.map((p, i) =>
+        _concreteFirstOrder(p, k.name, `input ${i}`)
+      );
       const ts = tangents.map((t, i) => {
         if (t === null || nondiff.has(i)) return null;
         if (t instanceof JvpTracer || t instanceof Tracer) {
-          _concrete(t, k.name, `tangent ${i}`);
+          _concreteFirstOrder(t, k.name, `tangent ${i}`);
         }
         return (t as Tensor).data;
       });
@@ -170,9 +177,11 @@ export function definePrimitive(k: FirstOrderKernels): Primitive {
       return [new Tensor(out, shape), new Tensor(dout, [kk, ...shape])];
     },
     vjp(primals, _out, ct) {
-      const ins = primals.map((p, i) => _concrete(p, k.name, `input ${i}`));
+      const ins = primals.map((p, i) =>
+        _concreteFirstOrder(p, k.name, `input ${i}`)
+      );
       const { pullback } = k.withVjp(ins.map((t) => t.data));
-      const c = _concrete(ct, k.name, "cotangent");
+      const c = _concreteFirstOrder(ct, k.name, "cotangent");
       return pullback(c.data).map((
         g,
         i,

@@ -33,13 +33,26 @@ export {
 export * from "./ops.ts";
 export {
   broadcastShapes,
+  constantOn,
+  DeviceResidentError,
   full,
+  hostBackend,
+  isHostBackend,
   scalar,
   sizeOf,
   Tensor,
   tensor,
 } from "./tensor.ts";
-export { type Scope, scope } from "./scope.ts";
+export { type Scope, scope, scopeSync } from "./scope.ts";
+export {
+  decodeOpLaunch,
+  deviceOp,
+  encodeOpLaunch,
+  type HostImpl,
+  opKernelNames,
+  registerOpKernels,
+  type ShapeRule,
+} from "./op_dispatch.ts";
 export {
   definePrimitive,
   type FirstOrderKernels,

@@ -25,7 +25,16 @@ import {
   type Primitive,
   type Value,
 } from "./core.ts";
-import { broadcastShapes, broadcastStrides, sizeOf, Tensor } from "./tensor.ts";
+import {
+  broadcastShapes,
+  broadcastStrides,
+  hostBackend,
+  isHostBackend,
+  sizeOf,
+  Tensor,
+} from "./tensor.ts";
+import type { Backend } from "../backend/backend.ts";
+import { deviceOp, type ShapeRule } from "./op_dispatch.ts";
 import {
   digammaScalar,
   lgammaScalar,
@@ -55,16 +64,17 @@ function _binary(
   const shape = broadcastShapes(a.shape, b.shape);
   const n = sizeOf(shape);
   const out = new Float64Array(n);
+  const ad = a.data, bd = b.data;
   if (b.size === 1) {
-    const y = b.data[0]!;
+    const y = bd[0]!;
     if (a.size === n) {
-      for (let i = 0; i < n; i++) out[i] = f(a.data[i]!, y);
+      for (let i = 0; i < n; i++) out[i] = f(ad[i]!, y);
       return new Tensor(out, shape);
     }
   }
   if (a.size === 1 && b.size === n) {
-    const x = a.data[0]!;
-    for (let i = 0; i < n; i++) out[i] = f(x, b.data[i]!);
+    const x = ad[0]!;
+    for (let i = 0; i < n; i++) out[i] = f(x, bd[i]!);
     return new Tensor(out, shape);
   }
   const sa = broadcastStrides(a.shape, shape),
@@ -73,7 +83,7 @@ function _binary(
   const idx = new Array<number>(r).fill(0);
   let ia = 0, ib = 0;
   for (let i = 0; i < n; i++) {
-    out[i] = f(a.data[ia]!, b.data[ib]!);
+    out[i] = f(ad[ia]!, bd[ib]!);
     for (let d = r - 1; d >= 0; d--) {
       idx[d]!++;
       ia += sa[d]!;
@@ -89,7 +99,8 @@ function _binary(
 
 function _unary(a: Tensor, f: (x: number) => number): Tensor {
   const out = new Float64Array(a.size);
-  for (let i = 0; i < out.length; i++) out[i] = f(a.data[i]!);
+  const ad = a.data;
+  for (let i = 0; i < out.length; i++) out[i] = f(ad[i]!);
   return new Tensor(out, a.shape);
 }
 
@@ -120,8 +131,9 @@ function _sumConcrete(x: Tensor, axes: number[], keepdims: boolean): Tensor {
   const r = shape.length;
   const idx = new Array<number>(r).fill(0);
   let io = 0;
+  const xd = x.data;
   for (let i = 0; i < x.size; i++) {
-    out[io] = out[io]! + x.data[i]!;
+    out[io] = out[io]! + xd[i]!;
     for (let d = r - 1; d >= 0; d--) {
       idx[d]!++;
       io += so[d]!;
@@ -141,6 +153,20 @@ function _broadcastConcrete(x: Tensor, shape: readonly number[]): Tensor {
     (a) => a,
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// output-shape rules (what a device launch allocates)
+
+const _same0: ShapeRule = (s) => [...s[0]!];
+const _bcast2: ShapeRule = (s) => broadcastShapes(s[0]!, s[1]!);
+const _toShape: ShapeRule = (_s, p) => [...p.shape];
+const _alongAxis = (key: "len" | "size"): ShapeRule => (s, p) => {
+  const out = [...s[0]!];
+  out[p.axis] = key === "len"
+    ? (p.indices !== undefined ? p.indices.length : p.stop - p.start)
+    : p.size;
+  return out;
+};
 
 // ---------------------------------------------------------------------------------------------
 // primitive helpers
@@ -180,7 +206,7 @@ function _elementwiseBinary(
 ): Primitive {
   const prim: Primitive = {
     name,
-    impl: ([a, b]) => _binary(a!, b!, f),
+    impl: deviceOp(name, ([a, b]) => _binary(a!, b!, f), _bcast2),
     jvp([a, b], [ta, tb], _p, k) {
       const out = bind(prim, [a!, b!], {});
       const r = out.shape.length;
@@ -211,7 +237,7 @@ function _elementwiseUnary(
 ): Primitive {
   const prim: Primitive = {
     name,
-    impl: ([a]) => _unary(a!, f),
+    impl: deviceOp(name, ([a]) => _unary(a!, f), _same0),
     jvp([a], [ta], _p) {
       const out = bind(prim, [a!], {});
       return [out, mul(ta!, deriv(a!, out))];
@@ -225,13 +251,50 @@ function _elementwiseUnary(
 
 const _ONE = new Tensor(new Float64Array([1]), []);
 
+/** A constant of `shape` filled with `value`, on the backend of `like`'s primal. */
+const _fullImpl = deviceOp(
+  "full",
+  (_ins, { shape, value }) =>
+    new Tensor(new Float64Array(sizeOf(shape)).fill(value), shape),
+  _toShape,
+);
+
+/**
+ * A constant tensor of a shape filled with a value, on the same backend as `like` (host for a
+ * host tensor; the kernel `ad.full` on a device, with no transfer).
+ *
+ * @param like A value whose (innermost primal's) backend is used; its values are not read.
+ * @param shape Dimensions.
+ * @param value Fill value.
+ * @returns The constant tensor.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { fullOn } from "./ops.ts";
+ * import { tensor } from "./tensor.ts";
+ * assert.deepStrictEqual(Array.from(fullOn(tensor([5]), [2], 1).data), [1, 1]);
+ * ```
+ */
+export function fullOn(
+  like: Value,
+  shape: readonly number[],
+  value: number,
+): Tensor {
+  const c = _concrete(like);
+  if (c.isHost) {
+    return new Tensor(new Float64Array(sizeOf(shape)).fill(value), shape);
+  }
+  return _fullImpl([c], { shape: [...shape], value });
+}
+
 // ---------------------------------------------------------------------------------------------
 // arithmetic
 
 /** Primitive: a + b. */
 export const addPrim: Primitive = {
   name: "add",
-  impl: ([a, b]) => _binary(a!, b!, (x, y) => x + y),
+  impl: deviceOp("add", ([a, b]) => _binary(a!, b!, (x, y) => x + y), _bcast2),
   jvp([a, b], [ta, tb], _p, k) {
     const out = bind(addPrim, [a!, b!], {});
     const r = out.shape.length;
@@ -249,7 +312,7 @@ export const addPrim: Primitive = {
 /** Primitive: a − b. */
 export const subPrim: Primitive = {
   name: "sub",
-  impl: ([a, b]) => _binary(a!, b!, (x, y) => x - y),
+  impl: deviceOp("sub", ([a, b]) => _binary(a!, b!, (x, y) => x - y), _bcast2),
   jvp([a, b], [ta, tb], _p, k) {
     const out = bind(subPrim, [a!, b!], {});
     const r = out.shape.length;
@@ -279,7 +342,7 @@ export const divPrim: Primitive = _elementwiseBinary(
 /** Primitive: −a. */
 export const negPrim: Primitive = {
   name: "neg",
-  impl: ([a]) => _unary(a!, (x) => -x),
+  impl: deviceOp("neg", ([a]) => _unary(a!, (x) => -x), _same0),
   jvp: ([a], [ta]) => [neg(a!), neg(ta!)],
   vjp: (_p, _o, ct) => [neg(ct)],
 };
@@ -335,7 +398,7 @@ export const tanhPrim: Primitive = _elementwiseUnary(
 export const absPrim: Primitive = _elementwiseUnary(
   "abs",
   Math.abs,
-  (x) => stopGradient(_sign(x)),
+  (x) => stopGradient(_signImpl([_concrete(x)], {})),
 );
 /** Primitive: logistic sigmoid 1/(1+e⁻ˣ). */
 export const sigmoidPrim: Primitive = _elementwiseUnary(
@@ -365,22 +428,26 @@ export const digammaPrim: Primitive = _elementwiseUnary(
 export const trigammaPrim: Primitive = _elementwiseUnary(
   "trigamma",
   trigammaScalar,
-  (x) => stopGradient(_unaryOf(x, tetragammaScalar)),
+  (x) => stopGradient(_tetragammaImpl([_concrete(x)], {})),
 );
 
-function _unaryOf(x: Value, f: (v: number) => number): Tensor {
-  const c = _concrete(x);
-  return _unary(c, f);
-}
+/** ψ″ of the primal (a constant in trigamma's rules). */
+const _tetragammaImpl = deviceOp(
+  "tetragamma",
+  ([a]) => _unary(a!, tetragammaScalar),
+  _same0,
+);
+/** sign of the primal (a constant in abs's rules). */
+const _signImpl = deviceOp(
+  "sign",
+  ([a]) => _unary(a!, (v) => (v > 0 ? 1 : v < 0 ? -1 : 0)),
+  _same0,
+);
 
 function _concrete(x: Value): Tensor {
   let v: Value = x;
   while (!(v instanceof Tensor)) v = v.primal;
   return v;
-}
-
-function _sign(x: Value): Tensor {
-  return _unaryOf(x, (v) => (v > 0 ? 1 : v < 0 ? -1 : 0));
 }
 
 /** Primitive: identity in value, zero derivative. */
@@ -394,7 +461,11 @@ export const stopGradientPrim: Primitive = {
 /** Primitive: x raised to a constant power p (params.p). */
 export const powScalarPrim: Primitive = {
   name: "powScalar",
-  impl: ([a], { p }) => _unary(a!, (x) => Math.pow(x, p)),
+  impl: deviceOp(
+    "powScalar",
+    ([a], { p }) => _unary(a!, (x) => Math.pow(x, p)),
+    _same0,
+  ),
   jvp([a], [ta], { p }) {
     return [powScalar(a!, p), mul(ta!, mul(scalarOf(p), powScalar(a!, p - 1)))];
   },
@@ -406,29 +477,35 @@ export const powScalarPrim: Primitive = {
 /** Primitive: select(mask, a, b) = mask ? a : b elementwise; mask is a constant 0/1 tensor (params.mask). */
 export const wherePrim: Primitive = {
   name: "where",
-  impl: ([a, b], { mask }: { mask: Tensor }) => {
-    const shape = broadcastShapes(
-      broadcastShapes(mask.shape, a!.shape),
-      b!.shape,
-    );
-    const m = _broadcastConcrete(mask, shape),
-      aa = _broadcastConcrete(a!, shape),
-      bb = _broadcastConcrete(b!, shape);
-    const out = new Float64Array(sizeOf(shape));
-    for (let i = 0; i < out.length; i++) {
-      out[i] = m.data[i] ? aa.data[i]! : bb.data[i]!;
-    }
-    return new Tensor(out, shape);
-  },
+  impl: deviceOp(
+    "where",
+    ([a, b], { mask }: { mask: Tensor }) => {
+      const shape = broadcastShapes(
+        broadcastShapes(mask.shape, a!.shape),
+        b!.shape,
+      );
+      const m = _broadcastConcrete(mask, shape).data,
+        aa = _broadcastConcrete(a!, shape).data,
+        bb = _broadcastConcrete(b!, shape).data;
+      const out = new Float64Array(sizeOf(shape));
+      for (let i = 0; i < out.length; i++) out[i] = m[i] ? aa[i]! : bb[i]!;
+      return new Tensor(out, shape);
+    },
+    (s, p) => broadcastShapes(broadcastShapes(p.mask.shape, s[0]!), s[1]!),
+    [
+      "mask",
+    ],
+  ),
   jvp([a, b], [ta, tb], params, k) {
     const out = where(params.mask, a!, b!);
     const r = out.shape.length;
-    const za = _t(ta) ? _padTangent(ta, a!.shape.length, r) : zerosLike(
-      new Tensor(new Float64Array(k), [k, ...new Array(r).fill(1)]),
-    );
-    const zb = _t(tb) ? _padTangent(tb, b!.shape.length, r) : zerosLike(
-      new Tensor(new Float64Array(k), [k, ...new Array(r).fill(1)]),
-    );
+    const ones = new Array(r).fill(1);
+    const za = _t(ta)
+      ? _padTangent(ta, a!.shape.length, r)
+      : fullOn(a!, [k, ...ones], 0);
+    const zb = _t(tb)
+      ? _padTangent(tb, b!.shape.length, r)
+      : fullOn(b!, [k, ...ones], 0);
     return [out, _fullTangent(where(params.mask, za, zb), k, out.shape)];
   },
   vjp([a, b], _o, ct, params) {
@@ -446,7 +523,14 @@ export const wherePrim: Primitive = {
 /** Primitive: sum over axes (params.axes, params.keepdims). */
 export const sumPrim: Primitive = {
   name: "sum",
-  impl: ([a], { axes, keepdims }) => _sumConcrete(a!, axes, keepdims),
+  impl: deviceOp(
+    "sum",
+    ([a], { axes, keepdims }) => _sumConcrete(a!, axes, keepdims),
+    (s, { axes, keepdims }) =>
+      keepdims
+        ? s[0]!.map((d, i) => (axes.includes(i) ? 1 : d))
+        : s[0]!.filter((_, i) => !axes.includes(i)),
+  ),
   jvp([a], [ta], { axes, keepdims }) {
     return [
       bind(sumPrim, [a!], { axes, keepdims }),
@@ -462,7 +546,11 @@ export const sumPrim: Primitive = {
 /** Primitive: reshape (params.shape). */
 export const reshapePrim: Primitive = {
   name: "reshape",
-  impl: ([a], { shape }) => new Tensor(a!.data, shape),
+  impl: deviceOp(
+    "reshape",
+    ([a], { shape }) => new Tensor(a!.data, shape),
+    _toShape,
+  ),
   jvp: (
     [a],
     [ta],
@@ -475,7 +563,11 @@ export const reshapePrim: Primitive = {
 /** Primitive: broadcast to a shape (params.shape). */
 export const broadcastToPrim: Primitive = {
   name: "broadcastTo",
-  impl: ([a], { shape }) => _broadcastConcrete(a!, shape),
+  impl: deviceOp(
+    "broadcastTo",
+    ([a], { shape }) => _broadcastConcrete(a!, shape),
+    _toShape,
+  ),
   jvp([a], [ta], { shape }, k) {
     return [
       broadcastTo(a!, shape),
@@ -506,7 +598,11 @@ function _swapLastConcrete(a: Tensor): Tensor {
 /** Primitive: swap the last two axes. */
 export const swapLastPrim: Primitive = {
   name: "swapLast",
-  impl: ([a]) => _swapLastConcrete(a!),
+  impl: deviceOp("swapLast", ([a]) => _swapLastConcrete(a!), (s) => {
+    const r = s[0]!.length;
+    if (r < 2) throw new TypeError(`swapLast(): needs rank >= 2, got ${r}`);
+    return [...s[0]!.slice(0, r - 2), s[0]![r - 1]!, s[0]![r - 2]!];
+  }),
   jvp: ([a], [ta]) => [swapLast(a!), swapLast(ta!)],
   vjp: (_p, _o, ct) => [swapLast(ct)],
 };
@@ -557,7 +653,18 @@ function _matmulConcrete(a: Tensor, b: Tensor): Tensor {
 /** Primitive: batched matrix product over the last two axes (batch axes broadcast). */
 export const matmulPrim: Primitive = {
   name: "matmul",
-  impl: ([a, b]) => _matmulConcrete(a!, b!),
+  impl: deviceOp("matmul", ([a, b]) => _matmulConcrete(a!, b!), ([a, b]) => {
+    if (a!.length < 2 || b!.length < 2) {
+      throw new TypeError(
+        `matmul(): operands need rank >= 2, got ${a!.length} and ${b!.length}`,
+      );
+    }
+    return [
+      ...broadcastShapes(a!.slice(0, -2), b!.slice(0, -2)),
+      a![a!.length - 2]!,
+      b![b!.length - 1]!,
+    ];
+  }),
   jvp([a, b], [ta, tb], _p, k) {
     const out = matmul(a!, b!);
     const r = out.shape.length;
@@ -624,7 +731,11 @@ function _padSliceConcrete(
 /** Primitive: slice [start, stop) along an axis (params.axis, start, stop). */
 export const slicePrim: Primitive = {
   name: "slice",
-  impl: ([a], { axis, start, stop }) => _sliceConcrete(a!, axis, start, stop),
+  impl: deviceOp(
+    "slice",
+    ([a], { axis, start, stop }) => _sliceConcrete(a!, axis, start, stop),
+    _alongAxis("len"),
+  ),
   jvp: (
     [a],
     [ta],
@@ -650,8 +761,11 @@ export const slicePrim: Primitive = {
 /** Primitive: embed into zeros of length `size` along an axis at `start` (adjoint of slice). */
 export const padSlicePrim: Primitive = {
   name: "padSlice",
-  impl: ([a], { axis, start, size }) =>
-    _padSliceConcrete(a!, axis, start, size),
+  impl: deviceOp(
+    "padSlice",
+    ([a], { axis, start, size }) => _padSliceConcrete(a!, axis, start, size),
+    _alongAxis("size"),
+  ),
   jvp: (
     [a],
     [ta],
@@ -719,7 +833,11 @@ function _scatterAddConcrete(
 /** Primitive: gather along an axis (params.indices: Int32Array, params.axis). */
 export const takePrim: Primitive = {
   name: "take",
-  impl: ([a], { indices, axis }) => _takeConcrete(a!, indices, axis),
+  impl: deviceOp(
+    "take",
+    ([a], { indices, axis }) => _takeConcrete(a!, indices, axis),
+    _alongAxis("len"),
+  ),
   jvp: (
     [a],
     [ta],
@@ -739,8 +857,12 @@ export const takePrim: Primitive = {
 /** Primitive: scatter-add along an axis into zeros of length `size` (adjoint of take). */
 export const scatterAddPrim: Primitive = {
   name: "scatterAdd",
-  impl: ([a], { indices, axis, size }) =>
-    _scatterAddConcrete(a!, indices, axis, size),
+  impl: deviceOp(
+    "scatterAdd",
+    ([a], { indices, axis, size }) =>
+      _scatterAddConcrete(a!, indices, axis, size),
+    _alongAxis("size"),
+  ),
   jvp: (
     [a],
     [ta],
@@ -760,7 +882,7 @@ export const scatterAddPrim: Primitive = {
 /** Primitive: concatenate along an axis (params.axis; any number of inputs). */
 export const concatPrim: Primitive = {
   name: "concat",
-  impl(xs, { axis }) {
+  impl: deviceOp("concat", (xs, { axis }) => {
     const first = xs[0]!;
     const shape = [...first.shape];
     const outer = sizeOf(shape.slice(0, axis)),
@@ -780,15 +902,14 @@ export const concatPrim: Primitive = {
     }
     shape[axis] = total;
     return new Tensor(out, shape);
-  },
+  }, (s, { axis }) => {
+    const out = [...s[0]!];
+    out[axis] = s.reduce((n, x) => n + x[axis]!, 0);
+    return out;
+  }),
   jvp(xs, ts, { axis }, k) {
     const out = bind(concatPrim, xs, { axis });
-    const full = xs.map((x, i) =>
-      ts[i] ??
-        zerosLike(
-          new Tensor(new Float64Array(k * sizeOf(x.shape)), [k, ...x.shape]),
-        )
-    );
+    const full = xs.map((x, i) => ts[i] ?? fullOn(x, [k, ...x.shape], 0));
     return [out, bind(concatPrim, full, { axis: axis + 1 })];
   },
   vjp(xs, _o, ct, { axis }) {
@@ -838,7 +959,7 @@ function _trisolveConcrete(
 /** Primitive: solve op(L) X = B for triangular L [n, n] and B [n, m] (params.lower, params.trans). */
 export const triangularSolvePrim: Primitive = {
   name: "triangularSolve",
-  impl([L, B], { lower, trans }) {
+  impl: deviceOp("triangularSolve", ([L, B], { lower, trans }) => {
     if (
       L!.rank !== 2 || B!.rank !== 2 || L!.shape[0] !== L!.shape[1] ||
       B!.shape[0] !== L!.shape[0]
@@ -850,7 +971,7 @@ export const triangularSolvePrim: Primitive = {
       );
     }
     return _trisolveConcrete(L!, B!, lower, trans);
-  },
+  }, (s) => [...s[1]!]),
   jvp([L, B], [tL, tB], p, k) {
     // X = op(L)⁻¹ B  ⇒  dX = op(L)⁻¹ (dB − op(dL) X), batched over K columns-blocks.
     const X = bind(triangularSolvePrim, [L!, B!], p);
@@ -1374,13 +1495,91 @@ export function triangularSolve(
  * ```
  */
 export function zerosLike(a: Value): Tensor {
-  return new Tensor(new Float64Array(sizeOf(a.shape)), a.shape);
+  return fullOn(a, a.shape, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// moving values between backends
+
+function _move(x: Tensor, be: Backend): Tensor {
+  if (x.backend === be || (x.isHost && isHostBackend(be))) return x;
+  const host = x.isHost ? x.data : x.readSync();
+  if (isHostBackend(be)) return new Tensor(host, x.shape);
+  const b = be.alloc(x.size);
+  be.write(b, host);
+  return Tensor.fromBuffer(be, b, x.shape);
+}
+
+/**
+ * Primitive: the same values on another backend (params.backend). Forward: one upload (or one
+ * read back to the host); JVP: the tangent moves too; VJP: the cotangent moves back to the
+ * input's backend. A one-element host cotangent (the seed of a loss) reaches a device as a
+ * kernel parameter of `ad.full`, not as a buffer write.
+ */
+export const toBackendPrim: Primitive = {
+  name: "toBackend",
+  impl: ([x], { backend }) => _move(x!, backend),
+  jvp: ([x], [t], { backend }) => [
+    toBackend(x!, backend),
+    toBackend(t!, backend),
+  ],
+  vjp([x], _o, ct) {
+    const home = _concrete(x!);
+    if (ct instanceof Tensor && ct.isHost && ct.size === 1 && !home.isHost) {
+      return [fullOn(home, home.shape, ct.data[0]!)];
+    }
+    return [toBackend(ct, home.backend)];
+  },
+};
+
+/**
+ * Moves a value to a backend: the explicit, differentiable transfer between the host and a
+ * device. Nothing moves when it is already there (host tensors count as being on every js
+ * backend). Its VJP brings the cotangent back, so `grad` of a function that uploads its
+ * parameters reads back exactly one gradient per uploaded value.
+ *
+ * @param x The value (tensor or tracer).
+ * @param backend The target backend.
+ * @returns The value on `backend` (a host tensor when `backend` is a js backend).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { toBackend } from "./ops.ts";
+ * import { hostBackend, tensor } from "./tensor.ts";
+ * const x = tensor([1, 2]);
+ * assert.strictEqual(toBackend(x, hostBackend), x); // already there: no copy
+ * ```
+ */
+export function toBackend(x: Value, backend: Backend): Value {
+  return bind(toBackendPrim, [x], { backend });
+}
+
+/**
+ * Brings a value to the host (one read for a device value; nothing for a host one):
+ * `toBackend(x, hostBackend)`. Use it where a device result (a log-likelihood) enters host code
+ * (the ELBO's sum of site log-densities); its cotangent goes back as a kernel parameter.
+ *
+ * @param x The value.
+ * @returns The value as a host tensor (or tracer over one).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { toHost } from "./ops.ts";
+ * import { tensor } from "./tensor.ts";
+ * const x = tensor([1]);
+ * assert.strictEqual(toHost(x), x);
+ * ```
+ */
+export function toHost(x: Value): Value {
+  return bind(toBackendPrim, [x], { backend: hostBackend });
 }
 
 // ---------------------------------------------------------------------------------------------
 // wiring for the core transformations
 
-_installCoreOps({ add, zerosLike, reshape });
+_installCoreOps({ add, zerosLike, reshape, fullOn });
 _installJacOps({
   stack: (vs, shape) =>
     reshape(concat(vs.map((v) => reshape(v, [1, ...v.shape])), 0), shape),

@@ -23,6 +23,7 @@
  * @module
  */
 import type { Backend, DeviceBuffer, DType } from "../backend/backend.ts";
+import { _openScope, Tensor } from "./tensor.ts";
 
 /** Owner of temporary device buffers. */
 export interface Scope {
@@ -34,6 +35,31 @@ export interface Scope {
   keep(buf: DeviceBuffer): DeviceBuffer;
   /** Number of buffers currently owned. */
   readonly owned: number;
+}
+
+/** A scope over an explicit buffer map; `more()` counts what it owns besides. */
+function _explicitScope(
+  owned: Map<DeviceBuffer, Backend>,
+  more: () => number,
+): Scope {
+  return {
+    alloc(backend, size, dtype) {
+      const b = backend.alloc(size, dtype);
+      owned.set(b, backend);
+      return b;
+    },
+    track(backend, buf) {
+      owned.set(buf, backend);
+      return buf;
+    },
+    keep(buf) {
+      owned.delete(buf);
+      return buf;
+    },
+    get owned() {
+      return owned.size + more();
+    },
+  };
 }
 
 /**
@@ -54,28 +80,84 @@ export interface Scope {
  */
 export async function scope<T>(fn: (s: Scope) => T | Promise<T>): Promise<T> {
   const owned = new Map<DeviceBuffer, Backend>();
-  const s: Scope = {
-    alloc(backend, size, dtype) {
-      const b = backend.alloc(size, dtype);
-      owned.set(b, backend);
-      return b;
-    },
-    track(backend, buf) {
-      owned.set(buf, backend);
-      return buf;
-    },
-    keep(buf) {
-      owned.delete(buf);
-      return buf;
-    },
-    get owned() {
-      return owned.size;
-    },
-  };
+  const s = _explicitScope(owned, () => 0);
   try {
     return await fn(s);
   } finally {
     for (const [buf, be] of owned) be.free(buf);
     owned.clear();
+  }
+}
+
+/**
+ * Runs `fn` synchronously as one step that owns every device buffer made while it runs: each
+ * device tensor (kernel outputs, transfers, stage residuals) created inside is freed when `fn`
+ * returns or throws, except the tensors found in its return value (a tensor, or arrays and
+ * plain objects of them), which pass to the enclosing scope. Buffers from `s.alloc` are freed
+ * too, unless `s.keep` excludes them. Host tensors are ordinary garbage-collected arrays.
+ *
+ * Scopes nest; a pullback or tensor kept beyond its scope (in a closure, a cache) must not be
+ * used after the scope ends: its buffers are gone, and the backend says "used after free".
+ *
+ * @param fn The step; must not return a Promise (use {@link scope} for async work).
+ * @returns What `fn` returns.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { scopeSync } from "./scope.ts";
+ * import { Tensor } from "./tensor.ts";
+ * import { createWasmBackend } from "../backend/wasm/wasm_backend.ts";
+ * const be = await createWasmBackend();
+ * const up = (x: number[]) => {
+ *   const b = be.alloc(x.length);
+ *   be.write(b, x);
+ *   return Tensor.fromBuffer(be, b, [x.length]);
+ * };
+ * let tmp: Tensor | undefined;
+ * const kept = scopeSync(() => {
+ *   tmp = up([1, 2]); // freed when the scope ends
+ *   return up([3]); // returned: survives
+ * });
+ * assert.deepStrictEqual(Array.from(kept.readSync()), [3]);
+ * assert.throws(() => tmp!.readSync(), /free/);
+ * ```
+ */
+export function scopeSync<T>(fn: (s: Scope) => T): T {
+  const owned = new Map<DeviceBuffer, Backend>();
+  const amb = _openScope();
+  const s = _explicitScope(owned, () => amb.size);
+  try {
+    const r = fn(s);
+    if (r instanceof Promise) {
+      throw new TypeError(
+        "scopeSync(): fn returned a Promise; use scope() for async work",
+      );
+    }
+    _keepFound(r, amb, 0);
+    return r;
+  } finally {
+    amb.close();
+    for (const [buf, be] of owned) be.free(buf);
+    owned.clear();
+  }
+}
+
+function _keepFound(
+  v: unknown,
+  amb: { keep(t: Tensor): void },
+  depth: number,
+): void {
+  if (v instanceof Tensor) {
+    amb.keep(v);
+    return;
+  }
+  if (depth > 4 || v === null || typeof v !== "object") return;
+  if (Array.isArray(v)) {
+    for (const x of v) _keepFound(x, amb, depth + 1);
+    return;
+  }
+  if (Object.getPrototypeOf(v) === Object.prototype) {
+    for (const x of Object.values(v)) _keepFound(x, amb, depth + 1);
   }
 }

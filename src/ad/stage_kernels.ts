@@ -18,6 +18,12 @@
  * one of the four kernels fails with `MissingKernelError` when the primitive is made, never with
  * a silent host fallback.
  *
+ * Arguments and outputs are tensors of the stage's backend: on a js backend host tensors pass
+ * with no copy; on a device backend the buffers of device tensors go straight to the kernels and
+ * the outputs (and residuals) stay there. A host argument given to a device stage is refused
+ * with a TypeError that says to move it with `toBackend()`, so a step never uploads behind the
+ * caller's back.
+ *
  * @example
  * ```ts
  * import assert from "node:assert";
@@ -65,7 +71,8 @@ import {
 } from "../backend/backend.ts";
 import type { JsBackend, JsKernel } from "../backend/js/js_backend.ts";
 import { bind, type Primitive, type Value } from "./core.ts";
-import { definePrimitive } from "./first_order.ts";
+import { _concreteFirstOrder } from "./first_order.ts";
+import { _adopt, isHostBackend, Tensor } from "./tensor.ts";
 
 /**
  * The backend-independent contract of a stage: its kernels' buffer layout (see the module
@@ -248,50 +255,19 @@ export interface StagePrimitive {
   apply(...args: Value[]): Value;
 }
 
-/** Frees residual buffers of non-js backends once their pullback is collected. */
-const _residuals = new FinalizationRegistry<
-  { be: Backend; bufs: readonly DeviceBuffer[] }
->(({ be, bufs }) => {
-  for (const b of bufs) {
-    try {
-      be.free(b);
-    } catch { /* the backend was destroyed first */ }
-  }
-});
-
-/** Host ↔ buffer transfers for a CPU backend (js: no copies). */
-function _io(be: Backend): {
-  up(a: Float64Array): DeviceBuffer;
-  out(n: number): DeviceBuffer;
-  down(b: DeviceBuffer): Float64Array;
-  done(bufs: readonly DeviceBuffer[]): void;
-  release(owner: object, bufs: readonly DeviceBuffer[]): void;
-} {
-  const js = be as Partial<JsBackend>;
-  if (typeof js.wrap === "function" && typeof js.view === "function") {
-    const wrap = js.wrap, view = js.view;
-    return {
-      up: (a) => wrap(a),
-      out: (n) => be.alloc(n),
-      down: (b) => view(b),
-      done: () => {},
-      release: () => {},
-    };
-  }
-  const readSync = be.readSync;
-  if (readSync === undefined) {
-    throw new TypeError(
-      `stagePrimitive: backend "${be.name}" has no synchronous read; ` +
-        "device-resident tensors are needed to run stages on it",
-    );
-  }
-  return {
-    up: (a) => uploadConst(be, a),
-    out: (n) => be.alloc(n),
-    down: (b) => readSync(b),
-    done: (bufs) => bufs.forEach((b) => be.free(b)),
-    release: (owner, bufs) => _residuals.register(owner, { be, bufs }),
-  };
+/** The buffer of a stage argument on the stage's backend, or a TypeError naming it. */
+function _argBuffer(
+  be: Backend,
+  t: Tensor,
+  stage: string,
+  what: string,
+): DeviceBuffer {
+  if (t.backend === be || (t.isHost && isHostBackend(be))) return t.buffer;
+  throw new TypeError(
+    `stage "${stage}" runs on backend "${be.name}"; its ${what} (shape [${
+      t.shape.join(", ")
+    }]) is on "${t.backend.name}": move it with toBackend()`,
+  );
 }
 
 /**
@@ -327,80 +303,134 @@ export function stagePrimitive(
     );
   }
   const [kF, kJ, kV, kP] = stageKernelNames(spec.name);
-  const io = _io(be);
   const consts = opts.consts;
   const constSizes = consts.map((c) => c.size);
   const params = opts.params ?? {};
   const nA = spec.nArgs;
-  const sizesOf = (args: readonly Float64Array[]) => [
+  const nondiff = new Set(opts.nondiff ?? []);
+  const name = spec.name;
+  const sizesOf = (args: readonly Tensor[]) => [
     ...constSizes,
-    ...args.map((a) => a.length),
+    ...args.map((a) => a.size),
   ];
   const needParams = (needs?: readonly boolean[]): KernelParams => {
     const p: Record<string, number> = { ...params };
     for (let i = 0; i < nA; i++) p[`need${i}`] = needs?.[i] === false ? 0 : 1;
     return p;
   };
-  const checkArgs = (args: readonly Float64Array[]) => {
+  const argBufs = (args: readonly Tensor[]) => {
     if (args.length !== nA) {
       throw new TypeError(
-        `stage "${spec.name}" takes ${nA} arguments, got ${args.length}`,
+        `stage "${name}" takes ${nA} arguments, got ${args.length}`,
       );
     }
+    return args.map((a, i) => _argBuffer(be, a, name, `argument ${i}`));
   };
-  const primitive = definePrimitive({
-    name: spec.name,
-    outShape: opts.outShape,
-    ...(opts.nondiff ? { nondiff: opts.nondiff } : {}),
-    forward(args) {
-      checkArgs(args);
-      const ins = args.map(io.up);
-      const out = io.out(spec.outSize(sizesOf(args), params));
-      be.run(kF, [...consts, ...ins], [out], params);
-      const y = io.down(out);
-      io.done([...ins, out]);
-      return y;
+  // a zero tangent or an unwanted cotangent: a length-0 buffer, freed after the launch
+  const empty = () => be.alloc(0);
+  const run = (
+    kernel: string,
+    ins: readonly DeviceBuffer[],
+    outs: readonly DeviceBuffer[],
+    p: KernelParams,
+    temps: readonly DeviceBuffer[],
+  ) => {
+    try {
+      be.run(kernel, ins, outs, p);
+    } catch (e) {
+      for (const b of outs) be.free(b);
+      throw e;
+    } finally {
+      for (const b of temps) be.free(b);
+    }
+  };
+  const tensorOf = (b: DeviceBuffer, shape: readonly number[]) =>
+    Tensor.fromBuffer(be, b, shape);
+  const shapeOf = (args: readonly Tensor[]) =>
+    opts.outShape(args.map((a) => a.shape));
+
+  /** Runs `name.vjp`; the residuals live as long as the returned pullback (or its scope). */
+  const withVjp = (args: Tensor[], needs?: readonly boolean[]) => {
+    const ins = argBufs(args);
+    const sizes = sizesOf(args);
+    const p = needParams(needs);
+    const out = be.alloc(spec.outSize(sizes, params));
+    const res = spec.residualSizes(sizes, p).map((n) => be.alloc(n));
+    run(kV, [...consts, ...ins], [out, ...res], p, []);
+    const want = args.map((_, i) => needs?.[i] !== false && !nondiff.has(i));
+    const pullback = (ct: Tensor): (Tensor | null)[] => {
+      const c = _argBuffer(be, ct, name, "cotangent");
+      const gs = args.map((a, i) => (want[i] ? be.alloc(a.size) : empty()));
+      const unwanted = gs.filter((_, i) => !want[i]);
+      run(kP, [...consts, ...ins, ...res, c], gs, p, unwanted);
+      return gs.map((g, i) => (want[i] ? tensorOf(g, args[i]!.shape) : null));
+    };
+    // The residuals (and the args, which the pullback reads) must outlive the pullback:
+    // jacrev calls it once per output row. Device residuals are freed when the pullback is
+    // collected or when the innermost scopeSync ends; the args keep their own tensors alive.
+    if (!isHostBackend(be) && res.length > 0) _adopt(be, res, pullback);
+    const keepArgs = args;
+    return {
+      out: tensorOf(out, shapeOf(args)),
+      pullback: (ct: Tensor) => (void keepArgs, pullback(ct)),
+    };
+  };
+
+  const primitive: Primitive = {
+    name,
+    firstOrderOnly: true,
+    impl(args) {
+      const ins = argBufs(args);
+      const out = be.alloc(spec.outSize(sizesOf(args), params));
+      run(kF, [...consts, ...ins], [out], params, []);
+      return tensorOf(out, shapeOf(args));
     },
-    jvp(args, tangents, k) {
-      checkArgs(args);
-      const ins = args.map(io.up);
-      const tans = tangents.map((t) => (t === null ? io.out(0) : io.up(t)));
+    jvp(primals, tangents, _p, k) {
+      const args = primals.map((v, i) =>
+        _concreteFirstOrder(v, name, `input ${i}`)
+      );
+      const ins = argBufs(args);
+      const temps: DeviceBuffer[] = [];
+      const tans = tangents.map((t, i) => {
+        if (t === null || nondiff.has(i)) {
+          const b = empty();
+          temps.push(b);
+          return b;
+        }
+        return _argBuffer(
+          be,
+          _concreteFirstOrder(t, name, `tangent ${i}`),
+          name,
+          `tangent ${i}`,
+        );
+      });
       const n = spec.outSize(sizesOf(args), params);
-      const out = io.out(n);
-      const dout = io.out(k * n);
-      be.run(kJ, [...consts, ...ins, ...tans], [out, dout], { ...params, k });
-      const res = { out: io.down(out), dout: io.down(dout) };
-      io.done([...ins, ...tans, out, dout]);
-      return res;
+      const out = be.alloc(n);
+      const dout = be.alloc(k * n);
+      run(
+        kJ,
+        [...consts, ...ins, ...tans],
+        [out, dout],
+        { ...params, k },
+        temps,
+      );
+      const shape = shapeOf(args);
+      return [tensorOf(out, shape), tensorOf(dout, [k, ...shape])];
     },
-    withVjp(args, needs) {
-      checkArgs(args);
-      const sizes = sizesOf(args);
-      const p = needParams(needs);
-      const ins = args.map(io.up);
-      const out = io.out(spec.outSize(sizes, params));
-      const res = spec.residualSizes(sizes, p).map((n) => io.out(n));
-      be.run(kV, [...consts, ...ins], [out, ...res], p);
-      const y = io.down(out);
-      io.done([out]);
-      const pullback = (ct: Float64Array): (Float64Array | null)[] => {
-        const c = io.up(ct);
-        const want = args.map((_, i) => needs?.[i] !== false);
-        const gs = args.map((a, i) => io.out(want[i] ? a.length : 0));
-        be.run(kP, [...consts, ...ins, ...res, c], gs, p);
-        const r = gs.map((g, i) => (want[i] ? io.down(g) : null));
-        io.done([c, ...gs]);
-        return r;
-      };
-      // The residuals (and the uploaded args) live as long as the pullback: jacrev calls it
-      // once per output row. They are released when it is collected.
-      io.release(pullback, [...ins, ...res]);
-      return {
-        out: y,
-        pullback,
-      };
+    vjp(primals, _out, ct) {
+      const args = primals.map((v, i) =>
+        _concreteFirstOrder(v, name, `input ${i}`)
+      );
+      return withVjp(args).pullback(_concreteFirstOrder(ct, name, "cotangent"));
     },
-  });
+    vjpForward(inputs, _params, needs) {
+      const { out, pullback } = withVjp(inputs, needs);
+      return [out, pullback];
+    },
+    vjpFromResidual(residual, ct) {
+      return (residual as (ct: Tensor) => (Tensor | null)[])(ct);
+    },
+  };
   return {
     primitive,
     apply: (...args: Value[]) => bind(primitive, args, {}),

@@ -35,7 +35,7 @@
  *
  * @module
  */
-import { Tensor, type Value, valueAndGrad } from "../ad/mod.ts";
+import { scopeSync, Tensor, type Value, valueAndGrad } from "../ad/mod.ts";
 import { type PrngKey, split } from "../random/mod.ts";
 import { type Constraint, real } from "./constraints.ts";
 import type { ELBO } from "./elbo.ts";
@@ -282,16 +282,20 @@ export function SVI<A extends unknown[]>(
         ...args,
       );
     };
-    if (names.length === 0) {
-      return [_concrete(f(), "loss").item(), {}];
-    }
-    const [v, gs] = valueAndGrad(f)(...names.map((n) => params[n]!));
-    const grads: Record<string, Tensor> = {};
-    names.forEach((
-      n,
-      i,
-    ) => (grads[n] = _concrete(gs[i]!, `gradient of '${n}'`)));
-    return [_concrete(v, "loss").item(), grads];
+    // one step owns every device buffer it makes (a model evaluated on a device backend):
+    // they are freed when the step returns, leaving the host loss and gradients
+    return scopeSync(() => {
+      if (names.length === 0) {
+        return [_concrete(f(), "loss").item(), {}];
+      }
+      const [v, gs] = valueAndGrad(f)(...names.map((n) => params[n]!));
+      const grads: Record<string, Tensor> = {};
+      names.forEach((
+        n,
+        i,
+      ) => (grads[n] = _concrete(gs[i]!, `gradient of '${n}'`)));
+      return [_concrete(v, "loss").item(), grads];
+    });
   };
 
   const self: SVIInstance<A> = {

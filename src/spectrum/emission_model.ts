@@ -29,8 +29,8 @@
  * @module
  */
 import { bind, type Value } from "../ad/core.ts";
-import { add, scalarOf } from "../ad/ops.ts";
-import { Tensor } from "../ad/tensor.ts";
+import { add, toBackend } from "../ad/ops.ts";
+import { constantOn, isHostBackend, Tensor } from "../ad/tensor.ts";
 import type { OpaPremodit } from "../opacity/premodit.ts";
 import type { OpaDirect } from "../opacity/direct.ts";
 import type { OpaCia } from "../opacity/cia.ts";
@@ -226,8 +226,13 @@ export function createEmissionModel(spec: EmissionModelSpec): EmissionModel {
       `createEmissionModel(): betaInst must be a positive number of km/s, got ${spec.betaInst}`,
     );
   }
-  const pressure = new Tensor(art.pressure, [art.pressure.length]);
   const be = spec.backend ?? _defaultBackend(spec);
+  // the model's constants live on its backend (one upload each, here, on a device)
+  const pressure = constantOn(be, art.pressure);
+  // inputs reach a device backend through the explicit, differentiable transfer
+  const onBe = isHostBackend(be)
+    ? (v: Value) => v
+    : (v: Value) => toBackend(v, be);
   const stage = (
     st: StageSpec,
     consts: readonly Float64Array[],
@@ -283,7 +288,9 @@ export function createEmissionModel(spec: EmissionModelSpec): EmissionModel {
   const m = spec.nuObs.length;
   const samp = stage(samplingStage, [nu, spec.nuObs], {}, () => [m]);
   const [u1v, u2v] = spec.limbDarkening ?? [0, 0];
-  const u1 = scalarOf(u1v), u2 = scalarOf(u2v), beta = scalarOf(spec.betaInst);
+  const [u1, u2, beta] = [u1v, u2v, spec.betaInst].map((v) =>
+    constantOn(be, new Float64Array([v]), [])
+  );
 
   const run = (x: EmissionInputs, record?: _Record): Value => {
     if (x.mmr.length !== lines.length) {
@@ -293,7 +300,7 @@ export function createEmissionModel(spec: EmissionModelSpec): EmissionModel {
         })`,
       );
     }
-    const t = x.temperature;
+    const t = onBe(x.temperature);
     if (t.shape.length !== 1 || t.shape[0] !== art.nlayer) {
       throw new TypeError(
         `EmissionModel: temperature must have shape [${art.nlayer}], got [${t.shape}]`,
@@ -304,22 +311,23 @@ export function createEmissionModel(spec: EmissionModelSpec): EmissionModel {
     const acc = (d: Value) => {
       dtau = dtau === null ? d : add(dtau, d);
     };
+    const gravity = onBe(x.gravity);
     lines.forEach((l, i) => {
       const xs = bind(l.xs, [t, pressure], {});
-      acc(bind(l.dtau, [xs, x.mmr[i]!, x.gravity], {}));
+      acc(bind(l.dtau, [xs, onBe(x.mmr[i]!), gravity], {}));
     });
     for (const c of cias) {
       const la = bind(c.logacia, [t], {});
-      acc(bind(c.dtau, [la, t, x.gravity], {}));
+      acc(bind(c.dtau, [la, t, gravity], {}));
     }
     record?.("dtau", dtau!);
     const flux = bind(emission, [dtau!, t], {});
     record?.("flux", flux);
-    const fRot = bind(rot, [flux, x.vsini, u1, u2], {});
+    const fRot = bind(rot, [flux, onBe(x.vsini), u1!, u2!], {});
     record?.("fluxRot", fRot);
-    const fInst = bind(ip, [fRot, beta], {});
+    const fInst = bind(ip, [fRot, beta!], {});
     record?.("fluxInst", fInst);
-    const mu = bind(samp, [fInst, x.rv], {});
+    const mu = bind(samp, [fInst, onBe(x.rv)], {});
     record?.("mu", mu);
     return mu;
   };
@@ -337,7 +345,7 @@ export function createEmissionModel(spec: EmissionModelSpec): EmissionModel {
             "EmissionModel.stages(): inputs must be concrete tensors (use spectrum() under autodiff)",
           );
         }
-        out[stage] = v.data;
+        out[stage] = v.isHost ? v.data : v.readSync();
       });
       return out as EmissionStages;
     },

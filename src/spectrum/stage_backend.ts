@@ -25,6 +25,8 @@ import { fftJsKernels } from "../fft/kernels.ts";
 import { registerRtStages } from "../rt/kernels.ts";
 import { registerSopStages } from "../sop/kernels.ts";
 import { registerOpacityStages } from "../opacity/kernels.ts";
+import { registerOpKernels } from "../ad/op_dispatch.ts";
+import "../ad/ops.ts";
 
 /**
  * The names of the stages the emission model dispatches.
@@ -56,7 +58,8 @@ export interface StageJsBackendOptions {
 }
 
 /**
- * Registers every emission-model stage (and the FFT kernels) on a js backend.
+ * Registers every emission-model stage, the FFT kernels and the `ad.*` kernels of the AD
+ * primitives (the elementwise and reduction glue between stages, the likelihood) on a js backend.
  *
  * @param be The backend.
  * @param opts The PreMODIT FFT plan factory.
@@ -68,7 +71,7 @@ export interface StageJsBackendOptions {
  * import { registerEmissionStages } from "./stage_backend.ts";
  * const be = createJsBackend();
  * registerEmissionStages(be);
- * assert.ok(be.hasKernel("sop.sampling.jvp") && be.hasKernel("rfft"));
+ * assert.ok(be.hasKernel("sop.sampling.jvp") && be.hasKernel("rfft") && be.hasKernel("ad.sum"));
  * ```
  */
 export function registerEmissionStages(
@@ -78,6 +81,7 @@ export function registerEmissionStages(
   for (const [k, f] of Object.entries(fftJsKernels())) {
     be.kernelTable.set(k, f);
   }
+  registerOpKernels(be);
   registerRtStages(be);
   registerSopStages(be);
   registerOpacityStages(

@@ -37,8 +37,9 @@ import {
   sub,
   sum,
   take,
+  toBackend,
 } from "../ad/mod.ts";
-import { Tensor } from "../ad/tensor.ts";
+import { isHostBackend, Tensor } from "../ad/tensor.ts";
 import { powerlawTemperatureStage } from "../rt/kernels.ts";
 import { stagePrimitive, uploadConst } from "../ad/stage_kernels.ts";
 import type { TutorialModel } from "./tutorial.ts";
@@ -120,6 +121,10 @@ export function createTutorialAd(model: TutorialModel): TutorialAd {
   }
   const art = model.art;
   const L = art.pressure.length;
+  const be = em.backend;
+  const onBe = isHostBackend(be)
+    ? (v: Value) => v
+    : (v: Value) => toBackend(v, be);
   const tPrim = stagePrimitive(em.backend, powerlawTemperatureStage, {
     consts: [uploadConst(em.backend, art.pressure)],
     params: { tmin: art.tLow, tmax: art.tHigh },
@@ -140,10 +145,19 @@ export function createTutorialAd(model: TutorialModel): TutorialAd {
     rv: Value,
     vsini: Value,
   ): Value =>
-    fromProfiles(bind(tPrim, [t0, alpha], {}), mmr, gravity, rv, vsini);
+    fromProfiles(
+      bind(tPrim, [onBe(t0), onBe(alpha)], {}),
+      mmr,
+      gravity,
+      rv,
+      vsini,
+    );
 
   const LN10 = scalarOf(Math.LN10);
-  const logLikelihood = (theta: Value, y: Tensor): Value => {
+  const logLikelihood = (thetaIn: Value, yIn: Tensor): Value => {
+    // on a device backend: θ moves once (7 numbers; its cotangent comes back once), and the
+    // data move unless they are already there
+    const theta = onBe(thetaIn), y = onBe(yIn) as Tensor;
     if (theta.shape.length !== 1 || theta.shape[0] !== 7) {
       throw new TypeError(
         `logLikelihood(): theta must have shape [7] (${
@@ -199,7 +213,7 @@ export function createTutorialAd(model: TutorialModel): TutorialAd {
     const [v, t] = jvpBatch((x) => logLikelihood(x, yt), [th], [
       new Tensor(eye, [7, 7]),
     ]);
-    return { value: (v as Tensor).item(), grad: (t as Tensor).data.slice() };
+    return { value: (v as Tensor).item(), grad: (t as Tensor).readSync() };
   };
 
   return {

@@ -1,13 +1,12 @@
 // Stages as backend kernels (src/ad/stage_kernels.ts): a toy stage with residuals checked
 // against its closed form, central differences and the ⟨v, J u⟩ identity; repeated pullbacks
-// (jacrev); the `need` mask; MissingKernelError; and the upload/free path of a CPU backend that
-// cannot wrap host arrays (transfers and frees counted).
+// (jacrev); the `need` mask; MissingKernelError; and device tensors on a backend that cannot
+// wrap host arrays (transfers and live buffers counted).
 import assert from "node:assert";
 import {
   createJsBackend,
   type JsBackend,
 } from "../../src/backend/js/js_backend.ts";
-import type { Backend, DeviceBuffer } from "../../src/backend/backend.ts";
 import {
   type JsStageKernels,
   registerStageKernels,
@@ -22,7 +21,10 @@ import {
   type Value,
   vjp,
 } from "../../src/ad/core.ts";
-import { sum } from "../../src/ad/ops.ts";
+import { sum, toBackend } from "../../src/ad/ops.ts";
+import { registerOpKernels } from "../../src/ad/op_dispatch.ts";
+import { scopeSync } from "../../src/ad/scope.ts";
+import { countingDevice } from "../_device_backend.ts";
 import { scalar, type Tensor, tensor } from "../../src/ad/tensor.ts";
 
 // y_i = c_i · s · x_i²; consts [c], args [x (n), s (1)]; residuals [2 c s x, c x²] (n each).
@@ -161,45 +163,12 @@ Deno.test("stage primitive: a backend lacking one of the four kernels fails with
 });
 
 /** A CPU backend without `wrap`/`view` (like wasm): every host array is uploaded. */
-function countingBackend(): {
-  be: Backend;
-  live: () => number;
-  writes: () => number;
-} {
+Deno.test("stage primitive on a device backend: device tensors in and out, the same numbers as js; forward and jvp leave only their outputs; a pullback keeps its residuals, takes a device cotangent and moves nothing", () => {
+  const { f: fJs } = jsStage();
   const inner = createJsBackend();
   registerStageKernels(inner, KERNELS);
-  const owned = new Set<DeviceBuffer>();
-  let writes = 0;
-  const be: Backend = {
-    name: "counting",
-    defaultDtype: "f64",
-    alloc(n, d) {
-      const b = inner.alloc(n, d);
-      owned.add(b);
-      return b;
-    },
-    write(b, data, off) {
-      writes++;
-      inner.write(b, data, off);
-    },
-    read: (b) => inner.read(b),
-    readSync: (b) => inner.readSync(b),
-    free(b) {
-      owned.delete(b);
-      inner.free(b);
-    },
-    hasKernel: (k) => inner.hasKernel(k),
-    kernels: () => inner.kernels(),
-    run: (k, i, o, p) => inner.run(k, i, o, p),
-    sync: () => Promise.resolve(),
-    destroy: () => inner.destroy(),
-  };
-  return { be, live: () => owned.size, writes: () => writes };
-}
-
-Deno.test("stage primitive on a backend that copies: same numbers; forward and jvp free every temporary; a pullback keeps only its residuals and uploads one cotangent", () => {
-  const { f: fJs } = jsStage();
-  const { be, live, writes } = countingBackend();
+  registerOpKernels(inner);
+  const { be, counters } = countingDevice(inner);
   const c = be.alloc(3);
   be.write(c, C);
   const st = stagePrimitive(be, SPEC, {
@@ -207,31 +176,49 @@ Deno.test("stage primitive on a backend that copies: same numbers; forward and j
     outShape: (s) => [...s[0]!],
   });
   const f = (x: Value, s: Value) => st.apply(x, s);
-  assert.strictEqual(live(), 1);
+  const up = (t: Tensor) => toBackend(t, be) as Tensor;
+  const xd = up(X), sd = up(S);
+  assert.strictEqual(counters.live, 3);
+  // host arguments are refused: nothing is uploaded behind the caller's back
+  assert.throws(() => f(X, sd), /runs on backend "device".*toBackend/);
+  const y = f(xd, sd) as Tensor;
+  assert.strictEqual(y.isHost, false);
+  assert.throws(() => y.data, { name: "DeviceResidentError" });
   assert.deepStrictEqual(
-    Array.from((f(X, S) as Tensor).data),
+    Array.from(y.readSync()),
     Array.from((fJs(X, S) as Tensor).data),
   );
-  assert.strictEqual(live(), 1);
-  const u = tensor([0.3, -1, 2]);
-  const [, t1] = jvp((x) => f(x, S), [X], [u]);
-  const [, t2] = jvp((x) => fJs(x, S), [X], [u]);
+  y.dispose();
+  assert.strictEqual(counters.live, 3);
+  const u = up(tensor([0.3, -1, 2]));
+  const [o1, t1] = scopeSync(() => jvp((x) => f(x, sd), [xd], [u]));
+  const [, t2] = jvp((x) => fJs(x, S), [X], [tensor([0.3, -1, 2])]);
   assert.deepStrictEqual(
-    Array.from((t1 as Tensor).data),
+    Array.from((t1 as Tensor).readSync()),
     Array.from((t2 as Tensor).data),
   );
-  assert.strictEqual(live(), 1);
-  const [, back] = vjp(f, [X, S]);
-  // held: the two uploaded args and the two residuals
-  assert.strictEqual(live(), 5);
-  const w0 = writes();
-  const g1 = back(tensor([1, 2, 3])) as Tensor[];
-  const g2 = back(tensor([1, 2, 3])) as Tensor[];
-  assert.strictEqual(writes() - w0, 2); // one cotangent upload per pullback
-  assert.strictEqual(live(), 5);
-  assert.deepStrictEqual(Array.from(g1[0]!.data), Array.from(g2[0]!.data));
+  (o1 as Tensor).dispose();
+  (t1 as Tensor).dispose();
+  assert.strictEqual(counters.live, 4); // c, x, s, u
+  const g = scopeSync(() => {
+    const [, back] = vjp(f, [xd, sd]);
+    const w0 = counters.writes, r0 = counters.reads;
+    const ct = up(tensor([1, 2, 3]));
+    const g1 = back(ct) as Tensor[];
+    const g2 = back(ct) as Tensor[]; // a second pullback on the same residuals
+    assert.strictEqual(counters.writes - w0, 1); // the cotangent, uploaded by the test
+    assert.strictEqual(counters.reads - r0, 0);
+    assert.deepStrictEqual(g1[0]!.readSync(), g2[0]!.readSync());
+    return g1;
+  });
+  // the scope freed the output, the residuals, the cotangent and the second pullback's
+  // gradients; the returned gradients survive
+  assert.strictEqual(counters.live, 4 + 2);
   const [, backJs] = vjp(fJs, [X, S]);
   const gJs = backJs(tensor([1, 2, 3])) as Tensor[];
-  assert.deepStrictEqual(Array.from(g1[0]!.data), Array.from(gJs[0]!.data));
-  assert.strictEqual(g1[1]!.item(), gJs[1]!.item());
+  assert.deepStrictEqual(
+    Array.from(g[0]!.readSync()),
+    Array.from(gJs[0]!.data),
+  );
+  assert.strictEqual(g[1]!.item(), gJs[1]!.item());
 });
