@@ -20,8 +20,11 @@ export interface TutorialPaths {
   mvnStep(): void;
   /** One AutoBNAFNormal SVI step. */
   bnafStep(): void;
-  /** The posterior predictive spectrum of `n` draws from the MVN guide. */
-  predictive(n: number): void;
+  /**
+   * The posterior predictive spectrum of `n` draws from the MVN guide, `batch` draws per model
+   * evaluation (trees before the batch axis ignore `batch` and loop).
+   */
+  predictive(n: number, batch?: number): void;
 }
 
 // deno-lint-ignore no-explicit-any
@@ -102,12 +105,13 @@ export async function loadTutorialPaths(
     gradient: () => ad.logLikelihoodGrad(theta, y, "reverse"),
     mvnStep: mvnS.step,
     bnafStep: bnafS.step,
-    predictive: (n: number) =>
+    predictive: (n: number, batch = 1) =>
       infer.Predictive(modelProb, {
         guide: mvn,
         params: mvnS.params(),
         numSamples: n,
         returnSites: ["spectrum"],
+        batchSize: batch,
       })(rnd.key(1), null),
   };
 }

@@ -38,6 +38,11 @@ const rows: [string, number[]][] = [
   ["SVI step, AutoMultivariateNormal", interleaved((p) => p.mvnStep())],
   ["SVI step, AutoBNAFNormal", interleaved((p) => p.bnafStep())],
   [`Predictive, ${draws} draws`, interleaved((p) => p.predictive(draws), 1)],
+  // the new tree with the batch axis (all draws in one model evaluation) against the old loop
+  [
+    `Predictive, ${draws} draws, batchSize ${draws}`,
+    interleaved((p) => p.predictive(draws, p === trees.at(-1) ? draws : 1), 1),
+  ],
 ];
 console.log(
   `exospec compare — ${navigator.hardwareConcurrency} logical CPUs, Deno ${Deno.version.deno}`,

@@ -25,6 +25,7 @@ import {
   type Model,
   mul,
   Normal,
+  reshape,
   scalarOf,
   type Tensor,
   type TutorialAd,
@@ -82,9 +83,13 @@ export function tutorialModelProb(ad: TutorialAd): Model<[Tensor | null]> {
     const vsini = ctx.sample("vsini", new Uniform(p.vsini![0], p.vsini![1]));
     const mu = ad.fspec(t0, alpha, mmr, exp(mul(logg, ln10)), rv, vsini);
     const sigmain = ctx.sample("sigmain", new Exponential(TUTORIAL_SIGMA_RATE));
+    // a batch of B draws (Predictive's batchSize): μ [B, nObs], sigmain [B] → [B, 1]
+    const scale = mu.shape.length === 2
+      ? reshape(sigmain, [mu.shape[0]!, 1])
+      : sigmain;
     ctx.sample(
       "spectrum",
-      new Normal(mu, sigmain),
+      new Normal(mu, scale),
       spectrum ? { obs: spectrum } : {},
     );
   };

@@ -60,6 +60,7 @@ export {
   type StageVjp,
 } from "./first_order.ts";
 export {
+  batchedJsStageKernels,
   type JsStageKernels,
   registerStageKernels,
   requireStage,

@@ -70,7 +70,7 @@ import {
   MissingKernelError,
 } from "../backend/backend.ts";
 import type { JsBackend, JsKernel } from "../backend/js/js_backend.ts";
-import { bind, type Primitive, type Value } from "./core.ts";
+import { bind, type Params, type Primitive, type Value } from "./core.ts";
 import { _concreteFirstOrder } from "./first_order.ts";
 import { _adopt, isHostBackend, Tensor } from "./tensor.ts";
 
@@ -181,10 +181,150 @@ export function registerStageKernels(
   kernels: JsStageKernels,
 ): void {
   const [f, j, v, p] = stageKernelNames(kernels.spec.name);
-  be.kernelTable.set(f, kernels.forward);
-  be.kernelTable.set(j, kernels.jvp);
-  be.kernelTable.set(v, kernels.vjp);
-  be.kernelTable.set(p, kernels.pullback);
+  const b = batchedJsStageKernels(kernels);
+  be.kernelTable.set(f, b.forward);
+  be.kernelTable.set(j, b.jvp);
+  be.kernelTable.set(v, b.vjp);
+  be.kernelTable.set(p, b.pullback);
+}
+
+/** Item sizes of a batched launch: consts as they are, batched args divided by B. */
+function _itemSizes(
+  spec: StageSpec,
+  ins: readonly Float64Array[],
+  p: KernelParams,
+  B: number,
+): number[] {
+  const nC = spec.nConst;
+  return ins.slice(0, nC + spec.nArgs).map((a, i) =>
+    i >= nC && p[`bat${i - nC}`] ? a.length / B : a.length
+  );
+}
+
+/**
+ * A stage's js kernels with the batch axis of the stage contract: with params `batch` = B > 1
+ * and `bat{i}` = 1 for each argument i that has a leading axis B (0 for one shared by every
+ * item), the output is `[B, ...out]`, the tangents `[k, B, ...out]` (and `[k, B, ...arg]` in),
+ * each residual buffer `[B, ...residual]`, the cotangent `[B, ...out]`; a batched argument's
+ * cotangent is `[B, ...arg]`, a shared one's is summed over the batch. The per-item kernels run
+ * once per item on views of the buffers (copies only where the `[k, B, …]` layout interleaves).
+ * Without `batch` (or with 1) the kernels are called as they are.
+ *
+ * @param k The per-item kernels.
+ * @returns The same kernels, batch-aware.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { batchedJsStageKernels } from "./stage_kernels.ts";
+ * const twice = ([x]: readonly Float64Array[], [y]: readonly Float64Array[]) =>
+ *   y!.forEach((_, i) => (y![i] = 2 * x![i]!));
+ * const k = batchedJsStageKernels({
+ *   spec: { name: "demo.twice", nConst: 0, nArgs: 1, outSize: (s) => s[0]!, residualSizes: () => [] },
+ *   forward: twice, jvp: twice, vjp: twice, pullback: twice,
+ * });
+ * const y = new Float64Array(4);
+ * k.forward([new Float64Array([1, 2, 3, 4])], [y], { batch: 2, bat0: 1 });
+ * assert.deepStrictEqual(Array.from(y), [2, 4, 6, 8]);
+ * ```
+ */
+export function batchedJsStageKernels(k: JsStageKernels): JsStageKernels {
+  const spec = k.spec;
+  const nC = spec.nConst, nA = spec.nArgs;
+  const view = (a: Float64Array, b: number, n: number) =>
+    a.subarray(b * n, (b + 1) * n);
+  /** The inputs of item b: consts, then each arg's item (batched) or itself. */
+  const argsOf = (
+    ins: readonly Float64Array[],
+    sizes: readonly number[],
+    p: KernelParams,
+    b: number,
+  ) =>
+    ins.slice(0, nC + nA).map((a, i) =>
+      i >= nC && p[`bat${i - nC}`] ? view(a, b, sizes[i]!) : a
+    );
+  const B = (p: KernelParams) => p.batch ?? 1;
+  return {
+    spec,
+    forward(ins, [out], p) {
+      const nB = B(p);
+      if (nB <= 1) return k.forward(ins, [out!], p);
+      const sz = _itemSizes(spec, ins, p, nB);
+      const n = out!.length / nB;
+      for (let b = 0; b < nB; b++) {
+        k.forward(argsOf(ins, sz, p, b), [view(out!, b, n)], p);
+      }
+    },
+    jvp(ins, [out, dout], p) {
+      const nB = B(p);
+      if (nB <= 1) return k.jvp(ins, [out!, dout!], p);
+      const K = p.k ?? 1;
+      const sz = _itemSizes(spec, ins, p, nB);
+      const n = out!.length / nB;
+      const tans = ins.slice(nC + nA);
+      const dItem = new Float64Array(K * n);
+      for (let b = 0; b < nB; b++) {
+        const ts = tans.map((t, i) => {
+          if (t.length === 0 || !p[`bat${i}`]) return t;
+          const m = sz[nC + i]!;
+          const g = new Float64Array(K * m);
+          for (let q = 0; q < K; q++) {
+            g.set(t.subarray((q * nB + b) * m, (q * nB + b + 1) * m), q * m);
+          }
+          return g;
+        });
+        dItem.fill(0);
+        k.jvp([...argsOf(ins, sz, p, b), ...ts], [view(out!, b, n), dItem], p);
+        for (let q = 0; q < K; q++) {
+          dout!.set(dItem.subarray(q * n, (q + 1) * n), (q * nB + b) * n);
+        }
+      }
+    },
+    vjp(ins, [out, ...res], p) {
+      const nB = B(p);
+      if (nB <= 1) return k.vjp(ins, [out!, ...res], p);
+      const sz = _itemSizes(spec, ins, p, nB);
+      const n = out!.length / nB;
+      for (let b = 0; b < nB; b++) {
+        k.vjp(argsOf(ins, sz, p, b), [
+          view(out!, b, n),
+          ...res.map((r) => view(r, b, r.length / nB)),
+        ], p);
+      }
+    },
+    pullback(ins, gs, p) {
+      const nB = B(p);
+      if (nB <= 1) return k.pullback(ins, gs, p);
+      const sz = _itemSizes(spec, ins, p, nB);
+      const res = ins.slice(nC + nA, ins.length - 1);
+      const ct = ins[ins.length - 1]!;
+      const n = ct.length / nB;
+      const shared = gs.map((g, i) =>
+        g.length > 0 && !p[`bat${i}`] ? new Float64Array(g.length) : null
+      );
+      for (const g of gs) g.fill(0);
+      for (let b = 0; b < nB; b++) {
+        shared.forEach((t) => t?.fill(0));
+        const outs = gs.map((g, i) =>
+          g.length === 0 ? g : shared[i] ?? view(g, b, sz[nC + i]!)
+        );
+        k.pullback(
+          [
+            ...argsOf(ins, sz, p, b),
+            ...res.map((r) => view(r, b, r.length / nB)),
+            view(ct, b, n),
+          ],
+          outs,
+          p,
+        );
+        shared.forEach((t, i) => {
+          if (t === null) return;
+          const g = gs[i]!;
+          for (let j = 0; j < g.length; j++) g[j] = g[j]! + t[j]!;
+        });
+      }
+    },
+  };
 }
 
 /**
@@ -309,22 +449,48 @@ export function stagePrimitive(
   const nA = spec.nArgs;
   const nondiff = new Set(opts.nondiff ?? []);
   const name = spec.name;
-  const sizesOf = (args: readonly Tensor[]) => [
-    ...constSizes,
-    ...args.map((a) => a.size),
-  ];
-  const needParams = (needs?: readonly boolean[]): KernelParams => {
-    const p: Record<string, number> = { ...params };
-    for (let i = 0; i < nA; i++) p[`need${i}`] = needs?.[i] === false ? 0 : 1;
-    return p;
-  };
-  const argBufs = (args: readonly Tensor[]) => {
+
+  /** The launch of one application: batch, item sizes and shapes, output shape. */
+  const launch = (args: readonly Tensor[], bp: Params) => {
     if (args.length !== nA) {
       throw new TypeError(
         `stage "${name}" takes ${nA} arguments, got ${args.length}`,
       );
     }
-    return args.map((a, i) => _argBuffer(be, a, name, `argument ${i}`));
+    const flags: readonly boolean[] | undefined = bp?.batched;
+    const B: number = flags === undefined ? 1 : bp.batch;
+    const kp: Record<string, number> = { ...params };
+    if (flags !== undefined) {
+      if (!Number.isInteger(B) || B < 1 || flags.length !== nA) {
+        throw new TypeError(
+          `stage "${name}": a batch needs batch ≥ 1 and ${nA} batched flags`,
+        );
+      }
+      kp.batch = B;
+      flags.forEach((f, i) => (kp[`bat${i}`] = f ? 1 : 0));
+    }
+    const itemShapes = args.map((a, i) => {
+      if (!flags?.[i]) return a.shape;
+      if (a.shape[0] !== B) {
+        throw new TypeError(
+          `stage "${name}": batched argument ${i} has shape [${a.shape}], expected a leading axis of ${B}`,
+        );
+      }
+      return a.shape.slice(1);
+    });
+    const sizes = [
+      ...constSizes,
+      ...args.map((a, i) => (flags?.[i] ? a.size / B : a.size)),
+    ];
+    const item = opts.outShape(itemShapes);
+    return {
+      kp,
+      B,
+      sizes,
+      outSize: B * spec.outSize(sizes, params),
+      outShape: flags === undefined ? item : [B, ...item],
+      bufs: args.map((a, i) => _argBuffer(be, a, name, `argument ${i}`)),
+    };
   };
   // a zero tangent or an unwanted cotangent: a length-0 buffer, freed after the launch
   const empty = () => be.alloc(0);
@@ -346,23 +512,25 @@ export function stagePrimitive(
   };
   const tensorOf = (b: DeviceBuffer, shape: readonly number[]) =>
     Tensor.fromBuffer(be, b, shape);
-  const shapeOf = (args: readonly Tensor[]) =>
-    opts.outShape(args.map((a) => a.shape));
 
   /** Runs `name.vjp`; the residuals live as long as the returned pullback (or its scope). */
-  const withVjp = (args: Tensor[], needs?: readonly boolean[]) => {
-    const ins = argBufs(args);
-    const sizes = sizesOf(args);
-    const p = needParams(needs);
-    const out = be.alloc(spec.outSize(sizes, params));
-    const res = spec.residualSizes(sizes, p).map((n) => be.alloc(n));
-    run(kV, [...consts, ...ins], [out, ...res], p, []);
+  const withVjp = (
+    args: Tensor[],
+    bp: Params,
+    needs?: readonly boolean[],
+  ) => {
+    const l = launch(args, bp);
+    const p: Record<string, number> = { ...l.kp };
+    for (let i = 0; i < nA; i++) p[`need${i}`] = needs?.[i] === false ? 0 : 1;
+    const out = be.alloc(l.outSize);
+    const res = spec.residualSizes(l.sizes, p).map((n) => be.alloc(l.B * n));
+    run(kV, [...consts, ...l.bufs], [out, ...res], p, []);
     const want = args.map((_, i) => needs?.[i] !== false && !nondiff.has(i));
     const pullback = (ct: Tensor): (Tensor | null)[] => {
       const c = _argBuffer(be, ct, name, "cotangent");
       const gs = args.map((a, i) => (want[i] ? be.alloc(a.size) : empty()));
       const unwanted = gs.filter((_, i) => !want[i]);
-      run(kP, [...consts, ...ins, ...res, c], gs, p, unwanted);
+      run(kP, [...consts, ...l.bufs, ...res, c], gs, p, unwanted);
       return gs.map((g, i) => (want[i] ? tensorOf(g, args[i]!.shape) : null));
     };
     // The residuals (and the args, which the pullback reads) must outlive the pullback:
@@ -371,7 +539,7 @@ export function stagePrimitive(
     if (!isHostBackend(be) && res.length > 0) _adopt(be, res, pullback);
     const keepArgs = args;
     return {
-      out: tensorOf(out, shapeOf(args)),
+      out: tensorOf(out, l.outShape),
       pullback: (ct: Tensor) => (void keepArgs, pullback(ct)),
     };
   };
@@ -379,17 +547,17 @@ export function stagePrimitive(
   const primitive: Primitive = {
     name,
     firstOrderOnly: true,
-    impl(args) {
-      const ins = argBufs(args);
-      const out = be.alloc(spec.outSize(sizesOf(args), params));
-      run(kF, [...consts, ...ins], [out], params, []);
-      return tensorOf(out, shapeOf(args));
+    impl(args, bp) {
+      const l = launch(args, bp);
+      const out = be.alloc(l.outSize);
+      run(kF, [...consts, ...l.bufs], [out], l.kp, []);
+      return tensorOf(out, l.outShape);
     },
-    jvp(primals, tangents, _p, k) {
+    jvp(primals, tangents, bp, k) {
       const args = primals.map((v, i) =>
         _concreteFirstOrder(v, name, `input ${i}`)
       );
-      const ins = argBufs(args);
+      const l = launch(args, bp);
       const temps: DeviceBuffer[] = [];
       const tans = tangents.map((t, i) => {
         if (t === null || nondiff.has(i)) {
@@ -404,27 +572,27 @@ export function stagePrimitive(
           `tangent ${i}`,
         );
       });
-      const n = spec.outSize(sizesOf(args), params);
-      const out = be.alloc(n);
-      const dout = be.alloc(k * n);
+      const out = be.alloc(l.outSize);
+      const dout = be.alloc(k * l.outSize);
       run(
         kJ,
-        [...consts, ...ins, ...tans],
+        [...consts, ...l.bufs, ...tans],
         [out, dout],
-        { ...params, k },
+        { ...l.kp, k },
         temps,
       );
-      const shape = shapeOf(args);
-      return [tensorOf(out, shape), tensorOf(dout, [k, ...shape])];
+      return [tensorOf(out, l.outShape), tensorOf(dout, [k, ...l.outShape])];
     },
-    vjp(primals, _out, ct) {
+    vjp(primals, _out, ct, bp) {
       const args = primals.map((v, i) =>
         _concreteFirstOrder(v, name, `input ${i}`)
       );
-      return withVjp(args).pullback(_concreteFirstOrder(ct, name, "cotangent"));
+      return withVjp(args, bp).pullback(
+        _concreteFirstOrder(ct, name, "cotangent"),
+      );
     },
-    vjpForward(inputs, _params, needs) {
-      const { out, pullback } = withVjp(inputs, needs);
+    vjpForward(inputs, bp, needs) {
+      const { out, pullback } = withVjp(inputs, bp, needs);
       return [out, pullback];
     },
     vjpFromResidual(residual, ct) {

@@ -48,6 +48,15 @@ export interface PredictiveOptions<A extends unknown[]> {
    * sites.
    */
   returnSites?: string[];
+  /**
+   * Draws per model evaluation (default 1). With B > 1 the latent values of B draws are stacked
+   * along a new leading axis and the model runs once per batch, so a model whose sites broadcast
+   * over that axis (a vectorised model: `fspec` of [B] parameters is [B, nObs]) evaluates B
+   * spectra in one pass of kernels. The latent draws are those of `batchSize` 1; the model's own
+   * random sites (the noise of an observation) use one key per batch. Every returned site must
+   * then have the leading batch axis (a TypeError names the one that does not).
+   */
+  batchSize?: number;
 }
 
 function _concrete(v: Value, what: string): Tensor {
@@ -55,6 +64,25 @@ function _concrete(v: Value, what: string): Tensor {
     throw new TypeError(`${what} is not a concrete tensor`);
   }
   return v;
+}
+
+function _unsqueeze(t: Tensor): Tensor {
+  return t.isHost
+    ? new Tensor(t.data, [1, ...t.shape])
+    : new Tensor(t.readSync(), [1, ...t.shape]);
+}
+
+function _stack(ts: readonly Tensor[], what: string): Tensor {
+  const shape = ts[0]!.shape;
+  const n = ts[0]!.size;
+  const data = new Float64Array(ts.length * n);
+  ts.forEach((t, i) => {
+    if (t.size !== n) {
+      throw new TypeError(`Predictive: ${what} changes shape between draws`);
+    }
+    data.set(t.data, i * n);
+  });
+  return new Tensor(data, [ts.length, ...shape]);
 }
 
 function _row(t: Tensor, i: number): Tensor {
@@ -139,14 +167,19 @@ export function Predictive<A extends unknown[]>(
     );
   }
   const numSamples = n;
+  const batchSize = opts.batchSize ?? 1;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(
+      `Predictive: batchSize must be a positive integer, got ${batchSize}`,
+    );
+  }
   const params = opts.params ?? {};
   return (key: PrngKey, ...args: A) => {
     const keys = numSamples === 1 ? [key] : split(key, numSamples);
-    const rows: Record<string, Tensor>[] = [];
-    let names: string[] | undefined = opts.returnSites;
-    for (let i = 0; i < numSamples; i++) {
+    /** The latent values of draw i, and the model key of that draw. */
+    const draw = (i: number): [Record<string, Tensor>, PrngKey] => {
       const [km, kg] = split(keys[i]!, 2) as [PrngKey, PrngKey];
-      const latent: Record<string, Value> = {};
+      const latent: Record<string, Tensor> = {};
       if (samples) {
         for (const [k, v] of Object.entries(samples)) latent[k] = _row(v, i);
       } else if (opts.guide) {
@@ -155,8 +188,27 @@ export function Predictive<A extends unknown[]>(
         );
         for (const s of gtr.values()) {
           if (s.type === "sample" && !s.isObserved && !s.infer?.isAuxiliary) {
-            latent[s.name] = s.value;
+            latent[s.name] = _concrete(s.value, `guide site '${s.name}'`);
           }
+        }
+      }
+      return [latent, km];
+    };
+    // chunks of draws: [first draw, count]; each chunk is one model evaluation
+    const chunks: Record<string, Tensor>[] = [];
+    const counts: number[] = [];
+    let names: string[] | undefined = opts.returnSites;
+    for (let start = 0; start < numSamples; start += batchSize) {
+      const nb = Math.min(batchSize, numSamples - start);
+      let latent: Record<string, Tensor>, km: PrngKey;
+      if (batchSize === 1) {
+        [latent, km] = draw(start);
+      } else {
+        const ds = Array.from({ length: nb }, (_, j) => draw(start + j));
+        km = ds[0]![1];
+        latent = {};
+        for (const k of Object.keys(ds[0]![0])) {
+          latent[k] = _stack(ds.map((d) => d[0][k]!), `latent site '${k}'`);
         }
       }
       const tr = trace(substitute(seed(model, km), { ...params, ...latent }))
@@ -171,31 +223,40 @@ export function Predictive<A extends unknown[]>(
           )
           .map((s) => s.name);
       }
-      const row: Record<string, Tensor> = {};
+      const chunk: Record<string, Tensor> = {};
       for (const name of names) {
         const s = tr.get(name);
         if (!s) {
           throw new TypeError(`Predictive: the model has no site '${name}'`);
         }
-        row[name] = _concrete(s.value, `site '${name}'`);
+        const v = _concrete(s.value, `site '${name}'`);
+        if (batchSize > 1 && v.shape[0] !== nb) {
+          throw new TypeError(
+            `Predictive: with batchSize ${batchSize}, site '${name}' has shape [${v.shape}] without the leading batch axis of ${nb} (the model does not broadcast over the batch)`,
+          );
+        }
+        chunk[name] = batchSize > 1 ? v : _unsqueeze(v);
       }
-      rows.push(row);
+      chunks.push(chunk);
+      counts.push(nb);
     }
     const out: Record<string, Tensor> = {};
     for (const name of names!) {
-      const first = rows[0]![name]!;
-      const size = first.size;
+      const item = chunks[0]![name]!.shape.slice(1);
+      const size = item.reduce((a, b) => a * b, 1);
       const data = new Float64Array(numSamples * size);
-      rows.forEach((r, i) => {
-        const t = r[name]!;
-        if (t.size !== size) {
+      let off = 0;
+      chunks.forEach((c, i) => {
+        const t = c[name]!;
+        if (t.size !== counts[i]! * size) {
           throw new TypeError(
             `Predictive: site '${name}' changes shape between draws`,
           );
         }
-        data.set(t.data, i * size);
+        data.set(t.isHost ? t.data : t.readSync(), off);
+        off += t.size;
       });
-      out[name] = new Tensor(data, [numSamples, ...first.shape]);
+      out[name] = new Tensor(data, [numSamples, ...item]);
     }
     return out;
   };

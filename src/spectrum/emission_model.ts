@@ -110,17 +110,22 @@ export interface EmissionModelSpec {
   readonly limbDarkening?: readonly [number, number];
 }
 
-/** Inputs of one evaluation: AD values (concrete tensors or tracers). */
+/**
+ * Inputs of one evaluation: AD values (concrete tensors or tracers). For a batch of B parameter
+ * sets evaluated in one pass of kernels, give the temperature as [B, nlayer] and every other
+ * input with a leading B axis (mmr [B] or [B, nlayer], gravity, rv and vsini [B]): the spectrum
+ * is then [B, nObs], and item b is the spectrum of the b-th set, bit for bit.
+ */
 export interface EmissionInputs {
-  /** Layer temperatures [K], shape [nlayer] (top first). */
+  /** Layer temperatures [K], shape [nlayer] (top first), or [B, nlayer]. */
   readonly temperature: Value;
-  /** Mass mixing ratio of each molecule, shape [] (constant) or [nlayer]. */
+  /** Mass mixing ratio of each molecule, shape [] (constant) or [nlayer]; batched [B] or [B, nlayer]. */
   readonly mmr: readonly Value[];
-  /** Surface gravity [cm/s²], shape []. */
+  /** Surface gravity [cm/s²], shape [] (batched [B]). */
   readonly gravity: Value;
-  /** Radial velocity [km/s], shape []. */
+  /** Radial velocity [km/s], shape [] (batched [B]). */
   readonly rv: Value;
-  /** Projected rotation velocity vsini [km/s], shape []. */
+  /** Projected rotation velocity vsini [km/s], shape [] (batched [B]). */
   readonly vsini: Value;
 }
 
@@ -152,7 +157,10 @@ export interface EmissionModel {
    * MMR, gravity, RV and vsini still work.
    */
   readonly differentiable: boolean;
-  /** The spectrum on `nuObs` [erg/s/cm²/cm⁻¹], shape [nObs]. Differentiable in every input. */
+  /**
+   * The spectrum on `nuObs` [erg/s/cm²/cm⁻¹], shape [nObs] ([B, nObs] for a batch). Differentiable
+   * in every input. On a device backend it is a device tensor.
+   */
   spectrum(inputs: EmissionInputs): Value;
   /** The forward pass on concrete tensors, keeping every stage. */
   stages(inputs: EmissionInputs): EmissionStages;
@@ -258,6 +266,7 @@ export function createEmissionModel(spec: EmissionModelSpec): EmissionModel {
     }
     return {
       name: m.name,
+      direct: m.opa.method !== "premodit",
       xs,
       dtau: stage(
         opacityProfileXsStage,
@@ -301,11 +310,44 @@ export function createEmissionModel(spec: EmissionModelSpec): EmissionModel {
       );
     }
     const t = onBe(x.temperature);
-    if (t.shape.length !== 1 || t.shape[0] !== art.nlayer) {
+    const ts = t.shape;
+    const batched = ts.length === 2;
+    if (ts[ts.length - 1] !== art.nlayer || !(ts.length === 1 || batched)) {
       throw new TypeError(
-        `EmissionModel: temperature must have shape [${art.nlayer}], got [${t.shape}]`,
+        `EmissionModel: temperature must have shape [${art.nlayer}] or [B, ${art.nlayer}], got [${ts}]`,
       );
     }
+    const B = batched ? ts[0]! : 1;
+    if (batched) {
+      const scalars: [string, Value][] = [
+        ["gravity", x.gravity],
+        ["rv", x.rv],
+        ["vsini", x.vsini],
+      ];
+      x.mmr.forEach((m, i) => {
+        if (m.shape.length !== 2) scalars.push([`mmr[${i}]`, m]);
+        else if (m.shape[0] !== B || m.shape[1] !== art.nlayer) {
+          throw new TypeError(
+            `EmissionModel: with a batch of ${B}, mmr[${i}] must have shape [${B}] or [${B}, ${art.nlayer}], got [${m.shape}]`,
+          );
+        }
+      });
+      for (const [name, v] of scalars) {
+        if (v.shape.length !== 1 || v.shape[0] !== B) {
+          throw new TypeError(
+            `EmissionModel: with a batch of ${B} (temperature [${ts}]), ${name} must have shape [${B}], got [${v.shape}]`,
+          );
+        }
+      }
+      if (lines.some((l) => l.direct)) {
+        throw new TypeError(
+          "EmissionModel: a batch needs PreMODIT opacities (the direct reference is evaluated one parameter set at a time)",
+        );
+      }
+    }
+    /** Stage params: which arguments carry the batch axis (none without a batch). */
+    const bat = (...flags: boolean[]) =>
+      batched ? { batch: B, batched: flags } : {};
     record?.("temperature", t);
     let dtau: Value | null = null;
     const acc = (d: Value) => {
@@ -313,21 +355,27 @@ export function createEmissionModel(spec: EmissionModelSpec): EmissionModel {
     };
     const gravity = onBe(x.gravity);
     lines.forEach((l, i) => {
-      const xs = bind(l.xs, [t, pressure], {});
-      acc(bind(l.dtau, [xs, onBe(x.mmr[i]!), gravity], {}));
+      const xs = bind(l.xs, [t, pressure], bat(true, false));
+      acc(
+        bind(l.dtau, [xs, onBe(x.mmr[i]!), gravity], bat(true, true, true)),
+      );
     });
     for (const c of cias) {
-      const la = bind(c.logacia, [t], {});
-      acc(bind(c.dtau, [la, t, gravity], {}));
+      const la = bind(c.logacia, [t], bat(true));
+      acc(bind(c.dtau, [la, t, gravity], bat(true, true, true)));
     }
     record?.("dtau", dtau!);
-    const flux = bind(emission, [dtau!, t], {});
+    const flux = bind(emission, [dtau!, t], bat(true, true));
     record?.("flux", flux);
-    const fRot = bind(rot, [flux, onBe(x.vsini), u1!, u2!], {});
+    const fRot = bind(
+      rot,
+      [flux, onBe(x.vsini), u1!, u2!],
+      bat(true, true, false, false),
+    );
     record?.("fluxRot", fRot);
-    const fInst = bind(ip, [fRot, beta!], {});
+    const fInst = bind(ip, [fRot, beta!], bat(true, false));
     record?.("fluxInst", fInst);
-    const mu = bind(samp, [fInst, onBe(x.rv)], {});
+    const mu = bind(samp, [fInst, onBe(x.rv)], bat(true, true));
     record?.("mu", mu);
     return mu;
   };

@@ -25,7 +25,7 @@
  * @module
  */
 import { NonFiniteError } from "../errors.ts";
-import { jvpBatch, type Value, valueAndGrad } from "../ad/core.ts";
+import { jvpBatch, Tracer, type Value, valueAndGrad } from "../ad/core.ts";
 import {
   bind,
   div,
@@ -40,6 +40,7 @@ import {
   toBackend,
 } from "../ad/mod.ts";
 import { isHostBackend, Tensor } from "../ad/tensor.ts";
+import { scopeSync } from "../ad/scope.ts";
 import { powerlawTemperatureStage } from "../rt/kernels.ts";
 import { stagePrimitive, uploadConst } from "../ad/stage_kernels.ts";
 import type { TutorialModel } from "./tutorial.ts";
@@ -80,8 +81,20 @@ export interface TutorialAd {
     rv: Value,
     vsini: Value,
   ): Value;
-  /** Gaussian log-likelihood of data y given theta = [T0, alpha, MMR, logg, RV, vsini, sigma]. */
+  /**
+   * Gaussian log-likelihood of data y given theta = [T0, alpha, MMR, logg, RV, vsini, sigma]:
+   * shape [] for theta [7]; [B] for a batch theta [B, 7], evaluated in one pass of kernels.
+   */
   logLikelihood(theta: Value, y: Tensor): Value;
+  /**
+   * Values and gradients of the log-likelihood for a batch of B parameter sets in one reverse
+   * pass: theta is [B, 7] row-major; returns value [B] and grad [B, 7] (row b is
+   * `logLikelihoodGrad` of row b, bit for bit).
+   */
+  logLikelihoodGradBatch(
+    theta: Float64Array,
+    y: Float64Array,
+  ): { value: Float64Array; grad: Float64Array };
   /** Value and gradient of the log-likelihood by reverse or forward (7 directions) mode. */
   logLikelihoodGrad(
     theta: Float64Array,
@@ -146,7 +159,14 @@ export function createTutorialAd(model: TutorialModel): TutorialAd {
     vsini: Value,
   ): Value =>
     fromProfiles(
-      bind(tPrim, [onBe(t0), onBe(alpha)], {}),
+      bind(
+        tPrim,
+        [onBe(t0), onBe(alpha)],
+        // a batch of B parameter sets: T0 and alpha [B] give T [B, L]
+        t0.shape.length === 1
+          ? { batch: t0.shape[0], batched: [true, true] }
+          : {},
+      ),
       mmr,
       gravity,
       rv,
@@ -158,26 +178,35 @@ export function createTutorialAd(model: TutorialModel): TutorialAd {
     // on a device backend: θ moves once (7 numbers; its cotangent comes back once), and the
     // data move unless they are already there
     const theta = onBe(thetaIn), y = onBe(yIn) as Tensor;
-    if (theta.shape.length !== 1 || theta.shape[0] !== 7) {
+    const ts = theta.shape;
+    if (ts[ts.length - 1] !== 7 || ts.length > 2 || ts.length < 1) {
       throw new TypeError(
-        `logLikelihood(): theta must have shape [7] (${
+        `logLikelihood(): theta must have shape [7] or [B, 7] (${
           TUTORIAL_PARAMS.join(", ")
-        }), got [${theta.shape}]`,
+        }), got [${ts}]`,
       );
     }
+    const batched = ts.length === 2;
     if (y.size !== model.nuObs.length) {
       throw new TypeError(
         `logLikelihood(): data has ${y.size} points, nuObs has ${model.nuObs.length}`,
       );
     }
-    const p = (i: number) => reshape(take(theta, [i]), []);
+    // parameter i: [] (or [B] for a batch)
+    const p = (i: number) =>
+      batched
+        ? reshape(take(theta, [i], 1), [ts[0]!])
+        : reshape(take(theta, [i]), []);
     const g = exp(mul(p(3), LN10));
     const mu = fspec(p(0), p(1), p(2), g, p(4), p(5));
     const sigma = p(6);
-    const r = div(sub(y, mu), sigma);
+    const r = div(sub(y, mu), batched ? reshape(sigma, [ts[0]!, 1]) : sigma);
     const m = y.size;
     return sub(
-      sub(mul(scalarOf(-0.5), sum(mul(r, r))), mul(scalarOf(m), log(sigma))),
+      sub(
+        mul(scalarOf(-0.5), batched ? sum(mul(r, r), [1]) : sum(mul(r, r))),
+        mul(scalarOf(m), log(sigma)),
+      ),
       scalarOf(0.5 * m * Math.log(2 * Math.PI)),
     );
   };
@@ -202,18 +231,56 @@ export function createTutorialAd(model: TutorialModel): TutorialAd {
         );
       }
     });
-    const th = new Tensor(theta.slice(), [7]);
-    const yt = new Tensor(y, [y.length]);
-    if (mode === "reverse") {
-      const [v, [g]] = valueAndGrad((t) => logLikelihood(t, yt))(th);
-      return { value: (v as Tensor).item(), grad: (g as Tensor).data };
+    // every device buffer of the evaluation is freed on return
+    return scopeSync(() => {
+      const th = new Tensor(theta.slice(), [7]);
+      const yt = new Tensor(y, [y.length]);
+      if (mode === "reverse") {
+        const [v, [g]] = valueAndGrad((t) => logLikelihood(t, yt))(th);
+        return { value: (v as Tensor).item(), grad: (g as Tensor).data };
+      }
+      const eye = new Float64Array(49);
+      for (let i = 0; i < 7; i++) eye[i * 8] = 1;
+      const [v, t] = jvpBatch((x) => logLikelihood(x, yt), [th], [
+        new Tensor(eye, [7, 7]),
+      ]);
+      return { value: (v as Tensor).item(), grad: (t as Tensor).readSync() };
+    });
+  };
+
+  const logLikelihoodGradBatch = (
+    theta: Float64Array,
+    y: Float64Array,
+  ): { value: Float64Array; grad: Float64Array } => {
+    if (theta.length === 0 || theta.length % 7 !== 0) {
+      throw new TypeError(
+        `logLikelihoodGradBatch(): theta must hold B × 7 values, got ${theta.length}`,
+      );
     }
-    const eye = new Float64Array(49);
-    for (let i = 0; i < 7; i++) eye[i * 8] = 1;
-    const [v, t] = jvpBatch((x) => logLikelihood(x, yt), [th], [
-      new Tensor(eye, [7, 7]),
-    ]);
-    return { value: (v as Tensor).item(), grad: (t as Tensor).readSync() };
+    theta.forEach((v, i) => {
+      if (!Number.isFinite(v)) {
+        throw new NonFiniteError(
+          "spectrum.logLikelihoodGradBatch",
+          `theta[${Math.floor(i / 7)}][${i % 7}] (${TUTORIAL_PARAMS[i % 7]})`,
+          v,
+          `logLikelihoodGradBatch(): ${TUTORIAL_PARAMS[i % 7]} of set ${
+            Math.floor(i / 7)
+          } is ${v}`,
+        );
+      }
+    });
+    return scopeSync(() => {
+      const B = theta.length / 7;
+      const th = new Tensor(theta.slice(), [B, 7]);
+      const yt = new Tensor(y, [y.length]);
+      let values: Tensor | undefined;
+      const [, [g]] = valueAndGrad((t) => {
+        const ll = logLikelihood(t, yt);
+        values = (ll instanceof Tracer ? ll.primal : ll) as Tensor;
+        return sum(ll);
+      })(th);
+      return { value: values!.readSync(), grad: (g as Tensor).readSync() };
+    });
   };
 
   return {
@@ -221,5 +288,6 @@ export function createTutorialAd(model: TutorialModel): TutorialAd {
     fspecProfiles: fromProfiles,
     logLikelihood,
     logLikelihoodGrad,
+    logLikelihoodGradBatch,
   };
 }

@@ -1,4 +1,12 @@
-import { add, mul, scalar, type Tensor, tensor } from "../../src/ad/mod.ts";
+import {
+  add,
+  broadcastTo,
+  mul,
+  reshape,
+  scalar,
+  type Tensor,
+  tensor,
+} from "../../src/ad/mod.ts";
 import {
   AutoMultivariateNormal,
   AutoNormal,
@@ -141,5 +149,75 @@ Deno.test("Predictive() rejects inconsistent options", () => {
       Predictive(model, { numSamples: 2, returnSites: ["nope"] })(key(0), 1),
     TypeError,
     "'nope'",
+  );
+});
+
+// the same model written to broadcast over a leading batch axis of μ
+function vmodel(ctx: ModelContext, n: number, y?: Tensor) {
+  const mu = ctx.sample("mu", new Normal(0, 1));
+  ctx.deterministic("z", add(mul(mu, scalar(2)), scalar(1)));
+  const loc = mu.shape.length === 1
+    ? broadcastTo(reshape(mu, [mu.shape[0]!, 1]), [mu.shape[0]!, n])
+    : broadcastTo(mu, [n]);
+  ctx.sample("y", new Normal(loc, 0.5), y ? { obs: y } : {});
+}
+
+Deno.test("Predictive() with batchSize: one model run per batch of draws; the latent draws are those of the loop, the predictive the same distribution", () => {
+  const guide = AutoNormal(vmodel);
+  guide.setup(key(0), 2, tensor([0.5, 0.1])); // y observed: only μ is latent
+  const params = { mu_auto_loc: scalar(0.8), mu_auto_scale: scalar(0.3) };
+  const loop = Predictive(vmodel, {
+    guide,
+    params,
+    numSamples: 20,
+    returnSites: ["mu", "z", "y"],
+  })(key(3), 2);
+  let runs = 0;
+  const counted = (ctx: ModelContext, n: number, y?: Tensor) => {
+    runs++;
+    vmodel(ctx, n, y);
+  };
+  const batched = Predictive(counted, {
+    guide,
+    params,
+    numSamples: 20,
+    batchSize: 7, // 7 + 7 + 6
+    returnSites: ["mu", "z", "y"],
+  })(key(3), 2);
+  assertEquals(runs, 3);
+  assertEquals(batched.y!.shape, [20, 2]);
+  assertEquals(Array.from(batched.mu!.data), Array.from(loop.mu!.data));
+  assertEquals(Array.from(batched.z!.data), Array.from(loop.z!.data));
+  const N = 3000;
+  const out = Predictive(vmodel, {
+    guide,
+    params,
+    numSamples: N,
+    batchSize: 128,
+  })(
+    key(5),
+    1,
+  );
+  const [m, v] = moments(out.y!.data);
+  assert(Math.abs(m - 0.8) < 3 * Math.sqrt(0.34 / N), `mean ${m}`);
+  assert(Math.abs(v - 0.34) < 3 * 0.34 * Math.sqrt(2 / N), `var ${v}`);
+  // a model that does not broadcast over the batch is named
+  const flat = (ctx: ModelContext, _n: number, _y?: Tensor) => {
+    ctx.sample("mu", new Normal(0, 1));
+    ctx.sample("w", new Normal(0, 1));
+  };
+  assertThrows(
+    () =>
+      Predictive(flat, { guide, params, numSamples: 4, batchSize: 2 })(
+        key(0),
+        2,
+      ),
+    TypeError,
+    "site 'w' has shape [] without the leading batch axis of 2",
+  );
+  assertThrows(
+    () => Predictive(vmodel, { numSamples: 4, batchSize: 0 }),
+    RangeError,
+    "batchSize must be a positive integer",
   );
 });

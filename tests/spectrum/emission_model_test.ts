@@ -216,7 +216,7 @@ Deno.test("createEmissionModel and spectrum() refuse inconsistent parts with mes
         mmr: [scalar(0.01)],
       }),
     TypeError,
-    "temperature must have shape [30], got [2]",
+    "temperature must have shape [30] or [B, 30], got [2]",
   );
   // stages() is forward only: under grad it says to use spectrum()
   assertThrows(
