@@ -243,6 +243,8 @@ let _reshapeFn: ((v: Value, shape: readonly number[]) => Value) | null = null;
 let _fullOn:
   | ((like: Value, shape: readonly number[], value: number) => Value)
   | null = null;
+/** A host constant moved to the backend of a value (set by ops.ts). */
+let _moveLike: ((t: Tensor, like: Value) => Tensor) | null = null;
 
 /**
  * Installs the primitive operations the transformations need (called once by ops.ts).
@@ -254,11 +256,13 @@ export function _installCoreOps(fns: {
   zerosLike: (v: Value) => Value;
   reshape: (v: Value, shape: readonly number[]) => Value;
   fullOn: (like: Value, shape: readonly number[], value: number) => Value;
+  moveLike: (t: Tensor, like: Value) => Tensor;
 }): void {
   _addFn = fns.add;
   _zerosLike = fns.zerosLike;
   _reshapeFn = fns.reshape;
   _fullOn = fns.fullOn;
+  _moveLike = fns.moveLike;
 }
 
 function _ops(): {
@@ -266,8 +270,9 @@ function _ops(): {
   zerosLike: (v: Value) => Value;
   reshape: (v: Value, s: readonly number[]) => Value;
   fullOn: (like: Value, shape: readonly number[], value: number) => Value;
+  moveLike: (t: Tensor, like: Value) => Tensor;
 } {
-  if (!_addFn || !_zerosLike || !_reshapeFn || !_fullOn) {
+  if (!_addFn || !_zerosLike || !_reshapeFn || !_fullOn || !_moveLike) {
     throw new Error("ad core used before ops.ts was loaded");
   }
   return {
@@ -275,6 +280,7 @@ function _ops(): {
     zerosLike: _zerosLike,
     reshape: _reshapeFn,
     fullOn: _fullOn,
+    moveLike: _moveLike,
   };
 }
 
@@ -438,6 +444,8 @@ export function vjp(f: Fn, primals: Value[]): [Value, (ct: Value) => Value[]] {
     if (!(out instanceof VjpTracer && out.level === level)) {
       return primals.map((p) => zerosLike(p));
     }
+    // a host cotangent of a device output (jacrev's basis rows, a caller's array): one upload
+    if (ct instanceof Tensor) ct = _ops().moveLike(ct, outPrimal);
     // topological order by a depth-first walk from the output
     const order: _Node[] = [];
     const seen = new Set<number>();
@@ -569,7 +577,9 @@ export function jacfwd(f: (x: Value) => Value): (x: Value) => Value {
     const n = x.shape.reduce((a, b) => a * b, 1);
     const eye = new Float64Array(n * n);
     for (let i = 0; i < n; i++) eye[i * n + i] = 1;
-    const [out, t] = jvpBatch(f, [x], [new Tensor(eye, [n, ...x.shape])]);
+    // the basis lives where x does (one upload for a device x)
+    const basis = _ops().moveLike(new Tensor(eye, [n, ...x.shape]), x);
+    const [out, t] = jvpBatch(f, [x], [basis]);
     // t: [n_in, ...outShape] → [...outShape, ...inShape]
     const m = out.shape.reduce((a, b) => a * b, 1);
     return _transposeFirst(t, n, m, [...out.shape, ...x.shape]);

@@ -1004,7 +1004,10 @@ export const triangularSolvePrim: Primitive = {
       }
     }
     void B;
-    return [mul(G, new Tensor(mask, [n, n])), Bbar];
+    // the triangle mask is a host constant: moved to a device G (one upload)
+    const m = new Tensor(mask, [n, n]);
+    const gc = _concrete(G);
+    return [mul(G, gc.isHost ? m : _move(m, gc.backend)), Bbar];
   },
 };
 
@@ -1579,7 +1582,16 @@ export function toHost(x: Value): Value {
 // ---------------------------------------------------------------------------------------------
 // wiring for the core transformations
 
-_installCoreOps({ add, zerosLike, reshape, fullOn });
+_installCoreOps({
+  add,
+  zerosLike,
+  reshape,
+  fullOn,
+  moveLike: (t, like) => {
+    const c = _concrete(like);
+    return c.isHost ? t : _move(t, c.backend);
+  },
+});
 _installJacOps({
   stack: (vs, shape) =>
     reshape(concat(vs.map((v) => reshape(v, [1, ...v.shape])), 0), shape),
