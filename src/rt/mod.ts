@@ -3,7 +3,9 @@
  * log-spaced pressure layers, power-law temperatures, layer optical depths from cross sections
  * and CIA, the Planck source πB_ν, the intensity-based (Gauss–Legendre) and flux-based 2E₃
  * two-stream solvers (the ibased one also on WebGPU, `createIbasedWebGpu`), the contribution
- * function and an `ArtEmisPure`-like convenience object.
+ * function and an `ArtEmisPure`-like convenience object. Each stage's js kernels are in
+ * `kernels.ts`; `registerRtWasmStages` puts the WASM SIMD ones (so far `rt.emission_ibased`)
+ * on a wasm backend.
  *
  * Matrices are row-major flat Float64Array [nlayer][nnu], top layer (lowest pressure) first.
  *
@@ -98,3 +100,4 @@ export {
   powerlawTemperaturePrimitive,
 } from "./primitives.ts";
 export * from "./kernels.ts";
+export { registerRtWasmStages } from "./wasm_kernels.ts";

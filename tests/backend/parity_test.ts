@@ -12,6 +12,7 @@ import { registerEmissionStages } from "../../src/spectrum/stage_backend.ts";
 import { stageCases } from "./_stage_cases.ts";
 import { opCases } from "./_op_cases.ts";
 import { opKernelNames } from "../../src/ad/op_dispatch.ts";
+import { registerRtWasmStages } from "../../src/rt/wasm_kernels.ts";
 import { key, split, uniform } from "../../src/random/mod.ts";
 
 /** One parity case: host inputs, output sizes and params for a kernel. */
@@ -117,6 +118,7 @@ Object.assign(CASES, stageCases(js));
 const OP_CASES = opCases();
 Object.assign(CASES, OP_CASES);
 const wasm = await createWasmBackend();
+registerRtWasmStages(wasm);
 const others: Backend[] = [wasm];
 
 Deno.test("parity: coverage table (kernels per backend), and every kernel has cases", () => {
@@ -144,6 +146,10 @@ Deno.test("parity: coverage table (kernels per backend), and every kernel has ca
     "ifft",
     "irfft",
     "rfft",
+    "rt.emission_ibased",
+    "rt.emission_ibased.jvp",
+    "rt.emission_ibased.pullback",
+    "rt.emission_ibased.vjp",
     "scale",
   ]);
   // totals per backend (printed; the stages' kernels are js-only until issues 10 and 11)

@@ -23,6 +23,7 @@ export {
   createWasmRfftPlan,
   type WasmBackend,
   wasmFreeBlocks,
+  type WasmKernel,
   type WasmRfftPlan,
 } from "./wasm_backend.ts";
 export {

@@ -62,7 +62,20 @@ export interface WasmBackend extends Backend {
   view(buf: DeviceBuffer): Float64Array | Float32Array;
   /** Current size of linear memory in bytes. */
   memoryBytes(): number;
+  /**
+   * Registers a kernel under a name (replacing one of the same name). This is how the physics
+   * stages put their WASM kernels on the backend: the module holds their compiled code, the
+   * stage's folder the glue that validates buffers and calls `exports` with `ptr`s.
+   */
+  registerKernel(name: string, kernel: WasmKernel): void;
 }
+
+/** A wasm kernel: reads `inputs`, writes `outputs` (buffers of this backend), with params. */
+export type WasmKernel = (
+  inputs: readonly DeviceBuffer[],
+  outputs: readonly DeviceBuffer[],
+  params: KernelParams,
+) => void;
 
 interface _WasmBuffer extends DeviceBuffer {
   /** Byte offset, or −1 once freed. */
@@ -506,6 +519,10 @@ export async function createWasmBackend(): Promise<WasmBackend> {
     },
     hasKernel: (name) => Object.hasOwn(kernels, name),
     kernels: () => Object.keys(kernels),
+    registerKernel(name, kernel) {
+      alive();
+      kernels[name] = kernel;
+    },
     run(kernel, inputs, outputs, params = {}) {
       alive();
       if (!Object.hasOwn(kernels, kernel)) {

@@ -64,10 +64,16 @@ Deno.test("fftWasmBytes() is a valid import-free module exporting the FFT functi
   );
 });
 
-Deno.test("_fft_wasm_bytes.ts was built from the current asm/fft.ts (else run scripts/build_wasm.ts)", async () => {
-  const src = await Deno.readTextFile(
-    new URL("../../../asm/fft.ts", import.meta.url),
-  );
+Deno.test("_fft_wasm_bytes.ts was built from the current asm/*.ts (else run scripts/build_wasm.ts)", async () => {
+  const dir = new URL("../../../asm/", import.meta.url);
+  const names = [...Deno.readDirSync(dir)]
+    .filter((e) => e.isFile && e.name.endsWith(".ts"))
+    .map((e) => e.name)
+    .sort();
+  let src = "";
+  for (const n of names) {
+    src += `${n}\n${await Deno.readTextFile(new URL(n, dir))}\n`;
+  }
   const d = await crypto.subtle.digest(
     "SHA-256",
     new TextEncoder().encode(src.replace(/\s+/g, "")),
@@ -79,7 +85,7 @@ Deno.test("_fft_wasm_bytes.ts was built from the current asm/fft.ts (else run sc
   assertEquals(
     hex,
     FFT_WASM_SOURCE_SHA256,
-    "asm/fft.ts changed since the last build: run `deno run -A scripts/build_wasm.ts`",
+    "asm/ changed since the last build: run `deno run -A scripts/build_wasm.ts`",
   );
 });
 
