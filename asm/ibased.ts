@@ -22,7 +22,6 @@ const LN2_LO: f64 = 1.90821492927058770002e-10;
  * r^12, times 2^n built in the exponent bits. Below −708 the result is 0 (e^−708 ≈ 3e-308:
  * below any flux contribution).
  */
-// @ts-ignore: decorator
 
 function exp2x(x: v128): v128 {
   const lo = f64x2.splat(-708.0);
@@ -64,7 +63,6 @@ function exp1(x: f64): f64 {
  * e^x − 1 for both lanes, 0 < x ≤ 709 (x = c₂ν/T): e^x − 1 from {@link exp2x} where x ≥ 1/2
  * (relative error ≤ 2 ulp there), the Taylor series to x^16 below (truncation < 1e-17).
  */
-// @ts-ignore: decorator
 
 function expm1pos2x(x: v128): v128 {
   const big = f64x2.sub(
