@@ -21,7 +21,7 @@
  * | `./ad` | tensors, primitives, `jvp`/`vjp`/`grad`, scopes, stages as named backend kernels (`stagePrimitive`) |
  * | `./infer` | distributions, handlers, ELBOs, optimizers, SVI, autoguides, Predictive |
  * | `./backend` | the backend boundary and the js backend |
- * | `./backend/wasm` | the WASM SIMD backend (FFT) |
+ * | `./backend/wasm` | the WASM SIMD backend (FFT; stage kernels registered by their folders) |
  * | `./backend/webgpu` | the WebGPU backend and its kernel-registration API |
  * | `./plot` | vega-lite figures, SVG/PNG rendering |
  * | `./special` | special functions: ln Γ, polygammas, erf, Φ, Φ⁻¹, Eₙ, Faddeeva |

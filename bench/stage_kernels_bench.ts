@@ -1,5 +1,5 @@
 // deno bench -A bench/stage_kernels_bench.ts      (Deno.bench groups, js = baseline)
-// deno run -A bench/stage_kernels_bench.ts        (prints wasm/js ratios measured in one run)
+// deno run -A bench/stage_kernels_bench.ts        (prints js/wasm ratios measured in one run)
 // The stage kernels a second backend registers, at the tutorial's size (100 layers, 3500
 // wavenumbers, 8 streams), js (src/rt/kernels.ts) against WASM SIMD (asm/ibased.ts): the same
 // buffers already on each backend, one launch per call, outputs left on the backend.
@@ -7,6 +7,9 @@ import { createWasmBackend } from "../src/backend/wasm/wasm_backend.ts";
 import { registerRtWasmStages } from "../src/rt/wasm_kernels.ts";
 import { createStageJsBackend } from "../src/spectrum/stage_backend.ts";
 import type { Backend } from "../src/backend/backend.ts";
+import { createTutorialModel } from "../src/spectrum/tutorial.ts";
+import { createTutorialAd } from "../src/spectrum/tutorial_ad.ts";
+import { createStageWasmBackend } from "../src/spectrum/stage_backend.ts";
 
 const L = 100, N = 3500;
 const wasm = await createWasmBackend();
@@ -66,12 +69,42 @@ const CASES: [string, (be: Backend) => () => void][] = [
   ],
 ];
 
+// the whole tutorial model on each backend (wasm: AssemblyScript where ported, js kernels over
+// linear memory elsewhere; both PreMODITs on the TypeScript FFT)
+const db = new URL("../../shared/data", import.meta.url).pathname;
+const models = {
+  js: await createTutorialModel({ dbDir: db }),
+  wasm: await createTutorialModel({
+    dbDir: db,
+    backend: await createStageWasmBackend(),
+  }),
+};
+const theta = new Float64Array([1150, 0.12, 0.008, 4.3, 39, 11, 450]);
+const yObs = models.js.fspec(1200, 0.1, 0.01, 24785.77, 40, 10);
+const MODEL_CASES: [string, (m: typeof models.js) => () => void][] = [
+  [
+    "tutorial fspec",
+    (m) => () => m.fspec(1150, 0.12, 0.008, 10 ** 4.3, 39, 11),
+  ],
+  ["tutorial log-likelihood gradient (reverse)", (m) => {
+    const ad = createTutorialAd(m);
+    return () => ad.logLikelihoodGrad(theta, yObs, "reverse");
+  }],
+];
+
 if (import.meta.main && !Deno.args.includes("--bench")) {
   console.log(
     `stage kernels, L = ${L}, N = ${N}, nstream 8 — ${navigator.hardwareConcurrency} logical CPUs`,
   );
-  for (const [name, mk] of CASES) {
-    const fj = mk(js), fw = mk(wasm);
+  const all: [string, () => void, () => void][] = [
+    ...CASES.map(([n, mk]) =>
+      [n, mk(js), mk(wasm)] as [string, () => void, () => void]
+    ),
+    ...MODEL_CASES.map(([n, mk]) =>
+      [n, mk(models.js), mk(models.wasm)] as [string, () => void, () => void]
+    ),
+  ];
+  for (const [name, fj, fw] of all) {
     for (let w = 0; w < 3; w++) {
       fj();
       fw();
@@ -97,4 +130,8 @@ if (import.meta.main && !Deno.args.includes("--bench")) {
 for (const [name, mk] of CASES) {
   Deno.bench(`js ${name}`, { group: name, baseline: true }, mk(js));
   Deno.bench(`wasm ${name}`, { group: name }, mk(wasm));
+}
+for (const [name, mk] of MODEL_CASES) {
+  Deno.bench(`js ${name}`, { group: name, baseline: true }, mk(models.js));
+  Deno.bench(`wasm ${name}`, { group: name }, mk(models.wasm));
 }

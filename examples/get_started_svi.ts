@@ -27,9 +27,12 @@ import {
   AutoLowRankMultivariateNormal,
   AutoMultivariateNormal,
   AutoNormal,
+  type Backend,
   contributionSpec,
+  createStageWasmBackend,
   createTutorialAd,
   createTutorialModel,
+  createWasmRfftPlan,
   crossSectionsSpec,
   gravityJupiter,
   hpdi,
@@ -207,12 +210,13 @@ let t = performance.now();
 let rfftPlan:
   | ((n: number) => import("../src/fft/mod.ts").RfftPlan)
   | undefined;
+let backend: Backend | undefined;
 if (values.backend === "wasm") {
-  const { createWasmBackend, createWasmRfftPlan } = await import(
-    "../src/backend/wasm/mod.ts"
-  );
-  const be = await createWasmBackend();
-  rfftPlan = (n) => createWasmRfftPlan(be, n);
+  // every kernel of the model on the wasm backend: the AssemblyScript SIMD ones where ported
+  // (FFT, ibased emission), the js kernels over linear memory elsewhere; tensors stay there
+  const wasm = await createStageWasmBackend();
+  rfftPlan = (n) => createWasmRfftPlan(wasm, n);
+  backend = wasm;
 }
 let model;
 try {
@@ -220,6 +224,7 @@ try {
     dbDir: values.db,
     download: values.download,
     ...(rfftPlan ? { rfftPlan } : {}),
+    ...(backend ? { backend } : {}),
   });
 } catch (e) {
   fail((e as Error).message);

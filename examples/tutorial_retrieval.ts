@@ -28,6 +28,7 @@ import {
   reshape,
   scalarOf,
   type Tensor,
+  toHost,
   type TutorialAd,
   Uniform,
 } from "../mod.ts";
@@ -81,7 +82,11 @@ export function tutorialModelProb(ad: TutorialAd): Model<[Tensor | null]> {
     const t0 = ctx.sample("T0", new Uniform(p.T0![0], p.T0![1]));
     const alpha = ctx.sample("alpha", new Uniform(p.alpha![0], p.alpha![1]));
     const vsini = ctx.sample("vsini", new Uniform(p.vsini![0], p.vsini![1]));
-    const mu = ad.fspec(t0, alpha, mmr, exp(mul(logg, ln10)), rv, vsini);
+    // the spectrum comes to the host for the likelihood (no transfer when the model runs on js;
+    // on a device backend: the spectrum read once, its cotangent sent back once)
+    const mu = toHost(
+      ad.fspec(t0, alpha, mmr, exp(mul(logg, ln10)), rv, vsini),
+    );
     const sigmain = ctx.sample("sigmain", new Exponential(TUTORIAL_SIGMA_RATE));
     // a batch of B draws (Predictive's batchSize): μ [B, nObs], sigmain [B] → [B, 1]
     const scale = mu.shape.length === 2

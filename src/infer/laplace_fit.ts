@@ -38,7 +38,14 @@
  *
  * @module
  */
-import { grad, jacfwd, Tensor, type Value, valueAndGrad } from "../ad/mod.ts";
+import {
+  grad,
+  jacfwd,
+  scopeSync,
+  Tensor,
+  type Value,
+  valueAndGrad,
+} from "../ad/mod.ts";
 import { key as makeKey, type PrngKey } from "../random/mod.ts";
 import { FirstOrderOnlyError, NonFiniteError } from "../errors.ts";
 import { cholesky } from "./_ops.ts";
@@ -161,8 +168,10 @@ export function laplaceFit<A extends unknown[]>(
   const hessianAt = (u: Float64Array): Float64Array => {
     if (mode === "ad") {
       try {
-        const H = jacfwd(grad(U))(new Tensor(u.slice(), [d])) as Tensor;
-        return symmetrise(H.data, d);
+        const H = scopeSync(() =>
+          (jacfwd(grad(U))(new Tensor(u.slice(), [d])) as Tensor).data.slice()
+        );
+        return symmetrise(H, d);
       } catch (e) {
         if (
           opts.hessian === "ad" ||
@@ -317,8 +326,11 @@ export function potentialEnergy<A extends unknown[]>(
           `potentialEnergy: u has length ${u.length}, expected ${d}`,
         );
       }
-      const [v, [g]] = vg(new Tensor(u.slice(), [d]));
-      return { v: (v as Tensor).item(), g: (g as Tensor).data.slice() };
+      // one evaluation owns the device buffers it makes (a model on a device backend)
+      return scopeSync(() => {
+        const [v, [g]] = vg(new Tensor(u.slice(), [d]));
+        return { v: (v as Tensor).item(), g: (g as Tensor).data.slice() };
+      });
     },
     constrain(u: Float64Array) {
       const { values } = unpackLatent(proto, new Tensor(u.slice(), [d]));

@@ -28,7 +28,7 @@
  *
  * @module
  */
-import { Tensor, type Value } from "../ad/mod.ts";
+import { scopeSync, Tensor, type Value } from "../ad/mod.ts";
 import { type PrngKey, split } from "../random/mod.ts";
 import { type Model, seed, substitute, trace } from "./handlers.ts";
 
@@ -67,9 +67,7 @@ function _concrete(v: Value, what: string): Tensor {
 }
 
 function _unsqueeze(t: Tensor): Tensor {
-  return t.isHost
-    ? new Tensor(t.data, [1, ...t.shape])
-    : new Tensor(t.readSync(), [1, ...t.shape]);
+  return new Tensor(t.data, [1, ...t.shape]);
 }
 
 function _stack(ts: readonly Tensor[], what: string): Tensor {
@@ -198,23 +196,12 @@ export function Predictive<A extends unknown[]>(
     const chunks: Record<string, Tensor>[] = [];
     const counts: number[] = [];
     let names: string[] | undefined = opts.returnSites;
-    for (let start = 0; start < numSamples; start += batchSize) {
-      const nb = Math.min(batchSize, numSamples - start);
-      let latent: Record<string, Tensor>, km: PrngKey;
-      if (batchSize === 1) {
-        [latent, km] = draw(start);
-      } else {
-        const ds = Array.from({ length: nb }, (_, j) => draw(start + j));
-        km = ds[0]![1];
-        latent = {};
-        for (const k of Object.keys(ds[0]![0])) {
-          latent[k] = _stack(ds.map((d) => d[0][k]!), `latent site '${k}'`);
-        }
-      }
-      const tr = trace(substitute(seed(model, km), { ...params, ...latent }))
-        .getTrace(
-          ...args,
-        );
+    /** The returned sites of one evaluation, as host tensors with the leading draw axis. */
+    const collect = (
+      tr: ReturnType<ReturnType<typeof trace>["getTrace"]>,
+      latent: Record<string, Tensor>,
+      nb: number,
+    ): Record<string, Tensor> => {
       if (!names) {
         names = [...tr.values()]
           .filter((s) =>
@@ -229,7 +216,8 @@ export function Predictive<A extends unknown[]>(
         if (!s) {
           throw new TypeError(`Predictive: the model has no site '${name}'`);
         }
-        const v = _concrete(s.value, `site '${name}'`);
+        const c = _concrete(s.value, `site '${name}'`);
+        const v = c.isHost ? c : new Tensor(c.readSync(), c.shape);
         if (batchSize > 1 && v.shape[0] !== nb) {
           throw new TypeError(
             `Predictive: with batchSize ${batchSize}, site '${name}' has shape [${v.shape}] without the leading batch axis of ${nb} (the model does not broadcast over the batch)`,
@@ -237,6 +225,30 @@ export function Predictive<A extends unknown[]>(
         }
         chunk[name] = batchSize > 1 ? v : _unsqueeze(v);
       }
+      return chunk;
+    };
+    for (let start = 0; start < numSamples; start += batchSize) {
+      const nb = Math.min(batchSize, numSamples - start);
+      let latent: Record<string, Tensor>, km: PrngKey;
+      if (batchSize === 1) {
+        [latent, km] = draw(start);
+      } else {
+        const ds = Array.from({ length: nb }, (_, j) => draw(start + j));
+        km = ds[0]![1];
+        latent = {};
+        for (const k of Object.keys(ds[0]![0])) {
+          latent[k] = _stack(ds.map((d) => d[0][k]!), `latent site '${k}'`);
+        }
+      }
+      // a model on a device backend: the evaluation's buffers are freed with its scope (the
+      // returned sites are read back to the host below, inside it)
+      const chunk = scopeSync(() => {
+        const tr = trace(substitute(seed(model, km), { ...params, ...latent }))
+          .getTrace(
+            ...args,
+          );
+        return collect(tr, latent, nb);
+      });
       chunks.push(chunk);
       counts.push(nb);
     }
@@ -253,7 +265,7 @@ export function Predictive<A extends unknown[]>(
             `Predictive: site '${name}' changes shape between draws`,
           );
         }
-        data.set(t.isHost ? t.data : t.readSync(), off);
+        data.set(t.data, off);
         off += t.size;
       });
       out[name] = new Tensor(data, [numSamples, ...item]);

@@ -31,6 +31,7 @@
 import { bind, type Value } from "../ad/core.ts";
 import { add, toBackend } from "../ad/ops.ts";
 import { constantOn, isHostBackend, Tensor } from "../ad/tensor.ts";
+import { scopeSync } from "../ad/scope.ts";
 import type { OpaPremodit } from "../opacity/premodit.ts";
 import type { OpaDirect } from "../opacity/direct.ts";
 import type { OpaCia } from "../opacity/cia.ts";
@@ -386,16 +387,20 @@ export function createEmissionModel(spec: EmissionModelSpec): EmissionModel {
     differentiable: spec.molecules.every((m) => m.opa.method === "premodit"),
     spectrum: (x) => run(x),
     stages(x) {
-      const out: Partial<EmissionStages> = {};
-      run(x, (stage, v) => {
-        if (!(v instanceof Tensor)) {
-          throw new TypeError(
-            "EmissionModel.stages(): inputs must be concrete tensors (use spectrum() under autodiff)",
-          );
-        }
-        out[stage] = v.isHost ? v.data : v.readSync();
+      // the stages are read back to host arrays, so every device buffer of the evaluation is
+      // freed when it returns
+      return scopeSync(() => {
+        const out: Partial<EmissionStages> = {};
+        run(x, (stage, v) => {
+          if (!(v instanceof Tensor)) {
+            throw new TypeError(
+              "EmissionModel.stages(): inputs must be concrete tensors (use spectrum() under autodiff)",
+            );
+          }
+          out[stage] = v.isHost ? v.data : v.readSync();
+        });
+        return out as EmissionStages;
       });
-      return out as EmissionStages;
     },
   };
 }

@@ -26,6 +26,12 @@ import { registerRtStages } from "../rt/kernels.ts";
 import { registerSopStages } from "../sop/kernels.ts";
 import { registerOpacityStages } from "../opacity/kernels.ts";
 import { registerOpKernels } from "../ad/op_dispatch.ts";
+import {
+  createWasmBackend,
+  createWasmRfftPlan,
+  type WasmBackend,
+} from "../backend/wasm/wasm_backend.ts";
+import { registerRtWasmStages } from "../rt/wasm_kernels.ts";
 import "../ad/ops.ts";
 
 /**
@@ -108,5 +114,51 @@ export function createStageJsBackend(
 ): JsBackend {
   const be = createJsBackend();
   registerEmissionStages(be, opts);
+  return be;
+}
+
+/**
+ * A wasm backend with every kernel of the emission model and its derivatives: the
+ * AssemblyScript SIMD ones where they exist (the FFT, `rt.emission_ibased`; see
+ * `kernelKind(name)`), and every other stage and `ad.*` kernel as its js kernel over views of
+ * linear memory (no copies), so that a model built on it keeps its tensors, residuals and
+ * cotangents in linear memory while the remaining kernels are ported (issue 10).
+ *
+ * @param opts The PreMODIT FFT plan factory of the TypeScript PreMODIT kernels (default: this
+ *   backend's WASM SIMD FFT plans).
+ * @returns The backend.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createStageWasmBackend, EMISSION_STAGES } from "./stage_backend.ts";
+ * const be = await createStageWasmBackend();
+ * assert.ok(EMISSION_STAGES.every((s) => be.hasKernel(`${s}.pullback`)));
+ * assert.strictEqual(be.kernelKind("rt.emission_ibased"), "asm");
+ * assert.strictEqual(be.kernelKind("sop.sampling"), "ts");
+ * be.destroy();
+ * ```
+ */
+export async function createStageWasmBackend(
+  opts: StageJsBackendOptions = {},
+): Promise<WasmBackend> {
+  const be = await createWasmBackend();
+  // PreMODIT's FFTs on this backend's WASM SIMD plans unless told otherwise, one plan per
+  // length: a plan allocates in linear memory once, so a kernel that first makes it (and
+  // grows memory, see registerViewKernel) does not grow it again when it runs once more
+  const plans = new Map<number, RfftPlan>();
+  const wasmPlan = (n: number): RfftPlan => {
+    let p = plans.get(n);
+    if (p === undefined) {
+      p = createWasmRfftPlan(be, n);
+      plans.set(n, p);
+    }
+    return p;
+  };
+  const js = createStageJsBackend({ rfftPlan: opts.rfftPlan ?? wasmPlan });
+  for (const [name, k] of js.kernelTable) {
+    if (!be.hasKernel(name)) be.registerViewKernel(name, k);
+  }
+  registerRtWasmStages(be);
   return be;
 }

@@ -5,14 +5,13 @@
 // kernels are checked in its own test process (tests/webgpu_gpu.ts, f32 tolerances).
 import assert from "node:assert";
 import { createJsBackend } from "../../src/backend/js/js_backend.ts";
-import { createWasmBackend } from "../../src/backend/wasm/wasm_backend.ts";
 import type { Backend, KernelParams } from "../../src/backend/backend.ts";
 import { fftJsKernels } from "../../src/fft/kernels.ts";
 import { registerEmissionStages } from "../../src/spectrum/stage_backend.ts";
 import { stageCases } from "./_stage_cases.ts";
 import { opCases } from "./_op_cases.ts";
 import { opKernelNames } from "../../src/ad/op_dispatch.ts";
-import { registerRtWasmStages } from "../../src/rt/wasm_kernels.ts";
+import { createStageWasmBackend } from "../../src/spectrum/stage_backend.ts";
 import { key, split, uniform } from "../../src/random/mod.ts";
 
 /** One parity case: host inputs, output sizes and params for a kernel. */
@@ -117,8 +116,9 @@ registerEmissionStages(js);
 Object.assign(CASES, stageCases(js));
 const OP_CASES = opCases();
 Object.assign(CASES, OP_CASES);
-const wasm = await createWasmBackend();
-registerRtWasmStages(wasm);
+// the wasm backend of the emission model: AssemblyScript kernels where ported ("asm"), the js
+// kernels over linear memory elsewhere ("ts"); both are compared with js on every case
+const wasm = await createStageWasmBackend();
 const others: Backend[] = [wasm];
 
 Deno.test("parity: coverage table (kernels per backend), and every kernel has cases", () => {
@@ -127,9 +127,13 @@ Deno.test("parity: coverage table (kernels per backend), and every kernel has ca
   const w = Math.max(10, ...names.map((n) => n.length));
   const rows = names.map((n) =>
     `${n.padEnd(w)} ${
-      [js, ...others].map((b) => (b.hasKernel(n) ? "✓" : "·").padEnd(6)).join(
-        "",
-      )
+      [js, ...others].map((b) =>
+        (!b.hasKernel(n)
+          ? "·"
+          : b === wasm
+          ? (wasm.kernelKind(n) === "asm" ? "asm" : "ts")
+          : "✓").padEnd(6)
+      ).join("")
     }`
   );
   console.log(
@@ -140,18 +144,21 @@ Deno.test("parity: coverage table (kernels per backend), and every kernel has ca
   // a kernel any backend registers must have parity cases, and js must have it (the reference)
   assert.deepStrictEqual(names.filter((n) => !CASES[n]), []);
   assert.deepStrictEqual(names.filter((n) => !js.hasKernel(n)), []);
-  assert.deepStrictEqual(wasm.kernels().sort(), [
-    "copy",
-    "fft",
-    "ifft",
-    "irfft",
-    "rfft",
-    "rt.emission_ibased",
-    "rt.emission_ibased.jvp",
-    "rt.emission_ibased.pullback",
-    "rt.emission_ibased.vjp",
-    "scale",
-  ]);
+  // wasm has every kernel of the model; these are compiled from asm/ (the rest: ts over memory)
+  assert.deepStrictEqual(names.filter((n) => !wasm.hasKernel(n)), []);
+  assert.deepStrictEqual(
+    wasm.kernels().filter((n) => wasm.kernelKind(n) === "asm").sort(),
+    [
+      "fft",
+      "ifft",
+      "irfft",
+      "rfft",
+      "rt.emission_ibased",
+      "rt.emission_ibased.jvp",
+      "rt.emission_ibased.pullback",
+      "rt.emission_ibased.vjp",
+    ],
+  );
   // totals per backend (printed; the stages' kernels are js-only until issues 10 and 11)
   console.log(
     [js, ...others].map((b) => `${b.name}: ${b.kernels().length} kernels`)

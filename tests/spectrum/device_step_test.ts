@@ -9,10 +9,8 @@ import {
   type Tensor,
   tensor,
   toBackend,
-  toHost,
   type Value,
 } from "../../src/ad/mod.ts";
-import { concat, reshape } from "../../src/ad/ops.ts";
 import { jvpBatch, valueAndGrad } from "../../src/ad/core.ts";
 import {
   createTutorialModel,
@@ -25,10 +23,9 @@ import { SVI } from "../../src/infer/svi.ts";
 import { TraceELBO } from "../../src/infer/elbo.ts";
 import { adam } from "../../src/infer/optim.ts";
 import { AutoMultivariateNormal } from "../../src/infer/autoguides/mvn.ts";
-import { Exponential, Uniform } from "../../src/infer/distributions.ts";
-import type { Model } from "../../src/infer/handlers.ts";
 import { key } from "../../src/random/prng.ts";
 import { countingDevice } from "../_device_backend.ts";
+import { factorModel } from "../_factor_model.ts";
 import { assert, assertThrows, SHARED_DATA } from "../_util.ts";
 
 const NLAYER = 12;
@@ -143,31 +140,12 @@ function _fwdGrad(f: (t: Value) => Value, th: Tensor) {
   return { value: (v as Tensor).item(), grad: (t as Tensor).readSync() };
 }
 
-/** The tutorial's priors, with the likelihood as a factor computed on the model's backend. */
-function modelOn(
-  ad: ReturnType<typeof createTutorialAd>,
-): Model<[Tensor]> {
-  return (ctx, yObs) => {
-    const u = (name: string, lo: number, hi: number) =>
-      ctx.sample(name, new Uniform(lo, hi));
-    const logg = u("logg", 4.2, 4.6), rv = u("RV", 35, 45);
-    const mmr = u("MMR", 0, 0.015), t0 = u("T0", 1000, 1500);
-    const alpha = u("alpha", 0.05, 0.2), vsini = u("vsini", 5, 15);
-    const sigma = ctx.sample("sigma", new Exponential(1e-3));
-    // the guide's draw as one vector: one upload; its gradient: one read
-    const theta = concat(
-      [t0, alpha, mmr, logg, rv, vsini, sigma].map((v) => reshape(v, [1])),
-    );
-    ctx.factor("loglike", toHost(ad.logLikelihood(theta, yObs)));
-  };
-}
-
 Deno.test("device model: one SVI step (AutoMultivariateNormal, Trace ELBO, Adam) equals the js step bit for bit; it uploads only the guide's draw and reads back only the loss and the parameter gradient", async () => {
   const { js, dev, device, y } = await pair();
   const yDev = toBackend(tensor(y), device.be) as Tensor;
   const yJs = tensor(y);
   const mk = (m: TutorialModel) => {
-    const model = modelOn(createTutorialAd(m));
+    const model = factorModel(createTutorialAd(m));
     return SVI(model, AutoMultivariateNormal(model), adam(1e-3), TraceELBO());
   };
   const sJ = mk(js), sD = mk(dev);

@@ -47,6 +47,7 @@ import {
   type KernelParams,
   MissingKernelError,
 } from "../backend.ts";
+import type { JsKernel } from "../js/js_backend.ts";
 import type { RfftPlan } from "../fft_plan.ts";
 import { type FftWasmExports, instantiateFftWasm } from "./fft_wasm.ts";
 
@@ -68,6 +69,16 @@ export interface WasmBackend extends Backend {
    * stage's folder the glue that validates buffers and calls `exports` with `ptr`s.
    */
   registerKernel(name: string, kernel: WasmKernel): void;
+  /**
+   * Registers a TypeScript kernel (a js kernel's signature) that runs over views of this
+   * backend's linear memory: no copies, the same numbers as on js. This is how a stage without
+   * an AssemblyScript kernel yet still runs on wasm, its tensors staying in linear memory. If
+   * the kernel grows memory (an FFT plan of this backend made on first use), its views detach,
+   * so it runs once more on fresh views: it must be a pure function of its inputs.
+   */
+  registerViewKernel(name: string, kernel: JsKernel): void;
+  /** "asm" for a kernel compiled from asm/, "ts" for TypeScript over linear memory. */
+  kernelKind(name: string): "asm" | "ts" | undefined;
 }
 
 /** A wasm kernel: reads `inputs`, writes `outputs` (buffers of this backend), with params. */
@@ -286,11 +297,18 @@ export async function createWasmBackend(): Promise<WasmBackend> {
     }
     return w;
   };
+  // One view object per buffer while memory does not grow: kernels that memoize by array
+  // identity (PreMODIT's tables by its ν grid) then see the same array on every call.
+  const views = new WeakMap<DeviceBuffer, Float64Array | Float32Array>();
   const view = (b: DeviceBuffer): Float64Array | Float32Array => {
     const w = buf(b);
-    return w.dtype === "f64"
+    const v = views.get(w);
+    if (v !== undefined && v.buffer === mem.buffer) return v;
+    const nv = w.dtype === "f64"
       ? f64().subarray(w.handle / 8, w.handle / 8 + w.size)
       : f32().subarray(w.handle / 4, w.handle / 4 + w.size);
+    views.set(w, nv);
+    return nv;
   };
   const f64buf = (
     b: DeviceBuffer | undefined,
@@ -458,6 +476,12 @@ export async function createWasmBackend(): Promise<WasmBackend> {
     },
   };
 
+  const kinds = new Map<string, "asm" | "ts">(
+    Object.keys(kernels).map((k) => [
+      k,
+      k === "copy" || k === "scale" ? "ts" : "asm",
+    ]),
+  );
   const be: WasmBackend = {
     name: "wasm",
     defaultDtype: "f64",
@@ -522,7 +546,35 @@ export async function createWasmBackend(): Promise<WasmBackend> {
     registerKernel(name, kernel) {
       alive();
       kernels[name] = kernel;
+      kinds.set(name, "asm");
     },
+    registerViewKernel(name, kernel) {
+      alive();
+      kernels[name] = (ins, outs, p) => {
+        const f64views = (bs: readonly DeviceBuffer[], what: string) =>
+          bs.map((b, i) => {
+            const v = view(b);
+            if (!(v instanceof Float64Array)) {
+              throw new TypeError(`${name}: ${what} ${i} must be f64`);
+            }
+            return v;
+          });
+        // A kernel that allocates here (an FFT plan made on first use) may grow memory,
+        // which detaches the views it was given: then it runs again on fresh views (kernels
+        // are pure functions of their inputs; nothing grows the second time).
+        const before = mem.buffer;
+        try {
+          kernel(f64views(ins, "input"), f64views(outs, "output"), p);
+        } catch (err) {
+          if (mem.buffer === before) throw err;
+        }
+        if (mem.buffer !== before) {
+          kernel(f64views(ins, "input"), f64views(outs, "output"), p);
+        }
+      };
+      kinds.set(name, "ts");
+    },
+    kernelKind: (name) => kinds.get(name),
     run(kernel, inputs, outputs, params = {}) {
       alive();
       if (!Object.hasOwn(kernels, kernel)) {
