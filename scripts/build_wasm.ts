@@ -24,47 +24,80 @@ const sources = [...Deno.readDirSync(`${root}asm`)]
 const outTs = `${root}src/backend/wasm/_fft_wasm_bytes.ts`;
 const wat = Deno.args.includes("--wat");
 
-const tmp = await Deno.makeTempDir({ prefix: "exospec_wasm_" });
-const wasmPath = `${tmp}/fft.wasm`;
-const args = [
-  "-y",
-  "-p",
-  `assemblyscript@${ASC_VERSION}`,
-  "asc",
-  ...sources.map((n) => `${root}asm/${n}`),
-  "-O3",
-  "--enable",
-  "simd",
-  "--runtime",
-  "stub",
-  "--noAssert",
-  "--use",
-  "abort=",
-  "--outFile",
-  wasmPath,
-];
-if (wat) {
-  await Deno.mkdir(`${root}out`, { recursive: true });
-  args.push("--textFile", `${root}out/fft.wat`);
-}
-const asc = await new Deno.Command("npx", {
-  args,
-  stdout: "inherit",
-  stderr: "inherit",
-})
-  .output();
-if (!asc.success) throw new Error(`asc failed with exit code ${asc.code}`);
-
-const bytes = await Deno.readFile(wasmPath);
-await Deno.remove(tmp, { recursive: true });
-if (!WebAssembly.validate(bytes)) {
-  throw new Error("asc produced an invalid module");
-}
-const mod = new WebAssembly.Module(bytes);
-if (WebAssembly.Module.imports(mod).length !== 0) {
+/** The plain module: its own (exported) memory; nothing imported. */
+const bytes = await compile([]);
+if (WebAssembly.Module.imports(new WebAssembly.Module(bytes)).length !== 0) {
   throw new Error(
-    "the FFT module must not import anything (use --runtime stub, --use abort=)",
+    "the plain module must not import anything (use --runtime stub, --use abort=)",
   );
+}
+/**
+ * The shared-memory module: the same code over an imported shared memory (`env.memory`, at
+ * most 65536 pages), so that worker threads can read and write the backend's buffers.
+ */
+const sharedBytes = await compile([
+  "--enable",
+  "threads",
+  "--importMemory",
+  "--sharedMemory",
+  "--initialMemory",
+  "1",
+  "--maximumMemory",
+  "65536",
+]);
+{
+  const imp = WebAssembly.Module.imports(new WebAssembly.Module(sharedBytes));
+  if (
+    imp.length !== 1 || imp[0]!.module !== "env" || imp[0]!.name !== "memory" ||
+    imp[0]!.kind !== "memory"
+  ) {
+    throw new Error(
+      `the shared module must import env.memory only, got ${
+        JSON.stringify(imp)
+      }`,
+    );
+  }
+}
+
+/** Compiles every asm/*.ts into one module with the given extra asc flags. */
+async function compile(extra: string[]): Promise<Uint8Array> {
+  const tmp = await Deno.makeTempDir({ prefix: "exospec_wasm_" });
+  const wasmPath = `${tmp}/fft.wasm`;
+  const args = [
+    "-y",
+    "-p",
+    `assemblyscript@${ASC_VERSION}`,
+    "asc",
+    ...sources.map((n) => `${root}asm/${n}`),
+    "-O3",
+    "--enable",
+    "simd",
+    "--runtime",
+    "stub",
+    "--noAssert",
+    "--use",
+    "abort=",
+    ...extra,
+    "--outFile",
+    wasmPath,
+  ];
+  if (wat && extra.length === 0) {
+    await Deno.mkdir(`${root}out`, { recursive: true });
+    args.push("--textFile", `${root}out/fft.wat`);
+  }
+  const asc = await new Deno.Command("npx", {
+    args,
+    stdout: "inherit",
+    stderr: "inherit",
+  })
+    .output();
+  if (!asc.success) throw new Error(`asc failed with exit code ${asc.code}`);
+  const b = await Deno.readFile(wasmPath);
+  await Deno.remove(tmp, { recursive: true });
+  if (!WebAssembly.validate(b)) {
+    throw new Error("asc produced an invalid module");
+  }
+  return b;
 }
 
 let text = "";
@@ -93,6 +126,20 @@ export const FFT_WASM_BASE64 =
   "${encodeBase64(bytes)}";
 
 /**
+ * The same module over an imported shared memory (\`env.memory\`, declared shared with at most
+ * 65536 pages), base64-encoded: what a backend whose buffers worker threads share instantiates.
+ *
+ * @example
+ * \`\`\`ts
+ * import assert from "node:assert";
+ * import { FFT_WASM_SHARED_BASE64 } from "./_fft_wasm_bytes.ts";
+ * assert.strictEqual(atob(FFT_WASM_SHARED_BASE64.slice(0, 8)), "\\0asm\\x01\\0");
+ * \`\`\`
+ */
+export const FFT_WASM_SHARED_BASE64 =
+  "${encodeBase64(sharedBytes)}";
+
+/**
  * SHA-256 (hex) of the asm/*.ts sources (sorted; each its name, a newline, its text, a
  * newline) with all whitespace removed, at build time.
  *
@@ -111,7 +158,7 @@ const fmt = await new Deno.Command(Deno.execPath(), {
 }).output();
 if (!fmt.success) throw new Error("deno fmt failed on the generated file");
 console.log(
-  `wrote ${outTs} (${bytes.length} bytes of wasm, source sha256 ${
+  `wrote ${outTs} (${bytes.length} + ${sharedBytes.length} bytes of wasm, source sha256 ${
     hash.slice(0, 12)
   }…)`,
 );

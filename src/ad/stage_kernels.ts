@@ -100,6 +100,38 @@ export interface StageSpec {
   outSize(sizes: readonly number[], params: KernelParams): number;
   /** Sizes of the residual buffers that `name.vjp` writes and `name.pullback` reads. */
   residualSizes(sizes: readonly number[], params: KernelParams): number[];
+  /**
+   * Present when the stage is separable over atmospheric layers (each layer's output,
+   * residuals and argument cotangents depend on that layer's inputs only; a scalar argument's
+   * cotangent is a sum over layers), so that a backend may run its layers on several threads
+   * (`layer_split.ts`).
+   */
+  readonly layerAxis?: StageLayerAxis;
+}
+
+/**
+ * How a layer-separable stage's inputs are laid out along the layers (see
+ * `StageSpec.layerAxis`): every residual and the output are layer-major with
+ * `size / L` elements per layer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import type { StageLayerAxis } from "./stage_kernels.ts";
+ * // one const (a grid, shared by every layer), then t [L] and an [L·N] argument
+ * const axis: StageLayerAxis = { of: 1, rows: (s) => [0, 1, s[2]! / s[1]!] };
+ * assert.deepStrictEqual(axis.rows([64, 3, 192], {}), [0, 1, 64]);
+ * ```
+ */
+export interface StageLayerAxis {
+  /** Index of the input (consts then args) whose length is the number of layers L. */
+  readonly of: number;
+  /**
+   * Elements per layer of each input (consts then args) from their sizes and the params: 0 for
+   * an input every layer shares (a grid, a table, a scalar argument), r > 0 for a layer-major
+   * input of L·r elements.
+   */
+  rows(sizes: readonly number[], params: KernelParams): number[];
 }
 
 /**

@@ -245,6 +245,11 @@ export const premoditXsmatrixStage: StageSpec = Object.freeze({
     const n = 2 * s[PREMODIT_NCONST]! * (s[0]! + 1);
     return [p.need0 === 0 ? 0 : n, p.need1 === 0 ? 0 : n];
   },
+  // each layer's σ row and spectra depend on its (T, P) only
+  layerAxis: {
+    of: PREMODIT_NCONST,
+    rows: () => [...new Array<number>(PREMODIT_NCONST).fill(0), 1, 1],
+  },
 });
 
 /**
@@ -504,6 +509,11 @@ export const ciaLogaciaStage: StageSpec = Object.freeze({
   residualSizes: (s: readonly number[], p: KernelParams) => [
     p.need0 === 0 ? 0 : s[CIA_NCONST]!,
   ],
+  // each layer's row depends on its temperature only
+  layerAxis: {
+    of: CIA_NCONST,
+    rows: () => [...new Array<number>(CIA_NCONST).fill(0), 1],
+  },
 });
 
 /**

@@ -233,6 +233,19 @@ export const opacityProfileXsStage: StageSpec = Object.freeze({
   nArgs: 3,
   outSize: (s: readonly number[], p: KernelParams) => _count(s[0], p.nnu),
   residualSizes: (s: readonly number[]) => [s[0]!, s[0]!, s[0]!],
+  // per layer: dParr, the σ row (unless one [N] row serves every layer), mmr and g when [L]
+  layerAxis: {
+    of: 0,
+    rows: (s: readonly number[], p: KernelParams) => {
+      const L = s[0]!;
+      return [
+        1,
+        L > 1 && s[1] === L * (p.nnu ?? NaN) ? p.nnu! : 0,
+        s[2] === L ? 1 : 0,
+        s[3] === L ? 1 : 0,
+      ];
+    },
+  },
 });
 
 /**
@@ -353,6 +366,17 @@ export const opacityProfileCiaStage: StageSpec = Object.freeze({
   nArgs: 3,
   outSize: (s: readonly number[]) => s[2]!,
   residualSizes: (s: readonly number[]) => [s[2]!, s[3]!],
+  // per layer: pressure, dParr, the log10 k row, temperature; g when [L]
+  layerAxis: {
+    of: 0,
+    rows: (s: readonly number[]) => [
+      1,
+      1,
+      s[2]! / s[0]!,
+      1,
+      s[4] === s[0] ? 1 : 0,
+    ],
+  },
 });
 
 /**

@@ -32,6 +32,18 @@ import {
   type WasmBackend,
 } from "../backend/wasm/wasm_backend.ts";
 import { registerRtWasmStages } from "../rt/wasm_kernels.ts";
+import {
+  createKernelPool,
+  type KernelPool,
+  poolSupported,
+} from "../backend/wasm/kernel_pool.ts";
+import { layerSplitPlan, type StageKernelKind } from "../ad/layer_split.ts";
+import type { StageSpec } from "../ad/stage_kernels.ts";
+import {
+  opacityProfileCiaStage,
+  opacityProfileXsStage,
+} from "../rt/kernels.ts";
+import { ciaLogaciaStage, premoditXsmatrixStage } from "../opacity/kernels.ts";
 import "../ad/ops.ts";
 
 /**
@@ -117,6 +129,45 @@ export function createStageJsBackend(
   return be;
 }
 
+/** Options of {@link createStageWasmBackend}. */
+export interface StageWasmBackendOptions extends StageJsBackendOptions {
+  /**
+   * Worker threads for the layer-separable stages (PreMODIT, CIA, the opacity profiles): 1
+   * runs half the layers of each large call on a second core, 0 none. Default 1 where the
+   * runtime has worker threads and shared memory and the machine more than one core (a given
+   * `rfftPlan` cannot travel to a worker: then 0).
+   */
+  readonly workers?: 0 | 1;
+  /** Called with a one-line notice when the worker cannot start (default `console.warn`). */
+  readonly onNotice?: (msg: string) => void;
+}
+
+/** A wasm backend of {@link createStageWasmBackend}, with its worker pool. */
+export interface StageWasmBackend extends WasmBackend {
+  /** The pool running half the layers of the layer-separable stages, or null. */
+  readonly pool: KernelPool | null;
+}
+
+/** The stages whose js kernels may run half their layers on the pool's worker. */
+const _LAYER_SPLIT_STAGES: readonly StageSpec[] = [
+  premoditXsmatrixStage,
+  ciaLogaciaStage,
+  opacityProfileXsStage,
+  opacityProfileCiaStage,
+];
+
+/** The stage and kernel kind of a kernel name, for the split stages. */
+function _splitKernel(
+  name: string,
+): [StageSpec, StageKernelKind] | null {
+  for (const spec of _LAYER_SPLIT_STAGES) {
+    if (name === spec.name) return [spec, "forward"];
+    if (name === `${spec.name}.vjp`) return [spec, "vjp"];
+    if (name === `${spec.name}.pullback`) return [spec, "pullback"];
+  }
+  return null;
+}
+
 /**
  * A wasm backend with every kernel of the emission model and its derivatives: the
  * AssemblyScript SIMD ones where they exist (the FFT, `rt.emission_ibased`; see
@@ -124,8 +175,13 @@ export function createStageJsBackend(
  * linear memory (no copies), so that a model built on it keeps its tensors, residuals and
  * cotangents in linear memory while the remaining kernels are ported (issue 10).
  *
+ * With a worker (`opts.workers`, default 1 on a multi-core machine), the backend's memory is
+ * shared and the forward, `.vjp` and `.pullback` kernels of PreMODIT, CIA and the two opacity
+ * profiles run their second half of the layers on it (`kernel_pool.ts`): the same numbers, bit
+ * for bit, except the summed cotangent of a scalar argument (a few ulps). `destroy()` stops it.
+ *
  * @param opts The PreMODIT FFT plan factory of the TypeScript PreMODIT kernels (default: this
- *   backend's WASM SIMD FFT plans).
+ *   backend's WASM SIMD FFT plans), the number of workers and the notice callback.
  * @returns The backend.
  *
  * @example
@@ -137,12 +193,48 @@ export function createStageJsBackend(
  * assert.strictEqual(be.kernelKind("rt.emission_ibased"), "asm");
  * assert.strictEqual(be.kernelKind("sop.sampling"), "ts");
  * be.destroy();
+ * const one = await createStageWasmBackend({ workers: 0 });
+ * assert.strictEqual(one.pool, null);
+ * one.destroy();
  * ```
  */
 export async function createStageWasmBackend(
-  opts: StageJsBackendOptions = {},
-): Promise<WasmBackend> {
-  const be = await createWasmBackend();
+  opts: StageWasmBackendOptions = {},
+): Promise<StageWasmBackend> {
+  const workers = opts.workers ??
+    (poolSupported() && (navigator.hardwareConcurrency ?? 1) > 1 &&
+        opts.rfftPlan === undefined
+      ? 1
+      : 0);
+  if (workers === 1 && opts.rfftPlan !== undefined) {
+    throw new TypeError(
+      "createStageWasmBackend(): a custom rfftPlan cannot run on a worker; give workers: 0",
+    );
+  }
+  const wbe = await createWasmBackend({ shared: workers === 1 });
+  let pool: KernelPool | null = null;
+  if (workers === 1) {
+    try {
+      pool = await createKernelPool(
+        wbe.memory,
+        new URL("./stage_worker.ts", import.meta.url),
+      );
+    } catch (e) {
+      (opts.onNotice ?? console.warn)(
+        `exospec: no worker thread (${
+          e instanceof Error ? e.message : e
+        }); the wasm backend runs on one core`,
+      );
+    }
+  }
+  const destroy = wbe.destroy;
+  const be: StageWasmBackend = Object.assign(wbe, {
+    pool,
+    destroy: () => {
+      pool?.close();
+      destroy();
+    },
+  });
   // PreMODIT's FFTs on this backend's WASM SIMD plans unless told otherwise, one plan per
   // length: a plan allocates in linear memory once, so a kernel that first makes it (and
   // grows memory, see registerViewKernel) does not grow it again when it runs once more
@@ -157,7 +249,25 @@ export async function createStageWasmBackend(
   };
   const js = createStageJsBackend({ rfftPlan: opts.rfftPlan ?? wasmPlan });
   for (const [name, k] of js.kernelTable) {
-    if (!be.hasKernel(name)) be.registerViewKernel(name, k);
+    if (be.hasKernel(name)) continue;
+    const split = pool === null ? null : _splitKernel(name);
+    if (split === null) {
+      be.registerViewKernel(name, k);
+      continue;
+    }
+    const [spec, kind] = split;
+    const p = pool!;
+    be.registerViewKernel(name, (ins, outs, params) => {
+      const plan = layerSplitPlan(
+        spec,
+        kind,
+        ins.map((a) => a.length),
+        outs.map((a) => a.length),
+        params,
+      );
+      if (plan === null) k(ins, outs, params);
+      else p.run(name, k, ins, outs, params, plan);
+    });
   }
   registerRtWasmStages(be);
   return be;

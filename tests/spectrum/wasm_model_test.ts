@@ -9,7 +9,10 @@ import {
   type TutorialModel,
 } from "../../src/spectrum/tutorial.ts";
 import { createTutorialAd } from "../../src/spectrum/tutorial_ad.ts";
-import { createStageWasmBackend } from "../../src/spectrum/stage_backend.ts";
+import {
+  createStageWasmBackend,
+  type StageWasmBackend,
+} from "../../src/spectrum/stage_backend.ts";
 import { toBackend } from "../../src/ad/ops.ts";
 import { SVI } from "../../src/infer/svi.ts";
 import { TraceELBO } from "../../src/infer/elbo.ts";
@@ -21,7 +24,9 @@ import { assert, SHARED_DATA } from "../_util.ts";
 import { factorModel } from "../_factor_model.ts";
 
 const NLAYER = 12;
-let _p: { js: TutorialModel; wm: TutorialModel; be: WasmBackend } | undefined;
+let _p:
+  | { js: TutorialModel; wm: TutorialModel; be: StageWasmBackend }
+  | undefined;
 async function pair() {
   if (_p) return _p;
   const be = await createStageWasmBackend();
@@ -101,4 +106,39 @@ Deno.test("wasm model: an SVI step gives the js loss to 1e-10, and frees every b
   const [, lJ] = sJ.update(stJ, yJ);
   assert(Math.abs(lW / lJ - 1) < 1e-10, `loss ${lW} vs ${lJ}`);
   assert(live() === 0, `${live()} buffers left by the step`);
+});
+
+Deno.test("wasm model on two threads: the spectrum and every stage equal one thread bit for bit, the gradient to 1e-14, and the layer-separable kernels ran split", async () => {
+  const { wm, be } = await pair();
+  if (be.pool === null) return; // a single-core machine: no worker by default
+  const be0 = await createStageWasmBackend({ workers: 0 });
+  const w0 = await createTutorialModel({
+    dbDir: SHARED_DATA,
+    nlayer: NLAYER,
+    backend: be0,
+  });
+  const p = [1200, 0.1, 0.01, 24785.77, 40, 10] as const;
+  const split0 = be.pool.stats.split;
+  const s2 = wm.stages(...p), s1 = w0.stages(...p);
+  for (const k of Object.keys(s1) as (keyof typeof s1)[]) {
+    assert(
+      Array.from(s2[k]).every((v, i) => Object.is(v, s1[k][i])),
+      `${k} differs`,
+    );
+  }
+  assert(be.pool.stats.split > split0, "no call ran split");
+  const y = wm.fspec(1180, 0.11, 0.011, 24000, 38, 11);
+  const theta = new Float64Array([1200, 0.1, 0.01, 4.39, 40, 10, 500]);
+  const g2 = createTutorialAd(wm).logLikelihoodGrad(theta, y, "reverse");
+  const g1 = createTutorialAd(w0).logLikelihoodGrad(theta, y, "reverse");
+  assert(Object.is(g2.value, g1.value), `value ${g2.value} vs ${g1.value}`);
+  g1.grad.forEach((g, i) =>
+    // the summed cotangent of the scalar gravity adds two partial sums in another order
+    assert(
+      Math.abs(g2.grad[i]! - g) <= 1e-14 * Math.abs(g),
+      `gradient[${i}]: ${g2.grad[i]} vs ${g}`,
+    )
+  );
+  assert(be.pool.stats.fallback === 0, String(be.pool.stats.lastError));
+  be0.destroy();
 });

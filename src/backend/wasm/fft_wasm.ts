@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { FFT_WASM_BASE64 } from "./_fft_wasm_bytes.ts";
+import { FFT_WASM_BASE64, FFT_WASM_SHARED_BASE64 } from "./_fft_wasm_bytes.ts";
 
 /**
  * The raw exports of the FFT module. Pointers are byte offsets into `memory`; f64 data is
@@ -89,6 +89,7 @@ export const FFT_WASM_EXPORTS: readonly string[] = [
 /**
  * The embedded module's bytes (decoded from base64; a fresh copy each call).
  *
+ * @param shared The variant over an imported shared memory instead of the self-contained one.
  * @returns The `.wasm` bytes.
  *
  * @example
@@ -100,18 +101,22 @@ export const FFT_WASM_EXPORTS: readonly string[] = [
  * assert.strictEqual(WebAssembly.validate(bytes), true);
  * ```
  */
-export function fftWasmBytes(): Uint8Array<ArrayBuffer> {
-  const s = atob(FFT_WASM_BASE64);
+export function fftWasmBytes(
+  shared = false,
+): Uint8Array<ArrayBuffer> {
+  const s = atob(shared ? FFT_WASM_SHARED_BASE64 : FFT_WASM_BASE64);
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
   return b;
 }
 
-let _module: Promise<WebAssembly.Module> | null = null;
+const _modules: (Promise<WebAssembly.Module> | null)[] = [null, null];
 
 /**
  * Compiles the embedded module (once per process; later calls share the compiled module).
  *
+ * @param shared The variant over an imported shared memory (`env.memory`) instead of the
+ *   self-contained one.
  * @returns The compiled module.
  *
  * @example
@@ -123,21 +128,29 @@ let _module: Promise<WebAssembly.Module> | null = null;
  * const names = WebAssembly.Module.exports(m).map((x) => x.name);
  * assert.ok(FFT_WASM_EXPORTS.every((n) => names.includes(n)));
  * assert.strictEqual(await compileFftWasm(), m); // compiled once, then shared
+ * const s = await compileFftWasm(true);
+ * assert.deepStrictEqual(WebAssembly.Module.imports(s).map((i) => i.name), ["memory"]);
  * ```
  */
-export function compileFftWasm(): Promise<WebAssembly.Module> {
-  if (_module === null) {
-    _module = WebAssembly.compile(fftWasmBytes());
-    _module.catch(() => (_module = null));
+export function compileFftWasm(shared = false): Promise<WebAssembly.Module> {
+  const i = shared ? 1 : 0;
+  let m = _modules[i];
+  if (m === null || m === undefined) {
+    m = WebAssembly.compile(fftWasmBytes(shared));
+    m.catch(() => (_modules[i] = null));
+    _modules[i] = m;
   }
-  return _module;
+  return m;
 }
 
 /**
- * Instantiates the FFT module with its own linear memory.
+ * Instantiates the FFT module with its own linear memory, or over a given shared memory.
  *
- * @returns The instance's exports.
+ * @param memory A shared `WebAssembly.Memory` (at most 65536 pages) for the shared-memory
+ *   variant; omitted, the module makes its own.
+ * @returns The instance's exports (`memory` is the given memory when one is given).
  * @throws {Error} If the runtime lacks WebAssembly SIMD (the module does not compile).
+ * @throws {TypeError} If `memory` is not a shared WebAssembly.Memory.
  *
  * @example
  * ```ts
@@ -145,11 +158,32 @@ export function compileFftWasm(): Promise<WebAssembly.Module> {
  * import { instantiateFftWasm } from "./fft_wasm.ts";
  * const w = await instantiateFftWasm();
  * assert.ok(w.heap_base() > 0 && w.heap_base() <= w.memory.buffer.byteLength);
+ * const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+ * const s = await instantiateFftWasm(memory);
+ * assert.strictEqual(s.memory, memory);
+ * assert.ok(s.memory.buffer instanceof SharedArrayBuffer);
  * ```
  */
-export async function instantiateFftWasm(): Promise<FftWasmExports> {
-  const inst = await WebAssembly.instantiate(await compileFftWasm(), {});
-  const e = inst.exports as unknown as FftWasmExports;
+export async function instantiateFftWasm(
+  memory?: WebAssembly.Memory,
+): Promise<FftWasmExports> {
+  if (
+    memory !== undefined &&
+    !(memory instanceof WebAssembly.Memory &&
+      memory.buffer instanceof SharedArrayBuffer)
+  ) {
+    throw new TypeError(
+      "instantiateFftWasm(): memory must be a shared WebAssembly.Memory",
+    );
+  }
+  const inst = await WebAssembly.instantiate(
+    await compileFftWasm(memory !== undefined),
+    memory === undefined ? {} : { env: { memory } },
+  );
+  const e =
+    (memory === undefined
+      ? inst.exports
+      : { ...inst.exports, memory }) as unknown as FftWasmExports;
   for (const name of FFT_WASM_EXPORTS) {
     if (typeof (e as unknown as Record<string, unknown>)[name] !== "function") {
       throw new Error(`the FFT wasm module lacks the export "${name}"`);

@@ -22,6 +22,7 @@ export {
   createWasmBackend,
   createWasmRfftPlan,
   type WasmBackend,
+  type WasmBackendOptions,
   wasmFreeBlocks,
   type WasmKernel,
   type WasmRfftPlan,
@@ -33,3 +34,12 @@ export {
   type FftWasmExports,
   instantiateFftWasm,
 } from "./fft_wasm.ts";
+export {
+  createKernelPool,
+  type KernelPool,
+  type KernelPoolOptions,
+  type KernelPoolStats,
+  poolSupported,
+  type SplitPlan,
+} from "./kernel_pool.ts";
+export { serveKernelPool } from "./pool_worker.ts";

@@ -21,7 +21,9 @@
  * samples. `fft`/`ifft` are numpy's `fft`/`ifft` (inverse scaled by 1/n) on split buffers of
  * size n or one interleaved buffer of size 2n. Plans are built on first use and cached per length.
  *
- * Views returned by `view()` are invalidated when memory grows (any `alloc` may grow it).
+ * Views returned by `view()` are invalidated when memory grows (any `alloc` may grow it), unless
+ * the backend was created with `shared: true`: then its memory is a shared `WebAssembly.Memory`
+ * (worker threads may read and write its buffers, see `kernel_pool.ts`), and views stay valid.
  *
  * @example
  * ```ts
@@ -57,9 +59,16 @@ export interface WasmBackend extends Backend {
   readonly readSync: (buf: DeviceBuffer) => Float64Array;
   /** The raw module exports (pointer API, see `FftWasmExports`). */
   readonly exports: FftWasmExports;
+  /** The linear memory (a shared one when {@link WasmBackend.shared}). */
+  readonly memory: WebAssembly.Memory;
+  /** Whether the memory is shared (views survive growth; workers may use the buffers). */
+  readonly shared: boolean;
   /** Byte offset of a buffer in linear memory. */
   ptr(buf: DeviceBuffer): number;
-  /** Direct view of a buffer (no copy); invalid after memory grows. For kernels and tests. */
+  /**
+   * Direct view of a buffer (no copy), the same object while the buffer lives (and, for a
+   * non-shared memory, until memory grows). For kernels and tests.
+   */
   view(buf: DeviceBuffer): Float64Array | Float32Array;
   /** Current size of linear memory in bytes. */
   memoryBytes(): number;
@@ -73,8 +82,9 @@ export interface WasmBackend extends Backend {
    * Registers a TypeScript kernel (a js kernel's signature) that runs over views of this
    * backend's linear memory: no copies, the same numbers as on js. This is how a stage without
    * an AssemblyScript kernel yet still runs on wasm, its tensors staying in linear memory. If
-   * the kernel grows memory (an FFT plan of this backend made on first use), its views detach,
-   * so it runs once more on fresh views: it must be a pure function of its inputs.
+   * the kernel grows a non-shared memory (an FFT plan of this backend made on first use), its
+   * views detach, so it runs once more on fresh views: it must be a pure function of its
+   * inputs. (Views of a shared memory survive growth: no second run.)
    */
   registerViewKernel(name: string, kernel: JsKernel): void;
   /** "asm" for a kernel compiled from asm/, "ts" for TypeScript over linear memory. */
@@ -214,11 +224,26 @@ function _checkLength(n: unknown, fn: string): number {
   return n;
 }
 
+/** Options of {@link createWasmBackend}. */
+export interface WasmBackendOptions {
+  /**
+   * A shared linear memory (`WebAssembly.Memory({ shared: true })`), so that worker threads can
+   * use the buffers (default false; needs SharedArrayBuffer, i.e. Deno, Node or a
+   * cross-origin-isolated page).
+   */
+  readonly shared?: boolean;
+  /** Most bytes a shared memory may grow to (default 2 GiB; at most 4 GiB). */
+  readonly maxMemoryBytes?: number;
+}
+
 /**
  * Creates a wasm backend (f64, v128 SIMD kernels) with its own linear memory.
  *
+ * @param opts Whether the memory is shared, and its maximum size.
  * @returns The backend.
- * @throws {Error} If the runtime cannot compile WebAssembly SIMD.
+ * @throws {Error} If the runtime cannot compile WebAssembly SIMD, or cannot make a shared
+ *   memory when asked.
+ * @throws {RangeError} For a `maxMemoryBytes` that is not a size in (0, 4 GiB].
  *
  * @example
  * ```ts
@@ -233,10 +258,27 @@ function _checkLength(n: unknown, fn: string): number {
  * assert.strictEqual(be.name, "wasm");
  * assert.ok(be.hasKernel("irfft"));
  * be.destroy();
+ * const sh = await createWasmBackend({ shared: true, maxMemoryBytes: 2 ** 24 });
+ * assert.ok(sh.shared && sh.memory.buffer instanceof SharedArrayBuffer);
+ * sh.destroy();
  * ```
  */
-export async function createWasmBackend(): Promise<WasmBackend> {
-  const e = await instantiateFftWasm();
+export async function createWasmBackend(
+  opts: WasmBackendOptions = {},
+): Promise<WasmBackend> {
+  const shared = opts.shared === true;
+  let memory: WebAssembly.Memory | undefined;
+  if (shared) {
+    const max = opts.maxMemoryBytes ?? 2 ** 31;
+    if (!(typeof max === "number" && max > 0 && max <= 2 ** 32)) {
+      throw new RangeError(
+        `createWasmBackend(): maxMemoryBytes must be in (0, 2^32], got ${max}`,
+      );
+    }
+    const maximum = Math.max(16, Math.ceil(max / _PAGE));
+    memory = new WebAssembly.Memory({ initial: 16, maximum, shared: true });
+  }
+  const e = await instantiateFftWasm(memory);
   const mem = e.memory;
   const heap = new _Heap(mem, e.heap_base());
   let f64v = new Float64Array(mem.buffer);
@@ -303,7 +345,7 @@ export async function createWasmBackend(): Promise<WasmBackend> {
   const view = (b: DeviceBuffer): Float64Array | Float32Array => {
     const w = buf(b);
     const v = views.get(w);
-    if (v !== undefined && v.buffer === mem.buffer) return v;
+    if (v !== undefined && (shared || v.buffer === mem.buffer)) return v;
     const nv = w.dtype === "f64"
       ? f64().subarray(w.handle / 8, w.handle / 8 + w.size)
       : f32().subarray(w.handle / 4, w.handle / 4 + w.size);
@@ -486,6 +528,8 @@ export async function createWasmBackend(): Promise<WasmBackend> {
     name: "wasm",
     defaultDtype: "f64",
     exports: e,
+    memory: mem,
+    shared,
     alloc(size: number, dtype: DType = "f64"): DeviceBuffer {
       alive();
       if (!Number.isInteger(size) || size < 0) {
@@ -561,14 +605,15 @@ export async function createWasmBackend(): Promise<WasmBackend> {
           });
         // A kernel that allocates here (an FFT plan made on first use) may grow memory,
         // which detaches the views it was given: then it runs again on fresh views (kernels
-        // are pure functions of their inputs; nothing grows the second time).
+        // are pure functions of their inputs; nothing grows the second time). Views of a
+        // shared memory do not detach.
         const before = mem.buffer;
         try {
           kernel(f64views(ins, "input"), f64views(outs, "output"), p);
         } catch (err) {
-          if (mem.buffer === before) throw err;
+          if (shared || mem.buffer === before) throw err;
         }
-        if (mem.buffer !== before) {
+        if (!shared && mem.buffer !== before) {
           kernel(f64views(ins, "input"), f64views(outs, "output"), p);
         }
       };
