@@ -156,6 +156,34 @@ export function createPremoditAlias(N: number, plan: RfftPlan): PremoditAlias {
 }
 
 /**
+ * The table of the wrap-around series that {@link createPremoditAlias} builds on first use for
+ * small γ (for a kernel in another language that evaluates the same series): basis[m·16 + k],
+ * m = 0..N, k = 0..15, so that Â(m) = Σ_k (−1)^k (γ/2N)^(2k+1) basis[m·16 + k].
+ *
+ * @param N Number of grid points (the FFT length is 2N).
+ * @param plan A real FFT plan of length 2N.
+ * @returns The (N + 1)·16 values.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createRfftPlan } from "../fft/fft.ts";
+ * import { createPremoditAlias, premoditAliasBasis } from "./premodit_alias.ts";
+ * const N = 32, plan = createRfftPlan(2 * N);
+ * const basis = premoditAliasBasis(N, plan);
+ * const gam = 0.5, u = gam / (2 * N);
+ * const aK = new Float64Array(N + 1);
+ * createPremoditAlias(N, plan).into(gam, aK);
+ * let s = 0, c = u; // the series at m = 3, summed here to 16 terms
+ * for (let k = 0; k < 16; k++, c *= -u * u) s += c * basis[3 * 16 + k]!;
+ * assert.ok(Math.abs(s - aK[3]!) <= 1e-15 * Math.abs(aK[3]!));
+ * ```
+ */
+export function premoditAliasBasis(N: number, plan: RfftPlan): Float64Array {
+  return _aliasBasis(N, plan);
+}
+
+/**
  * DFTs of the wrap-around series terms: basis[m·KMAX + k] = Σ_n c_k(n) e^(−2πimn/L),
  * c_k(n) = Z_k(n/L)/(πL), Z_k(x) = ζ(2k+2, 1+x) + ζ(2k+2, 1−x), n ∈ (−N, N], L = 2N.
  * Then Â(m) = Σ_k (−1)^k (γ/L)^(2k+1) basis[m, k].

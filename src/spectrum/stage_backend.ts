@@ -20,6 +20,7 @@
  * @module
  */
 import type { RfftPlan } from "../fft/fft.ts";
+import type { DeviceBuffer, KernelParams } from "../backend/backend.ts";
 import { createJsBackend, type JsBackend } from "../backend/js/js_backend.ts";
 import { fftJsKernels } from "../fft/kernels.ts";
 import { registerRtStages } from "../rt/kernels.ts";
@@ -32,6 +33,7 @@ import {
   type WasmBackend,
 } from "../backend/wasm/wasm_backend.ts";
 import { registerRtWasmStages } from "../rt/wasm_kernels.ts";
+import { registerOpacityWasmStages } from "../opacity/wasm_kernels.ts";
 import {
   createKernelPool,
   type KernelPool,
@@ -249,26 +251,54 @@ export async function createStageWasmBackend(
   };
   const js = createStageJsBackend({ rfftPlan: opts.rfftPlan ?? wasmPlan });
   for (const [name, k] of js.kernelTable) {
-    if (be.hasKernel(name)) continue;
-    const split = pool === null ? null : _splitKernel(name);
-    if (split === null) {
-      be.registerViewKernel(name, k);
-      continue;
-    }
-    const [spec, kind] = split;
-    const p = pool!;
-    be.registerViewKernel(name, (ins, outs, params) => {
-      const plan = layerSplitPlan(
-        spec,
-        kind,
-        ins.map((a) => a.length),
-        outs.map((a) => a.length),
-        params,
-      );
-      if (plan === null) k(ins, outs, params);
-      else p.run(name, k, ins, outs, params, plan);
-    });
+    if (!be.hasKernel(name)) be.registerViewKernel(name, k);
   }
   registerRtWasmStages(be);
+  registerOpacityWasmStages(be);
+  if (pool !== null) {
+    // the layer-separable stages: half the layers of a large call on the worker
+    const pl = pool;
+    for (const name of be.kernels()) {
+      const split = _splitKernel(name);
+      if (split === null) continue;
+      const [spec, kind] = split;
+      if (be.kernelKind(name) === "ts") {
+        const k = js.kernelTable.get(name)!;
+        be.registerViewKernel(name, (ins, outs, params) => {
+          const plan = layerSplitPlan(
+            spec,
+            kind,
+            ins.map((a) => a.length),
+            outs.map((a) => a.length),
+            params,
+          );
+          if (plan === null) k(ins, outs, params);
+          else pl.run(name, k, ins, outs, params, plan);
+        });
+      } else {
+        // an AssemblyScript kernel: each half on aliases of its part of the buffers
+        const k = be.kernel(name)!;
+        const onViews = (
+          ins: readonly Float64Array[],
+          outs: readonly Float64Array[],
+          params: KernelParams,
+        ) => k(ins.map(be.bufferAt), outs.map(be.bufferAt), params);
+        be.registerKernel(name, (ins, outs, params) => {
+          const plan = layerSplitPlan(
+            spec,
+            kind,
+            ins.map((b) => b.size),
+            outs.map((b) => b.size),
+            params,
+          );
+          if (plan === null) k(ins, outs, params);
+          else {
+            const view = (b: DeviceBuffer) => be.view(b) as Float64Array;
+            pl.run(name, onViews, ins.map(view), outs.map(view), params, plan);
+          }
+        });
+      }
+    }
+  }
   return be;
 }

@@ -152,6 +152,8 @@ Deno.test("parity: coverage table (kernels per backend), and every kernel has ca
       "fft",
       "ifft",
       "irfft",
+      "opacity.premodit_xsmatrix",
+      "opacity.premodit_xsmatrix.vjp",
       "rfft",
       "rt.emission_ibased",
       "rt.emission_ibased.jvp",

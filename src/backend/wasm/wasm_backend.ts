@@ -73,6 +73,12 @@ export interface WasmBackend extends Backend {
   /** Current size of linear memory in bytes. */
   memoryBytes(): number;
   /**
+   * A buffer that aliases the region of a float64 view of this backend's memory (a part of a
+   * buffer, e.g. some layers of it), the same object for the same view: for running a kernel
+   * on part of its buffers. It must not be freed, nor used after its region is.
+   */
+  bufferAt(view: Float64Array): DeviceBuffer;
+  /**
    * Registers a kernel under a name (replacing one of the same name). This is how the physics
    * stages put their WASM kernels on the backend: the module holds their compiled code, the
    * stage's folder the glue that validates buffers and calls `exports` with `ptr`s.
@@ -89,6 +95,8 @@ export interface WasmBackend extends Backend {
   registerViewKernel(name: string, kernel: JsKernel): void;
   /** "asm" for a kernel compiled from asm/, "ts" for TypeScript over linear memory. */
   kernelKind(name: string): "asm" | "ts" | undefined;
+  /** The kernel registered under a name (to wrap it), or undefined. */
+  kernel(name: string): WasmKernel | undefined;
 }
 
 /** A wasm kernel: reads `inputs`, writes `outputs` (buffers of this backend), with params. */
@@ -101,7 +109,7 @@ export type WasmKernel = (
 interface _WasmBuffer extends DeviceBuffer {
   /** Byte offset, or −1 once freed. */
   handle: number;
-  /** Reserved bytes (a multiple of 16). */
+  /** Reserved bytes (a multiple of 16); 0 for an alias (`bufferAt`), which free() refuses. */
   readonly bytes: number;
 }
 
@@ -342,6 +350,7 @@ export async function createWasmBackend(
   // One view object per buffer while memory does not grow: kernels that memoize by array
   // identity (PreMODIT's tables by its ν grid) then see the same array on every call.
   const views = new WeakMap<DeviceBuffer, Float64Array | Float32Array>();
+  const aliases = new WeakMap<Float64Array, _WasmBuffer>();
   const view = (b: DeviceBuffer): Float64Array | Float32Array => {
     const w = buf(b);
     const v = views.get(w);
@@ -580,8 +589,35 @@ export async function createWasmBackend(
     ptr: (b) => buf(b).handle,
     view,
     memoryBytes: () => mem.buffer.byteLength,
+    bufferAt(v) {
+      alive();
+      if (
+        !(v instanceof Float64Array) ||
+        !(v.buffer === mem.buffer ||
+          (shared && v.buffer instanceof SharedArrayBuffer))
+      ) {
+        throw new TypeError(
+          "bufferAt(): view must be a Float64Array over this backend's memory",
+        );
+      }
+      let a = aliases.get(v);
+      if (a === undefined) {
+        a = {
+          backend: "wasm",
+          size: v.length,
+          dtype: "f64",
+          handle: v.byteOffset,
+          bytes: 0,
+        };
+        aliases.set(v, a);
+      }
+      return a;
+    },
     free(b) {
       const w = buf(b);
+      if (w.bytes === 0) {
+        throw new TypeError("free(): a buffer from bufferAt() is not owned");
+      }
       heap.free(w.handle, w.bytes);
       w.handle = -1;
     },
@@ -620,6 +656,7 @@ export async function createWasmBackend(
       kinds.set(name, "ts");
     },
     kernelKind: (name) => kinds.get(name),
+    kernel: (name) => Object.hasOwn(kernels, name) ? kernels[name] : undefined,
     run(kernel, inputs, outputs, params = {}) {
       alive();
       if (!Object.hasOwn(kernels, kernel)) {
