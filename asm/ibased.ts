@@ -131,7 +131,8 @@ function planckRow(nu: usize, t: f64, n: i32, src: usize, dsrc: usize): void {
 /**
  * Emergent flux F [N] of `rt.emission_ibased` (mirrors the js kernel `rt.emission_ibased`).
  * quad: [c_m, 1/µ_m, c_m/µ_m] × nmu; scratch: trans [nmu][N] then src [N] (16-byte aligned,
- * N rounded up to even).
+ * N rounded up to even). `n` wavenumbers of rows `ld` ≥ n apart (a range of columns of a
+ * wider grid: nu, dtau and out point at its first column).
  */
 export function ibased_forward(
   nu: usize,
@@ -140,6 +141,7 @@ export function ibased_forward(
   out: usize,
   nlayer: i32,
   n: i32,
+  ld: i32,
   nmu: i32,
   quad: usize,
   scratch: usize,
@@ -151,7 +153,7 @@ export function ibased_forward(
   for (let j = 0; j < n; j++) store<f64>(out + (<usize> j << 3), 0.0);
   for (let i = 0; i < nlayer; i++) {
     planckRow(nu, load<f64>(temp + (<usize> i << 3)), n, src, 0);
-    const drow = dtau + (<usize> (i * n) << 3);
+    const drow = dtau + (<usize> (i * ld) << 3);
     for (let m = 0; m < nmu; m++) {
       const c = load<f64>(quad + (<usize> (3 * m) << 3));
       const im = load<f64>(quad + (<usize> (3 * m + 1) << 3));
@@ -190,7 +192,8 @@ export function ibased_forward(
  * Flux and its block-diagonal Jacobian (mirrors the js kernel `rt.emission_ibased.vjp`):
  * dTau [L·N] = ∂F_j/∂dτ_ij (skipped when 0), dT [L·N] = ∂F_j/∂T_i (skipped when 0).
  * scratch: trans [nmu][N], src, dsrc, wsum, asum, hsum [N] each (N rounded up to even); the
- * suffix sum of the dτ partials needs h [L·N], which is `hbuf` (0 when dTau is 0).
+ * suffix sum of the dτ partials needs h [L·N], which is `hbuf` (0 when dTau is 0). `n`
+ * wavenumbers of rows `ld` ≥ n apart (dtau, dTau, dT and hbuf), as in {@link ibased_forward}.
  */
 export function ibased_jacobian(
   nu: usize,
@@ -202,6 +205,7 @@ export function ibased_jacobian(
   hbuf: usize,
   nlayer: i32,
   n: i32,
+  ld: i32,
   nmu: i32,
   quad: usize,
   scratch: usize,
@@ -223,7 +227,7 @@ export function ibased_jacobian(
       store<f64>(asum + o, 0.0);
       store<f64>(hsum + o, 0.0);
     }
-    const off = <usize> (i * n) << 3;
+    const off = <usize> (i * ld) << 3;
     for (let m = 0; m < nmu; m++) {
       const c = load<f64>(quad + (<usize> (3 * m) << 3));
       const im = load<f64>(quad + (<usize> (3 * m + 1) << 3));
@@ -280,7 +284,7 @@ export function ibased_jacobian(
   // ∂F_j/∂dτ_ij = a_ij − Σ_{k>i} h_kj (suffix sums, as emissionIbasedJacobian)
   for (let j = 0; j < n; j++) store<f64>(wsum + (<usize> j << 3), 0.0);
   for (let i = nlayer - 1; i >= 0; i--) {
-    const off = <usize> (i * n) << 3;
+    const off = <usize> (i * ld) << 3;
     for (let j = 0; j < n; j++) {
       const o = <usize> j << 3;
       const suf = load<f64>(wsum + o);
@@ -293,6 +297,8 @@ export function ibased_jacobian(
 /**
  * The block-diagonal contraction of a pullback (mirrors `rt.emission_ibased.pullback`):
  * dBar_ij = ct_j ∂F_j/∂dτ_ij (when dBar ≠ 0), tBar_i = Σ_j ct_j ∂F_j/∂T_ij (when tBar ≠ 0).
+ * `n` wavenumbers of rows `ld` ≥ n apart (rD, rT, dBar), as in {@link ibased_forward}; tBar
+ * then sums over those columns only.
  */
 export function ibased_pullback(
   rD: usize,
@@ -302,9 +308,10 @@ export function ibased_pullback(
   tBar: usize,
   nlayer: i32,
   n: i32,
+  ld: i32,
 ): void {
   for (let i = 0; i < nlayer; i++) {
-    const off = <usize> (i * n) << 3;
+    const off = <usize> (i * ld) << 3;
     if (dBar != 0) {
       let j = 0;
       for (; j + 1 < n; j += 2) {

@@ -3,7 +3,7 @@
  * Generation of an Emission Spectrum", end to end, in Deno.
  *
  *   deno run -A examples/get_started_svi.ts --db ../shared/data [--quick] [--guide mvn,bnaf]
- *       [--steps N] [--lr 0.01] [--seed 0] [--samples 2000] [--backend js|wasm] [--out out]
+ *       [--steps N] [--lr 0.01] [--seed 0] [--samples 2000] [--backend auto|js|wasm] [--out out]
  *
  * grid → CO mdb → PreMODIT → cross sections at 500 and 1500 K → emission spectrum →
  * contribution function → rotation → instrument profile + RV sampling → seeded mock data →
@@ -29,7 +29,7 @@ import {
   AutoNormal,
   type Backend,
   contributionSpec,
-  createStageWasmBackend,
+  createStageBackend,
   createTutorialAd,
   createTutorialModel,
   createWasmRfftPlan,
@@ -55,11 +55,14 @@ import {
   spectrumSpec,
   spectrumToCsv,
   split,
+  type StageBackendKind,
+  type StageWasmBackend,
   summaryTableHtml,
   SVI,
   Tensor,
   tensor,
   TraceELBO,
+  type WasmBackend,
   writeFigure,
 } from "../mod.ts";
 import { TUTORIAL_PRIORS, tutorialModelProb } from "./tutorial_retrieval.ts";
@@ -75,7 +78,7 @@ const { values } = parseArgs({
     lr: { type: "string", default: "0.01" },
     seed: { type: "string", default: "0" },
     samples: { type: "string" },
-    backend: { type: "string", default: "js" },
+    backend: { type: "string", default: "auto" },
     precondition: { type: "string", default: "laplace" },
     quick: { type: "boolean", default: false },
     "no-figures": { type: "boolean", default: false },
@@ -136,7 +139,7 @@ if (values.help) {
   console.log(
     `usage: deno run -A examples/get_started_svi.ts [--db DIR] [--download] [--out DIR] [--guide ${
       Object.keys(GUIDES).join("|")
-    }[,...]] [--steps N] [--lr LR] [--seed N] [--samples N] [--backend js|wasm] [--precondition laplace|none] [--quick] [--no-figures]`,
+    }[,...]] [--steps N] [--lr LR] [--seed N] [--samples N] [--backend auto|js|wasm] [--precondition laplace|none] [--quick] [--no-figures]`,
   );
   Deno.exit(0);
 }
@@ -172,10 +175,13 @@ const nSamples = values.samples
 if (!Number.isInteger(nSamples) || nSamples < 10) {
   fail(`--samples must be an integer >= 10, got ${values.samples}`);
 }
-if (values.backend !== "js" && values.backend !== "wasm") {
+if (
+  values.backend !== "auto" && values.backend !== "js" &&
+  values.backend !== "wasm"
+) {
   fail(
     `--backend ${values.backend} is not available for the retrieval yet: the WebGPU kernels (ibased forward, JVP, VJP) ` +
-      `run in bench/report.ts, but the retrieval pipeline is synchronous; use js or wasm`,
+      `run in bench/report.ts, but the retrieval pipeline is synchronous; use auto, js or wasm`,
   );
 }
 const outDir = values.out;
@@ -210,13 +216,23 @@ let t = performance.now();
 let rfftPlan:
   | ((n: number) => import("../src/fft/mod.ts").RfftPlan)
   | undefined;
+// the CPU default is wasm (the AssemblyScript SIMD kernels where ported, the js kernels over
+// linear memory elsewhere, half the layers on a worker thread); js when it does not load (with
+// a notice) or when asked
 let backend: Backend | undefined;
-if (values.backend === "wasm") {
-  // every kernel of the model on the wasm backend: the AssemblyScript SIMD ones where ported
-  // (FFT, ibased emission), the js kernels over linear memory elsewhere; tensors stay there
-  const wasm = await createStageWasmBackend();
+try {
+  backend = await createStageBackend(values.backend as StageBackendKind);
+} catch (e) {
+  fail(`--backend ${values.backend}: ${(e as Error).message}`);
+}
+if (backend.name === "wasm") {
+  const wasm = backend as WasmBackend;
   rfftPlan = (n) => createWasmRfftPlan(wasm, n);
-  backend = wasm;
+  const threads = (backend as StageWasmBackend).pool?.threads ?? 1;
+  console.log(`  backend wasm (${threads} thread${threads > 1 ? "s" : ""})`);
+} else {
+  console.log("  backend js");
+  backend = undefined; // the model's own js backend
 }
 let model;
 try {

@@ -10,6 +10,13 @@
  * |---|---|
  * | `rt.emission_ibased` | forward, `.jvp`, `.vjp`, `.pullback` (no batch axis yet) |
  *
+ * Given a kernel pool (`opts.pool`, the worker of `createStageWasmBackend`), the forward, `.vjp`
+ * and `.pullback` kernels run the upper half of the wavenumbers on the worker (the same
+ * export of the shared-memory module on its own scratch; every column is computed as on one
+ * thread, so the flux and the Jacobian are the same bits; the pullback's ∂/∂T sums over ν are
+ * added from two halves). The quadrature and the scratch stay in the backend's memory between
+ * calls.
+ *
  * @example
  * ```ts
  * import assert from "node:assert";
@@ -32,11 +39,12 @@
  */
 import type { DeviceBuffer, KernelParams } from "../backend/backend.ts";
 import type { WasmBackend } from "../backend/wasm/wasm_backend.ts";
+import type { KernelPool } from "../backend/wasm/kernel_pool.ts";
 import { stageKernelNames } from "../ad/stage_kernels.ts";
 import { emissionQuadrature } from "./emission_ibased.ts";
 import { _checkDtau, _checkNu, _checkTemperature } from "./_validate.ts";
 
-/** The exports of asm/ibased.ts (byte pointers, sizes). */
+/** The exports of asm/ibased.ts (byte pointers, sizes; ld: the row stride of [L, ·] arrays). */
 interface _IbasedExports {
   ibased_forward(
     nu: number,
@@ -45,6 +53,7 @@ interface _IbasedExports {
     out: number,
     nlayer: number,
     n: number,
+    ld: number,
     nmu: number,
     quad: number,
     scratch: number,
@@ -59,6 +68,7 @@ interface _IbasedExports {
     hbuf: number,
     nlayer: number,
     n: number,
+    ld: number,
     nmu: number,
     quad: number,
     scratch: number,
@@ -71,6 +81,7 @@ interface _IbasedExports {
     tBar: number,
     nlayer: number,
     n: number,
+    ld: number,
   ): void;
   ibased_jvp_contract(
     rD: number,
@@ -86,10 +97,19 @@ interface _IbasedExports {
 
 const STAGE = "rt.emission_ibased";
 
+/** Options of {@link registerRtWasmStages}. */
+export interface RtWasmStageOptions {
+  /** A pool whose worker runs half the wavenumbers (null or absent: one thread). */
+  readonly pool?: KernelPool | null;
+  /** Fewest L·N values of a call that is split (default 65536). */
+  readonly minSplit?: number;
+}
+
 /**
  * Registers the WASM kernels of the rt stages that have them (see the module doc).
  *
  * @param be The wasm backend.
+ * @param opts The kernel pool that may run half of each call (its memory must be `be`'s).
  *
  * @example
  * ```ts
@@ -102,24 +122,41 @@ const STAGE = "rt.emission_ibased";
  * be.destroy();
  * ```
  */
-export function registerRtWasmStages(be: WasmBackend): void {
+export function registerRtWasmStages(
+  be: WasmBackend,
+  opts: RtWasmStageOptions = {},
+): void {
   const e = be.exports as unknown as _IbasedExports;
-  const quads = new Map<number, Float64Array>();
-  /** [c_m, 1/µ_m, c_m/µ_m] × nµ for nstream streams (as emission_ibased_ad.ts). */
-  const quadOf = (nstream: number): Float64Array => {
+  const pool = opts.pool ?? null;
+  const minSplit = opts.minSplit ?? 65536;
+  /** [c_m, 1/µ_m, c_m/µ_m] × nµ for nstream streams (as emission_ibased_ad.ts), in memory. */
+  const quads = new Map<number, DeviceBuffer>();
+  const quadOf = (nstream: number): [ptr: number, nmu: number] => {
     let q = quads.get(nstream);
     if (q === undefined) {
       const { mu, w } = emissionQuadrature(nstream);
-      q = new Float64Array(3 * mu.length);
+      const a = new Float64Array(3 * mu.length);
       for (let m = 0; m < mu.length; m++) {
         const c = 2 * mu[m]! * w[m]!, im = 1 / mu[m]!;
-        q[3 * m] = c;
-        q[3 * m + 1] = im;
-        q[3 * m + 2] = c * im;
+        a[3 * m] = c;
+        a[3 * m + 1] = im;
+        a[3 * m + 2] = c * im;
       }
+      q = be.alloc(a.length);
+      be.write(q, a);
       quads.set(nstream, q);
     }
-    return q;
+    return [be.ptr(q), q.size / 3];
+  };
+  /** Scratch regions (this thread's, the worker's, the Jacobian's h [L·N]), grown, kept. */
+  const scratch: (DeviceBuffer | null)[] = [null, null, null];
+  const scratchPtr = (i: 0 | 1 | 2, n: number): number => {
+    const s = scratch[i] ?? null;
+    if (s !== null && s.size >= n) return be.ptr(s);
+    if (s !== null) be.free(s);
+    const b = be.alloc(Math.max(n, 16));
+    scratch[i] = b;
+    return be.ptr(b);
   };
   const f64 = (b: DeviceBuffer, what: string): Float64Array => {
     const v = be.view(b);
@@ -152,22 +189,60 @@ export function registerRtWasmStages(be: WasmBackend): void {
       bs.forEach((b) => be.free(b));
     }
   };
-  /** Runs `fn` with the quadrature of params.nstream in wasm memory, and `extra` temporaries. */
-  const withQuad = <T>(
-    p: KernelParams,
-    extra: readonly number[],
-    fn: (quad: number, nmu: number, ptrs: number[]) => T,
-  ): T => {
-    const q = quadOf(p.nstream ?? 8);
-    const qb = be.alloc(q.length);
-    try {
-      be.write(qb, q);
-      return temps(extra, (rest) => fn(be.ptr(qb), q.length / 3, rest));
-    } finally {
-      be.free(qb);
-    }
-  };
   const ptr0 = (b: DeviceBuffer) => (b.size === 0 ? 0 : be.ptr(b));
+  const even = (n: number) => n + (n & 1);
+  /**
+   * Runs `part(j0, n, scratch)` for the columns [0, h) here and [h, N) on the worker
+   * (`forkArgs` gives the worker's export and arguments), or all N here.
+   */
+  const columns = (
+    L: number,
+    N: number,
+    scratchPerCol: number,
+    part: (j0: number, n: number, scratch: number) => void,
+    fork: (j0: number, n: number, scratch: number) => [string, number[]],
+  ): void => {
+    const h = 2 * Math.floor(N / 4); // even: the worker's columns stay 16-byte aligned
+    if (pool === null || pool.threads < 2 || L * N < minSplit || h === 0) {
+      part(0, N, scratchPtr(0, scratchPerCol * even(N)));
+      return;
+    }
+    // both scratch regions before either pointer is taken (an allocation may move nothing, but
+    // keep the order obvious)
+    const s0 = scratchPtr(0, scratchPerCol * even(h));
+    const s1 = scratchPtr(1, scratchPerCol * even(N - h));
+    const [fn, args] = fork(h, N - h, s1);
+    const forked = pool.fork(fn, args);
+    part(0, h, s0);
+    if (!forked || !pool.join()) part(h, N - h, s1); // the worker's part here
+  };
+  const [kF, kJ, kV, kP] = stageKernelNames(STAGE);
+  be.registerKernel(kF, (ins, [out], p) => {
+    const { L, N } = sizes(ins, p);
+    const [quad, nmu] = quadOf(p.nstream ?? 8);
+    const [nu, d, t] = ins.map((b) => be.ptr(b));
+    const o = be.ptr(out!);
+    const args = (j0: number, n: number, sc: number): number[] => [
+      nu! + 8 * j0,
+      d! + 8 * j0,
+      t!,
+      o + 8 * j0,
+      L,
+      n,
+      N,
+      nmu,
+      quad,
+      sc,
+    ];
+    columns(
+      L,
+      N,
+      nmu + 1,
+      (j0, n, sc) =>
+        (e.ibased_forward as (...a: number[]) => void)(...args(j0, n, sc)),
+      (j0, n, sc) => ["ibased_forward", args(j0, n, sc)],
+    );
+  });
   /** Flux and, for the wanted partials, the block-diagonal Jacobian into rD / rT. */
   const jacobian = (
     ins: readonly DeviceBuffer[],
@@ -178,46 +253,37 @@ export function registerRtWasmStages(be: WasmBackend): void {
     N: number,
     p: KernelParams,
   ) => {
-    const ne = N + (N & 1);
-    withQuad(p, [rD !== 0 ? L * N : 0], (quad, nmu, [h]) => {
-      temps([(nmu + 5) * ne], ([scratch]) => {
-        e.ibased_jacobian(
-          be.ptr(ins[0]!),
-          be.ptr(ins[1]!),
-          be.ptr(ins[2]!),
-          be.ptr(out),
-          rD,
-          rT,
-          rD !== 0 ? h! : 0,
-          L,
-          N,
-          nmu,
-          quad,
-          scratch!,
-        );
-      });
-    });
+    const [quad, nmu] = quadOf(p.nstream ?? 8);
+    const h = rD !== 0 ? scratchPtr(2, L * N) : 0;
+    {
+      const [nu, d, t] = ins.map((b) => be.ptr(b));
+      const o = be.ptr(out);
+      const at = (x: number, j0: number) => (x === 0 ? 0 : x + 8 * j0);
+      const args = (j0: number, n: number, sc: number): number[] => [
+        nu! + 8 * j0,
+        d! + 8 * j0,
+        t!,
+        o + 8 * j0,
+        at(rD, j0),
+        at(rT, j0),
+        rD !== 0 ? h + 8 * j0 : 0,
+        L,
+        n,
+        N,
+        nmu,
+        quad,
+        sc,
+      ];
+      columns(
+        L,
+        N,
+        nmu + 5,
+        (j0, n, sc) =>
+          (e.ibased_jacobian as (...a: number[]) => void)(...args(j0, n, sc)),
+        (j0, n, sc) => ["ibased_jacobian", args(j0, n, sc)],
+      );
+    }
   };
-  const [kF, kJ, kV, kP] = stageKernelNames(STAGE);
-  be.registerKernel(kF, (ins, [out], p) => {
-    const { L, N } = sizes(ins, p);
-    const ne = N + (N & 1);
-    withQuad(p, [], (quad, nmu) => {
-      temps([(nmu + 1) * ne], ([scratch]) => {
-        e.ibased_forward(
-          be.ptr(ins[0]!),
-          be.ptr(ins[1]!),
-          be.ptr(ins[2]!),
-          be.ptr(out!),
-          L,
-          N,
-          nmu,
-          quad,
-          scratch!,
-        );
-      });
-    });
-  });
   be.registerKernel(kV, (ins, [out, rD, rT], p) => {
     const { L, N } = sizes(ins, p);
     jacobian(ins, out!, ptr0(rD!), ptr0(rT!), L, N, p);
@@ -225,15 +291,44 @@ export function registerRtWasmStages(be: WasmBackend): void {
   be.registerKernel(kP, (ins, [dBar, tBar], p) => {
     const { L, N } = sizes(ins, p);
     const [, , , rD, rT, ct] = ins;
-    e.ibased_pullback(
-      ptr0(rD!),
-      ptr0(rT!),
-      be.ptr(ct!),
-      dBar!.size === 0 ? 0 : be.ptr(dBar!),
-      tBar!.size === 0 ? 0 : be.ptr(tBar!),
-      L,
-      N,
-    );
+    const wantT = tBar!.size > 0;
+    // the worker's ∂/∂T sums over its columns go to a temporary, added here
+    temps([wantT ? L : 0], ([tb2]) => {
+      let usedTemp = false;
+      const args = (j0: number, n: number, tb: number): number[] => [
+        rD!.size === 0 ? 0 : be.ptr(rD!) + 8 * j0,
+        rT!.size === 0 ? 0 : be.ptr(rT!) + 8 * j0,
+        be.ptr(ct!) + 8 * j0,
+        dBar!.size === 0 ? 0 : be.ptr(dBar!) + 8 * j0,
+        tb,
+        L,
+        n,
+        N,
+      ];
+      const tMain = wantT ? be.ptr(tBar!) : 0;
+      columns(
+        L,
+        N,
+        0,
+        (j0, n) => {
+          // here: the columns from 0 into tBar; the worker's part, if run here, into the temp
+          const own = j0 === 0;
+          if (!own) usedTemp = true;
+          (e.ibased_pullback as (...a: number[]) => void)(
+            ...args(j0, n, wantT ? (own ? tMain : tb2!) : 0),
+          );
+        },
+        (j0, n) => {
+          usedTemp = true;
+          return ["ibased_pullback", args(j0, n, wantT ? tb2! : 0)];
+        },
+      );
+      if (wantT && usedTemp) {
+        const a = f64(tBar!, "tBar");
+        const b = new Float64Array(be.memory.buffer, tb2!, L);
+        for (let i = 0; i < L; i++) a[i] = a[i]! + b[i]!;
+      }
+    });
   });
   be.registerKernel(kJ, (ins, [out, dout], p) => {
     const { L, N } = sizes(ins, p);

@@ -32,6 +32,7 @@ import {
   createWasmRfftPlan,
   type WasmBackend,
 } from "../backend/wasm/wasm_backend.ts";
+import { compileFftWasm } from "../backend/wasm/fft_wasm.ts";
 import { registerRtWasmStages } from "../rt/wasm_kernels.ts";
 import { registerOpacityWasmStages } from "../opacity/wasm_kernels.ts";
 import {
@@ -220,6 +221,7 @@ export async function createStageWasmBackend(
       pool = await createKernelPool(
         wbe.memory,
         new URL("./stage_worker.ts", import.meta.url),
+        { module: await compileFftWasm(true) },
       );
     } catch (e) {
       (opts.onNotice ?? console.warn)(
@@ -253,7 +255,7 @@ export async function createStageWasmBackend(
   for (const [name, k] of js.kernelTable) {
     if (!be.hasKernel(name)) be.registerViewKernel(name, k);
   }
-  registerRtWasmStages(be);
+  registerRtWasmStages(be, { pool });
   registerOpacityWasmStages(be);
   if (pool !== null) {
     // the layer-separable stages: half the layers of a large call on the worker
@@ -301,4 +303,65 @@ export async function createStageWasmBackend(
     }
   }
   return be;
+}
+
+/** What {@link createStageBackend} was asked for. */
+export type StageBackendKind = "auto" | "js" | "wasm";
+
+/** Options of {@link createStageBackend}. */
+export interface StageBackendOptions {
+  /** Called with a one-line notice when "auto" falls back to js (default `console.warn`). */
+  readonly onNotice?: (msg: string) => void;
+  /** Worker threads of a wasm backend (see {@link StageWasmBackendOptions}). */
+  readonly workers?: 0 | 1;
+}
+
+/**
+ * The CPU backend of the emission model by name: `"wasm"` ({@link createStageWasmBackend}: the
+ * AssemblyScript SIMD kernels and, on a multi-core machine, a worker thread), `"js"`
+ * ({@link createStageJsBackend}: the float64 TypeScript reference), or `"auto"` (the default):
+ * wasm when it loads, else js with a one-line notice. This is what `deno task demo` uses
+ * (`--backend`).
+ *
+ * @param kind Which backend.
+ * @param opts The notice callback and the wasm backend's workers.
+ * @returns The backend (a wasm one has `pool`).
+ * @throws {Error} When "wasm" is asked for and cannot load.
+ * @throws {TypeError} For an unknown kind.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createStageBackend } from "./stage_backend.ts";
+ * const be = await createStageBackend("auto", { workers: 0 });
+ * assert.strictEqual(be.name, "wasm"); // WebAssembly SIMD loads in Deno
+ * be.destroy();
+ * assert.strictEqual((await createStageBackend("js")).name, "js");
+ * ```
+ */
+export async function createStageBackend(
+  kind: StageBackendKind = "auto",
+  opts: StageBackendOptions = {},
+): Promise<JsBackend | StageWasmBackend> {
+  if (kind === "js") return createStageJsBackend();
+  const wopts: StageWasmBackendOptions = {
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+    ...(opts.onNotice ? { onNotice: opts.onNotice } : {}),
+  };
+  if (kind === "wasm") return await createStageWasmBackend(wopts);
+  if (kind !== "auto") {
+    throw new TypeError(
+      `createStageBackend(): kind must be "auto", "js" or "wasm", got ${kind}`,
+    );
+  }
+  try {
+    return await createStageWasmBackend(wopts);
+  } catch (e) {
+    (opts.onNotice ?? console.warn)(
+      `exospec: the wasm backend did not load (${
+        e instanceof Error ? e.message : e
+      }); using the js backend`,
+    );
+    return createStageJsBackend();
+  }
 }

@@ -6,7 +6,11 @@
 import assert from "node:assert";
 import { createWasmBackend } from "../../src/backend/wasm/wasm_backend.ts";
 import { registerRtWasmStages } from "../../src/rt/wasm_kernels.ts";
-import { createStageJsBackend } from "../../src/spectrum/stage_backend.ts";
+import {
+  createStageJsBackend,
+  createStageWasmBackend,
+} from "../../src/spectrum/stage_backend.ts";
+import { poolSupported } from "../../src/backend/wasm/kernel_pool.ts";
 import type { Backend, KernelParams } from "../../src/backend/backend.ts";
 import { key, split, uniform } from "../../src/random/mod.ts";
 
@@ -157,6 +161,66 @@ Deno.test("wasm rt.emission_ibased refuses bad input with the js kernel's errors
       ),
     /takes no batch axis yet/,
   );
+});
+
+Deno.test({
+  name:
+    "wasm rt.emission_ibased on two threads (half the wavenumbers on the worker): flux and Jacobian equal one thread bit for bit, the ∂/∂T pullback within the bound of a reordered sum",
+  ignore: !poolSupported(),
+  fn: async () => {
+    const two = await createStageWasmBackend({ workers: 1 });
+    const one = await createStageWasmBackend({ workers: 0 });
+    assert.ok(two.pool !== null);
+    const L = 17, N = 4001; // L·N above the split threshold; N odd: the worker's part is odd
+    const nu = Float64Array.from({ length: N }, (_, j) => 4000 + 0.1 * j);
+    const dtau = rand(L * N, 0, 2);
+    dtau[5 * N + 3000] = 1e4;
+    dtau[2 * N + 100] = 0;
+    const t = rand(L, 600, 1600);
+    const ct = rand(N, -1, 1);
+    const p = { nstream: 8, need0: 1, need1: 1 };
+    const same = (a: Float64Array, b: Float64Array) =>
+      a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+    const split0 = two.pool.stats.split;
+    const [f2] = run(two, "rt.emission_ibased", [nu, dtau, t], [N], p);
+    const [f1] = run(one, "rt.emission_ibased", [nu, dtau, t], [N], p);
+    assert.ok(same(f2!, f1!), "flux");
+    const v2 = run(two, "rt.emission_ibased.vjp", [nu, dtau, t], [
+      N,
+      L * N,
+      L * N,
+    ], p);
+    const v1 = run(one, "rt.emission_ibased.vjp", [nu, dtau, t], [
+      N,
+      L * N,
+      L * N,
+    ], p);
+    v1.forEach((a, i) => assert.ok(same(v2[i]!, a), `vjp output ${i}`));
+    const pin = [nu, dtau, t, v1[1]!, v1[2]!, ct];
+    const b2 = run(two, "rt.emission_ibased.pullback", pin, [L * N, L], p);
+    const b1 = run(one, "rt.emission_ibased.pullback", pin, [L * N, L], p);
+    assert.ok(same(b2[0]!, b1[0]!), "dτ cotangent");
+    // the ∂/∂T sums over ν in another order (two partial sums): each summation has an error of
+    // at most (N − 1)·u·Σ|terms| (u = 2⁻⁵³), so they differ by at most twice that
+    const rT = v1[2]!;
+    b1[1]!.forEach((g, i) => {
+      let abs = 0;
+      for (let j = 0; j < N; j++) abs += Math.abs(ct[j]! * rT[i * N + j]!);
+      const bound = 2 * (N - 1) * 2 ** -53 * abs;
+      assert.ok(
+        Math.abs(b2[1]![i]! - g) <= bound,
+        `T cotangent ${i}: ${b2[1]![i]} vs ${g} (bound ${bound})`,
+      );
+    });
+    assert.strictEqual(two.pool.stats.split - split0, 3);
+    assert.strictEqual(
+      two.pool.stats.fallback,
+      0,
+      String(two.pool.stats.lastError),
+    );
+    two.destroy();
+    one.destroy();
+  },
 });
 
 Deno.test("wasm rt.emission_ibased: teardown", () => wasm.destroy());

@@ -108,7 +108,8 @@ export interface KernelPool {
    * @param outs Outputs: views of the shared memory ("sum" outputs may be any array).
    * @param params The kernel's params (numbers; sent as JSON).
    * @param plan How each array divides.
-   * @param minElements Smallest total output size that is split (default 16384).
+   * @param minElements Smallest total size of the layer-major inputs and outputs that is split
+   *   (default 16384).
    */
   run(
     name: string,
@@ -119,6 +120,23 @@ export interface KernelPool {
     plan: SplitPlan,
     minElements?: number,
   ): void;
+  /**
+   * Starts `fn(...args)`, an export of the shared-memory module, on the worker's instance
+   * over the same memory (for glue that runs part of an AssemblyScript kernel there: a range of
+   * wavenumbers, its own scratch). Follow with {@link KernelPool.join}.
+   *
+   * @param fn The export's name.
+   * @param args Its numeric arguments (pointers, sizes).
+   * @returns false when the pool is closed or has no module (nothing was started).
+   */
+  fork(fn: string, args: readonly number[]): boolean;
+  /**
+   * Waits for the export started by {@link KernelPool.fork}.
+   *
+   * @returns true when it ran; false when it failed or timed out (the caller then computes
+   *   that part itself; a worker that timed out is not used again).
+   */
+  join(): boolean;
   /** Stops the worker; later calls run on the calling thread. */
   close(): void;
 }
@@ -129,6 +147,11 @@ export interface KernelPoolOptions {
   readonly timeoutMs?: number;
   /** How long the worker may take to start [ms] (default 60000). */
   readonly startTimeoutMs?: number;
+  /**
+   * The shared-memory module (`compileFftWasm(true)`) for {@link KernelPool.fork}: the worker
+   * instantiates it over `memory`.
+   */
+  readonly module?: WebAssembly.Module;
 }
 
 /**
@@ -218,7 +241,11 @@ export async function createKernelPool(
       clearTimeout(timer);
       reject(new Error(`kernel pool: the worker failed: ${e}`));
     });
-    worker.postMessage({ memory, ctrl });
+    worker.postMessage({
+      memory,
+      ctrl,
+      ...(opts.module ? { module: opts.module } : {}),
+    });
   }).catch((e) => {
     worker.terminate();
     throw e;
@@ -240,6 +267,42 @@ export async function createKernelPool(
   const shared = (a: Float64Array): boolean =>
     a.buffer instanceof SharedArrayBuffer;
   const stats: KernelPoolStats = { split: 0, fallback: 0, lastError: null };
+  /** Writes a job and wakes the worker; false when it does not fit. */
+  const post = (job: unknown): boolean => {
+    const text = new TextEncoder().encode(JSON.stringify(job));
+    if (text.length > _JOB_MAX) return false;
+    jobBytes.set(text);
+    i32[_JOB_LEN] = text.length;
+    Atomics.store(i32, _SEQ, ++seq);
+    Atomics.notify(i32, _SEQ);
+    return true;
+  };
+  /** Waits for the job posted last: "ok", "error" (message kept) or "timeout" (pool closed). */
+  const wait = (what: string): "ok" | "error" | "timeout" => {
+    const mine = seq;
+    const t0 = performance.now();
+    while (Atomics.load(i32, _DONE) !== mine) {
+      const left = timeoutMs - (performance.now() - t0);
+      if (left <= 0) break;
+      Atomics.wait(i32, _DONE, mine - 1, left);
+    }
+    if (Atomics.load(i32, _DONE) !== mine) {
+      // the worker is stuck: never use it again
+      open = false;
+      stats.lastError = `${what}: the worker did not answer in ${timeoutMs} ms`;
+      worker.terminate();
+      return "timeout";
+    }
+    if (i32[_STATUS] !== 0) {
+      const n = Math.min(i32[_MSG_LEN]!, _JOB_MAX);
+      stats.lastError = new TextDecoder().decode(
+        new Uint8Array(ctrl, _MSG_BYTE, n).slice(),
+      );
+      return "error";
+    }
+    return "ok";
+  };
+  let forked: string | null = null;
 
   const pool: KernelPool = {
     get threads() {
@@ -248,8 +311,14 @@ export async function createKernelPool(
     stats,
     run(name, kernel, ins, outs, params, plan, minElements = 16384) {
       const L = plan.layers;
-      const total = outs.reduce((s, o) => s + o.length, 0);
-      if (!open || L < 2 || total < minElements) {
+      // the work: the layer-major arrays' sizes
+      let total = 0;
+      ins.forEach((a, i) => (total += plan.ins[i] === "whole" ? 0 : a.length));
+      outs.forEach((
+        a,
+        i,
+      ) => (total += typeof plan.outs[i] === "number" ? a.length : 0));
+      if (!open || forked !== null || L < 2 || total < minElements) {
         kernel(ins, outs, params);
         return;
       }
@@ -289,45 +358,18 @@ export async function createKernelPool(
           mainOuts.push(a.subarray(0, h * r));
         }
       }
-      const text = new TextEncoder().encode(
-        JSON.stringify({ k: name, p: params, i: jobIns, o: jobOuts }),
-      );
-      if (text.length > _JOB_MAX) return kernel(ins, outs, params);
-      jobBytes.set(text);
-      i32[_JOB_LEN] = text.length;
       scratch.fill(0, 0, used);
-      const mine = ++seq;
-      Atomics.store(i32, _SEQ, mine);
-      Atomics.notify(i32, _SEQ);
+      if (!post({ k: name, p: params, i: jobIns, o: jobOuts })) {
+        return kernel(ins, outs, params);
+      }
       let mainError = false;
       try {
         kernel(mainIns, mainOuts, params);
       } catch {
         mainError = true;
       }
-      const t0 = performance.now();
-      while (Atomics.load(i32, _DONE) !== mine) {
-        const left = timeoutMs - (performance.now() - t0);
-        if (left <= 0) break;
-        Atomics.wait(i32, _DONE, mine - 1, left);
-      }
-      if (Atomics.load(i32, _DONE) !== mine) {
-        // the worker is stuck: never use it again, and answer from this thread
-        open = false;
-        stats.lastError =
-          `${name}: the worker did not answer in ${timeoutMs} ms`;
-        stats.fallback++;
-        worker.terminate();
-        kernel(ins, outs, params);
-        return;
-      }
-      if (i32[_STATUS] !== 0) {
-        const n = Math.min(i32[_MSG_LEN]!, _JOB_MAX);
-        stats.lastError = new TextDecoder().decode(
-          new Uint8Array(ctrl, _MSG_BYTE, n).slice(),
-        );
-      }
-      if (mainError || i32[_STATUS] !== 0) {
+      const done = wait(name);
+      if (mainError || done !== "ok") {
         stats.fallback++;
         kernel(ins, outs, params); // the kernel's own error, or the right numbers
         return;
@@ -336,6 +378,23 @@ export async function createKernelPool(
         for (let j = 0; j < a.length; j++) a[j] = a[j]! + scratch[off + j]!;
       }
       stats.split++;
+    },
+    fork(fn, args) {
+      if (!open || opts.module === undefined || forked !== null) return false;
+      if (!post({ c: fn, a: args })) return false;
+      forked = fn;
+      return true;
+    },
+    join() {
+      if (forked === null) return false;
+      const fn = forked;
+      forked = null;
+      if (wait(fn) === "ok") {
+        stats.split++;
+        return true;
+      }
+      stats.fallback++;
+      return false;
     },
     close() {
       if (!open) return;

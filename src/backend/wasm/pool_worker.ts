@@ -8,6 +8,11 @@
  * hands a kernel the same view object each time and kernels that memoize by array identity
  * (PreMODIT's tables) build once.
  *
+ * A job may instead name an export of the shared-memory wasm module with its numeric arguments
+ * (pointers into the memory): the worker calls it on its own instance of the module over the
+ * same memory (given at start), which is how a kernel's glue runs part of an AssemblyScript
+ * kernel (a range of wavenumbers) on this thread.
+ *
  * The control block (one SharedArrayBuffer of {@link _CTRL_BYTES}) holds, as int32: the job
  * sequence number, the last finished one, its status (0 ok, 1 error), the quit flag, the job's
  * length and the error message's length; then the job (JSON), the error message and a float64
@@ -49,15 +54,19 @@ export const _SCRATCH_MAX = 512;
 /** Size of the control block in bytes. */
 export const _CTRL_BYTES = _SCRATCH_BYTE + 8 * _SCRATCH_MAX;
 
-/** The job of one call, as the pool writes it. */
+/** The job of one call, as the pool writes it: a kernel over regions, or a module export. */
 interface _Job {
-  /** Kernel name. */
-  k: string;
-  /** Params. */
+  /** Kernel name (a kernel job). */
+  k?: string;
+  /** Export name (an export job: `c(...a)` on this worker's instance over the memory). */
+  c?: string;
+  /** The export's arguments. */
+  a?: number[];
+  /** Params (a kernel job). */
   p: Record<string, number>;
-  /** Inputs: [id (0: none), byte offset, length]. */
+  /** Inputs: [id (0: none), byte offset, length] (a kernel job). */
   i: [number, number, number][];
-  /** Outputs: [0, byte offset, length] or [−1, scratch index, length]. */
+  /** Outputs: [0, byte offset, length] or [−1, scratch index, length] (a kernel job). */
   o: [number, number, number][];
 }
 
@@ -90,10 +99,23 @@ export async function serveKernelPool(
   ) as unknown as { parentPort: _Port | null; isMainThread: boolean };
   if (isMainThread || parentPort === null) return;
   const init = await new Promise<unknown>((r) => parentPort.once("message", r));
-  const { memory, ctrl } = init as {
+  const { memory, ctrl, module } = init as {
     memory: WebAssembly.Memory;
     ctrl: SharedArrayBuffer;
+    module?: WebAssembly.Module;
   };
+  // the shared-memory module over the pool's memory, for export jobs (its data segments are
+  // constant tables: instantiating rewrites the same bytes)
+  let exports: Record<string, unknown> = {};
+  if (module !== undefined) {
+    try {
+      const inst = await WebAssembly.instantiate(module, { env: { memory } });
+      exports = inst.exports as Record<string, unknown>;
+    } catch (e) {
+      parentPort.postMessage({ error: String(e) });
+      return;
+    }
+  }
   let kernels: Map<string, JsKernel>;
   try {
     kernels = await makeKernels();
@@ -104,6 +126,41 @@ export async function serveKernelPool(
   parentPort.postMessage({ ready: true });
   const i32 = new Int32Array(ctrl);
   const views = new Map<number, Float64Array>();
+  /** Runs one job (throws what its kernel throws). */
+  const runJob = (job: _Job): void => {
+    if (job.c !== undefined) {
+      const f = exports[job.c];
+      if (typeof f !== "function") {
+        throw new Error(`the worker's module has no export ${job.c}`);
+      }
+      f(...job.a!);
+      return;
+    }
+    const buf = memory.buffer;
+    const view = ([id, off, len]: [number, number, number]) => {
+      if (id > 0) {
+        const v = views.get(id);
+        if (v !== undefined && v.byteOffset === off && v.length === len) {
+          return v;
+        }
+      }
+      const v = new Float64Array(buf, off, len);
+      if (id > 0) {
+        if (views.size >= 1024) views.clear();
+        views.set(id, v);
+      }
+      return v;
+    };
+    const ins = job.i.map(view);
+    const outs = job.o.map((o) =>
+      o[0] === -1
+        ? new Float64Array(ctrl, _SCRATCH_BYTE + 8 * o[1], o[2])
+        : new Float64Array(buf, o[1], o[2])
+    );
+    const k = kernels.get(job.k ?? "");
+    if (k === undefined) throw new Error(`the worker has no kernel ${job.k}`);
+    k(ins, outs, job.p);
+  };
   let seen = 0;
   for (;;) {
     Atomics.wait(i32, _SEQ, seen);
@@ -114,33 +171,11 @@ export async function serveKernelPool(
     let status = 0;
     try {
       const n = i32[_JOB_LEN]!;
-      const job = JSON.parse(
-        new TextDecoder().decode(new Uint8Array(ctrl, _JOB_BYTE, n).slice()),
-      ) as _Job;
-      const buf = memory.buffer;
-      const view = ([id, off, len]: [number, number, number]) => {
-        if (id > 0) {
-          const v = views.get(id);
-          if (v !== undefined && v.byteOffset === off && v.length === len) {
-            return v;
-          }
-        }
-        const v = new Float64Array(buf, off, len);
-        if (id > 0) {
-          if (views.size >= 1024) views.clear();
-          views.set(id, v);
-        }
-        return v;
-      };
-      const ins = job.i.map(view);
-      const outs = job.o.map((o) =>
-        o[0] === -1
-          ? new Float64Array(ctrl, _SCRATCH_BYTE + 8 * o[1], o[2])
-          : new Float64Array(buf, o[1], o[2])
+      runJob(
+        JSON.parse(
+          new TextDecoder().decode(new Uint8Array(ctrl, _JOB_BYTE, n).slice()),
+        ) as _Job,
       );
-      const k = kernels.get(job.k);
-      if (k === undefined) throw new Error(`the worker has no kernel ${job.k}`);
-      k(ins, outs, job.p);
     } catch (e) {
       status = 1;
       const msg = new TextEncoder().encode(String(e)).subarray(0, _JOB_MAX);
