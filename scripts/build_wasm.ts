@@ -68,7 +68,8 @@ async function compile(extra: string[]): Promise<Uint8Array> {
     "-p",
     `assemblyscript@${ASC_VERSION}`,
     "asc",
-    ...sources.map((n) => `${root}asm/${n}`),
+    // helpers (asm/_*.ts) are imported by the kernels, not entries of their own
+    ...sources.filter((n) => !n.startsWith("_")).map((n) => `${root}asm/${n}`),
     "-O3",
     "--enable",
     "simd",

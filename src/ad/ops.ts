@@ -34,7 +34,12 @@ import {
   Tensor,
 } from "./tensor.ts";
 import type { Backend } from "../backend/backend.ts";
-import { deviceOp, type ShapeRule } from "./op_dispatch.ts";
+import {
+  type _Arith,
+  _arithSame,
+  deviceOp,
+  type ShapeRule,
+} from "./op_dispatch.ts";
 import {
   digammaScalar,
   lgammaScalar,
@@ -49,16 +54,18 @@ function _same(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-/** Elementwise binary map with broadcasting on concrete tensors. */
+/** Elementwise binary map with broadcasting on concrete tensors (`op`: f's own loop). */
 function _binary(
   a: Tensor,
   b: Tensor,
   f: (x: number, y: number) => number,
+  op?: _Arith,
 ): Tensor {
   if (_same(a.shape, b.shape)) {
     const out = new Float64Array(a.size);
     const ad = a.data, bd = b.data;
-    for (let i = 0; i < out.length; i++) out[i] = f(ad[i]!, bd[i]!);
+    if (op !== undefined) _arithSame(op, ad, bd, out);
+    else for (let i = 0; i < out.length; i++) out[i] = f(ad[i]!, bd[i]!);
     return new Tensor(out, a.shape);
   }
   const shape = broadcastShapes(a.shape, b.shape);
@@ -206,7 +213,17 @@ function _elementwiseBinary(
 ): Primitive {
   const prim: Primitive = {
     name,
-    impl: deviceOp(name, ([a, b]) => _binary(a!, b!, f), _bcast2),
+    impl: deviceOp(
+      name,
+      ([a, b]) =>
+        _binary(
+          a!,
+          b!,
+          f,
+          name === "mul" || name === "div" ? name : undefined,
+        ),
+      _bcast2,
+    ),
     jvp([a, b], [ta, tb], _p, k) {
       const out = bind(prim, [a!, b!], {});
       const r = out.shape.length;
@@ -294,7 +311,11 @@ export function fullOn(
 /** Primitive: a + b. */
 export const addPrim: Primitive = {
   name: "add",
-  impl: deviceOp("add", ([a, b]) => _binary(a!, b!, (x, y) => x + y), _bcast2),
+  impl: deviceOp(
+    "add",
+    ([a, b]) => _binary(a!, b!, (x, y) => x + y, "add"),
+    _bcast2,
+  ),
   jvp([a, b], [ta, tb], _p, k) {
     const out = bind(addPrim, [a!, b!], {});
     const r = out.shape.length;
@@ -312,7 +333,11 @@ export const addPrim: Primitive = {
 /** Primitive: a − b. */
 export const subPrim: Primitive = {
   name: "sub",
-  impl: deviceOp("sub", ([a, b]) => _binary(a!, b!, (x, y) => x - y), _bcast2),
+  impl: deviceOp(
+    "sub",
+    ([a, b]) => _binary(a!, b!, (x, y) => x - y, "sub"),
+    _bcast2,
+  ),
   jvp([a, b], [ta, tb], _p, k) {
     const out = bind(subPrim, [a!, b!], {});
     const r = out.shape.length;
