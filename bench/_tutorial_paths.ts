@@ -12,6 +12,8 @@
 export interface TutorialPaths {
   /** The tree's root folder. */
   readonly root: string;
+  /** A label: the tree, or the backend ("js", "wasm ×1", "wasm ×2"). */
+  readonly label: string;
   /** Runs fspec once (T0, alpha, MMR, gravity, RV, vsini). */
   fspec(): void;
   /** Runs the reverse-mode gradient of the log-likelihood once. */
@@ -35,11 +37,14 @@ type Any = any;
  *
  * @param root Absolute path of the tree (holds src/).
  * @param dbDir Database folder (../shared/data).
+ * @param backend The model's backend: the js default, or this tree's wasm backend with 1 or 2
+ *   threads (`createStageWasmBackend`).
  * @returns The timed closures.
  */
 export async function loadTutorialPaths(
   root: string,
   dbDir: string,
+  backend: "js" | "wasm1" | "wasm2" = "js",
 ): Promise<TutorialPaths> {
   const u = (p: string) => new URL(`file://${root}/src/${p}`).href;
   const tut: Any = await import(u("spectrum/tutorial.ts"));
@@ -56,7 +61,16 @@ export async function loadTutorialPaths(
   const rnd: Any = await import(u("random/mod.ts"));
   const adm: Any = await import(u("ad/mod.ts"));
 
-  const model = await tut.createTutorialModel({ dbDir });
+  const stb: Any = backend === "js"
+    ? null
+    : await import(u("spectrum/stage_backend.ts"));
+  const be = stb === null ? undefined : await stb.createStageWasmBackend({
+    workers: backend === "wasm2" ? 1 : 0,
+  });
+  const model = await tut.createTutorialModel({
+    dbDir,
+    ...(be ? { backend: be } : {}),
+  });
   const ad = tad.createTutorialAd(model);
   const g = 10 ** 4.3942;
   const mu = model.fspec(1200, 0.1, 0.01, g, 40, 10);
@@ -101,6 +115,9 @@ export async function loadTutorialPaths(
   const bnafS = makeStep(infer.AutoBNAFNormal(modelProb, guideOpts));
   return {
     root,
+    label: backend === "js"
+      ? root
+      : `wasm ×${backend === "wasm2" ? be.pool?.threads ?? 1 : 1}`,
     fspec: () => model.fspec(1150, 0.12, 0.008, 10 ** 4.3, 39, 11),
     gradient: () => ad.logLikelihoodGrad(theta, y, "reverse"),
     mvnStep: mvnS.step,

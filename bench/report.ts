@@ -3,6 +3,8 @@
 // PreMODIT/direct, reverse/forward and forward-mode per direction (AD), WASM/TS FFT, WebGPU/TS ibased.
 // With `--baseline DIR [--draws N]` it prints instead the old-path vs new-path table of issue 9
 // (fspec forward, reverse gradient, MVN and BNAF SVI steps, Predictive of N draws; bench/compare.ts).
+// With `--backends [--draws N]` the same paths on the js, wasm one-thread and wasm two-thread
+// backends, and the js/wasm ratios of issue 10.
 import { fileURLToPath } from "node:url";
 import { createTutorialModel } from "../src/spectrum/tutorial.ts";
 import { createTutorialAd } from "../src/spectrum/tutorial_ad.ts";
@@ -21,7 +23,7 @@ import {
 } from "../src/backend/webgpu/mod.ts";
 import { createIbasedWebGpu } from "../src/rt/mod.ts";
 
-if (Deno.args.includes("--baseline")) {
+if (Deno.args.includes("--baseline") || Deno.args.includes("--backends")) {
   await import("./compare.ts");
   Deno.exit(0);
 }
