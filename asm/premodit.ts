@@ -53,9 +53,8 @@ const C_SP = 30; // spectra of ∂σ/∂P or 0
 const C_PLAN = 31; // rfft plan of length 2N
 const C_SCRATCH = 32;
 const C_C2 = 33; // c₂ (cm K)
-const C_BASIS_OK = 34; // 1 when the basis is filled (the series needs it)
 /** Number of config slots. */
-const C_SLOTS = 35;
+const C_SLOTS = 34;
 
 const KMAX = 16;
 const SERIES_MAX: f64 = 0.25;

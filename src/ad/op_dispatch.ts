@@ -45,7 +45,7 @@ import {
 } from "../backend/backend.ts";
 import type { JsBackend } from "../backend/js/js_backend.ts";
 import type { Params } from "./core.ts";
-import { isHostBackend, sizeOf, Tensor } from "./tensor.ts";
+import { sizeOf, Tensor } from "./tensor.ts";
 
 /** A primitive's host implementation on concrete host tensors. */
 export type HostImpl = (inputs: Tensor[], params: Params) => Tensor;
@@ -325,7 +325,6 @@ function _launch(
       temps.push(b);
       return b;
     }
-    if (t.isHost && isHostBackend(be)) return t.buffer;
     throw new TypeError(
       `${kernel}: input ${i} (shape [${
         t.shape.join(", ")

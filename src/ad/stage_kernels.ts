@@ -567,13 +567,10 @@ export function stagePrimitive(
     };
     // The residuals (and the args, which the pullback reads) must outlive the pullback:
     // jacrev calls it once per output row. Device residuals are freed when the pullback is
-    // collected or when the innermost scopeSync ends; the args keep their own tensors alive.
+    // collected or when the innermost scopeSync ends; the pullback refers to the arg tensors
+    // (args), so their buffers live as long as it does.
     if (!isHostBackend(be) && res.length > 0) _adopt(be, res, pullback);
-    const keepArgs = args;
-    return {
-      out: tensorOf(out, l.outShape),
-      pullback: (ct: Tensor) => (void keepArgs, pullback(ct)),
-    };
+    return { out: tensorOf(out, l.outShape), pullback };
   };
 
   const primitive: Primitive = {

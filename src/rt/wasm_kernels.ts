@@ -9,6 +9,7 @@
  * | stage | kernels on wasm |
  * |---|---|
  * | `rt.emission_ibased` | forward, `.jvp`, `.vjp`, `.pullback` (no batch axis yet) |
+ * | `rt.opacity_profile_cia` | forward, `.vjp` (10^e on f64x2 lanes; the per-layer terms and checks here, anything unusual on the js kernel, so errors are its own) |
  *
  * Given a kernel pool (`opts.pool`, the worker of `createStageWasmBackend`), the forward, `.vjp`
  * and `.pullback` kernels run the upper half of the wavenumbers on the worker (the same
@@ -40,9 +41,14 @@
 import type { DeviceBuffer, KernelParams } from "../backend/backend.ts";
 import type { WasmBackend } from "../backend/wasm/wasm_backend.ts";
 import type { KernelPool } from "../backend/wasm/kernel_pool.ts";
-import { stageKernelNames } from "../ad/stage_kernels.ts";
+import {
+  batchedJsStageKernels,
+  stageKernelNames,
+} from "../ad/stage_kernels.ts";
 import { emissionQuadrature } from "./emission_ibased.ts";
 import { _checkDtau, _checkNu, _checkTemperature } from "./_validate.ts";
+import { opacityProfileCiaJsKernels } from "./kernels.ts";
+import { KB, LOG10_KB, LOG10_MU } from "../constants.ts";
 
 /** The exports of asm/ibased.ts (byte pointers, sizes; ld: the row stride of [L, ·] arrays). */
 interface _IbasedExports {
@@ -96,6 +102,22 @@ interface _IbasedExports {
 }
 
 const STAGE = "rt.emission_ibased";
+const CIA = "rt.opacity_profile_cia";
+
+/** The export of asm/opacity_profile.ts. */
+interface _ProfileExports {
+  cia_profile(
+    la: number,
+    terms: number,
+    out: number,
+    out2: number,
+    nlayer: number,
+    n: number,
+    k: number,
+    lg: number,
+    lm: number,
+  ): number;
+}
 
 /** Options of {@link registerRtWasmStages}. */
 export interface RtWasmStageOptions {
@@ -148,9 +170,12 @@ export function registerRtWasmStages(
     }
     return [be.ptr(q), q.size / 3];
   };
-  /** Scratch regions (this thread's, the worker's, the Jacobian's h [L·N]), grown, kept. */
-  const scratch: (DeviceBuffer | null)[] = [null, null, null];
-  const scratchPtr = (i: 0 | 1 | 2, n: number): number => {
+  /**
+   * Scratch regions (this thread's, the worker's, the Jacobian's h [L·N], the CIA profile's
+   * per-layer terms), grown, kept.
+   */
+  const scratch: (DeviceBuffer | null)[] = [null, null, null, null];
+  const scratchPtr = (i: 0 | 1 | 2 | 3, n: number): number => {
     const s = scratch[i] ?? null;
     if (s !== null && s.size >= n) return be.ptr(s);
     if (s !== null) be.free(s);
@@ -349,4 +374,67 @@ export function registerRtWasmStages(
       );
     });
   });
+
+  // rt.opacity_profile_cia: forward and .vjp (the .jvp and .pullback stay js over memory)
+  const ep = be.exports as unknown as _ProfileExports;
+  const ciaJs = batchedJsStageKernels(opacityProfileCiaJsKernels());
+  const views = (bs: readonly DeviceBuffer[]) => bs.map((b) => f64(b, CIA));
+  /** dτ into out (and rd), or the js kernel (its error) when an input is not plain. */
+  const cia = (
+    ins: readonly DeviceBuffer[],
+    outs: readonly DeviceBuffer[],
+    p: KernelParams,
+    vjp: boolean,
+  ): void => {
+    const [pr, dp, la, t, g] = ins;
+    const L = t!.size, N = L > 0 ? la!.size / L : 0;
+    const js = () =>
+      vjp
+        ? ciaJs.vjp(views(ins), views(outs), p)
+        : ciaJs.forward(views(ins), views(outs), p);
+    const pos = (x: number) => Number.isFinite(x) && x > 0;
+    const { vmr1, vmr2, mmw } = p;
+    if (
+      (p.batch ?? 1) > 1 || L === 0 || !Number.isInteger(N) || N === 0 ||
+      pr!.size !== L || dp!.size !== L || g!.size !== 1 ||
+      outs[0]!.size !== L * N ||
+      !(Number.isFinite(vmr1) && vmr1! >= 0) ||
+      !(Number.isFinite(vmr2) && vmr2! >= 0) || !pos(mmw!)
+    ) {
+      return js();
+    }
+    const pv = f64(pr!, "pressure"), dv = f64(dp!, "dParr");
+    const tv = f64(t!, "temperature"), gv = f64(g!, "gravity")[0]!;
+    if (!pos(gv)) return js();
+    for (let i = 0; i < L; i++) {
+      if (!pos(tv[i]!) || !pos(pv[i]!) || !pos(dv[i]!)) return js();
+    }
+    const tp = scratchPtr(3, 3 * L);
+    const terms = new Float64Array(be.memory.buffer, tp, 3 * L);
+    const tv2 = f64(t!, "temperature"), pv2 = f64(pr!, "pressure");
+    const dv2 = f64(dp!, "dParr");
+    for (let i = 0; i < L; i++) {
+      // the js kernel's expressions (opacityProfileCia)
+      const ti = tv2[i]!;
+      const n = (pv2[i]! * 1.0e6) / (KB * ti);
+      terms[i] = Math.log10(vmr1! * n);
+      terms[L + i] = Math.log10(vmr2! * n);
+      terms[2 * L + i] = (ti / mmw!) * (dv2[i]! / pv2[i]!);
+    }
+    const bad = ep.cia_profile(
+      be.ptr(la!),
+      tp,
+      be.ptr(outs[0]!),
+      vjp ? be.ptr(outs[1]!) : 0,
+      L,
+      N,
+      LOG10_KB,
+      Math.log10(gv),
+      LOG10_MU,
+    );
+    if (bad >= 0) return js(); // a NaN or +∞ in logacia: the js kernel's error
+    if (vjp) f64(outs[2]!, "gravity residual").fill(gv);
+  };
+  be.registerKernel(CIA, (ins, outs, p) => cia(ins, outs, p, false));
+  be.registerKernel(`${CIA}.vjp`, (ins, outs, p) => cia(ins, outs, p, true));
 }

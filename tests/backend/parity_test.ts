@@ -159,6 +159,8 @@ Deno.test("parity: coverage table (kernels per backend), and every kernel has ca
       "rt.emission_ibased.jvp",
       "rt.emission_ibased.pullback",
       "rt.emission_ibased.vjp",
+      "rt.opacity_profile_cia",
+      "rt.opacity_profile_cia.vjp",
     ],
   );
   // totals per backend (printed; the stages' kernels are js-only until issues 10 and 11)

@@ -223,4 +223,65 @@ Deno.test({
   },
 });
 
+Deno.test("wasm rt.opacity_profile_cia (forward, vjp) equals js to 1e-12 (odd N, one layer, −∞ log k), and bad input gets the js kernel's error", () => {
+  const p = {
+    vmr1: 0.855,
+    vmr2: 0.855,
+    mmw: 2.33,
+    need0: 1,
+    need1: 1,
+    need2: 1,
+  };
+  for (const [L, N] of [[1, 1], [3, 7], [10, 501]] as const) {
+    const pr = rand(L, 1e-3, 10), dp = pr.map((x) => 0.1 * x);
+    const la = rand(L * N, -47, -43);
+    la[L * N - 1] = -Infinity;
+    const t = rand(L, 500, 2500), g = new Float64Array([2.4e4]);
+    const ins = [pr, dp, la, t, g];
+    for (
+      const [k, outs] of [["", [L * N]], [".vjp", [L * N, L * N, L]]] as const
+    ) {
+      const w = run(wasm, `rt.opacity_profile_cia${k}`, ins, [...outs], p);
+      const j = run(js, `rt.opacity_profile_cia${k}`, ins, [...outs], p);
+      j.forEach((a, i) => {
+        const e = worst([a], [w[i]!]);
+        assert.ok(e < 1e-12, `L ${L} N ${N} ${k} output ${i}: ${e}`);
+      });
+      assert.strictEqual(w[0]![L * N - 1], 0);
+    }
+  }
+  const L = 3, N = 5;
+  const base = [
+    new Float64Array([0.1, 1, 10]),
+    new Float64Array([0.01, 0.1, 1]),
+    rand(L * N, -46, -44),
+    new Float64Array([800, 900, 1000]),
+    new Float64Array([2.4e4]),
+  ];
+  const bad: [number, number, string][] = [[2, 7, "NaN"], [2, 13, "Infinity"], [
+    3,
+    1,
+    "0",
+  ]];
+  for (const [arg, at, v] of bad) {
+    const ins = base.map((a) => a.slice());
+    ins[arg]![at] = Number(v);
+    let we = "", je = "";
+    try {
+      run(wasm, "rt.opacity_profile_cia", ins, [L * N], p);
+    } catch (e) {
+      we = String(e);
+    }
+    try {
+      run(js, "rt.opacity_profile_cia", ins, [L * N], p);
+    } catch (e) {
+      je = String(e);
+    }
+    assert.ok(
+      je !== "" && we === je,
+      `${arg}[${at}] = ${v}: "${we}" vs "${je}"`,
+    );
+  }
+});
+
 Deno.test("wasm rt.emission_ibased: teardown", () => wasm.destroy());
