@@ -4,13 +4,14 @@
  * them, so that the two halves of a split call compute the same numbers. A js kernel runs
  * directly on the views of the shared memory (PreMODIT's FFTs on this worker's own WASM plans);
  * an AssemblyScript kernel runs in this worker's own wasm backend, its inputs copied in and its
- * outputs copied back (a large input, such as PreMODIT's tables, stays uploaded while its
- * contents are unchanged: it is compared, not copied, on the next call). Imported on the main
+ * outputs copied back (a large whole input, such as PreMODIT's tables, stays uploaded while its
+ * contents are unchanged: it is compared, not copied, on the next call; everything else is
+ * freed after the call). Imported on the main
  * thread it does nothing.
  *
  * @module
  */
-import { serveKernelPool } from "../backend/wasm/pool_worker.ts";
+import { _wholeViews, serveKernelPool } from "../backend/wasm/pool_worker.ts";
 import type { DeviceBuffer } from "../backend/backend.ts";
 import type { JsKernel } from "../backend/js/js_backend.ts";
 import { createWasmRfftPlan } from "../backend/wasm/wasm_backend.ts";
@@ -55,7 +56,8 @@ await serveKernelPool(async () => {
         if (b !== undefined && _same(be.view(b) as Float64Array, a)) return b;
         b = be.alloc(a.length);
         be.write(b, a);
-        if (a.length >= _KEEP) {
+        // only a whole input's view comes back on the next call (a layer half is a new view)
+        if (a.length >= _KEEP && _wholeViews.has(a)) {
           const old = kept.get(a);
           if (old !== undefined) be.free(old);
           kept.set(a, b);

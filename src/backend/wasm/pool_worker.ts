@@ -54,6 +54,13 @@ export const _SCRATCH_MAX = 512;
 /** Size of the control block in bytes. */
 export const _CTRL_BYTES = _SCRATCH_BYTE + 8 * _SCRATCH_MAX;
 
+/**
+ * The views this worker hands kernels for whole inputs (grids, tables: the same object for the
+ * same buffer, call after call), so that a kernel may keep what it derives from them; every
+ * other view is made for one call. Private.
+ */
+export const _wholeViews: WeakSet<Float64Array> = new WeakSet();
+
 /** The job of one call, as the pool writes it: a kernel over regions, or a module export. */
 interface _Job {
   /** Kernel name (a kernel job). */
@@ -148,6 +155,7 @@ export async function serveKernelPool(
       if (id > 0) {
         if (views.size >= 1024) views.clear();
         views.set(id, v);
+        _wholeViews.add(v);
       }
       return v;
     };

@@ -183,3 +183,34 @@ Deno.test({
     assert(pool.threads === 1);
   },
 });
+
+Deno.test({
+  name:
+    "kernel pool: a split AssemblyScript kernel (the CIA profile) called many times does not grow the worker's memory",
+  ignore: !poolSupported(),
+  fn: async () => {
+    const be = await createStageWasmBackend({ workers: 1 });
+    const L = 20, N = 20000; // each half's log10 k: 1.6 MB copied to the worker per call
+    const ins = [
+      Float64Array.from({ length: L }, (_, i) => 0.1 * (i + 1)),
+      Float64Array.from({ length: L }, (_, i) => 0.01 * (i + 1)),
+      Float64Array.from({ length: L * N }, (_, k) => -45 - (k % 7) / 10),
+      Float64Array.from({ length: L }, (_, i) => 900 + 20 * i),
+      new Float64Array([2e5]),
+    ].map((a) => up(be, a));
+    const out = be.alloc(L * N);
+    const params = { vmr1: 0.8, vmr2: 0.8, mmw: 2.3 };
+    const call = () => be.run("rt.opacity_profile_cia", ins, [out], params);
+    for (let i = 0; i < 5; i++) call();
+    const rss0 = Deno.memoryUsage().rss;
+    for (let i = 0; i < 60; i++) call();
+    const grown = (Deno.memoryUsage().rss - rss0) / 2 ** 20;
+    // a kept copy per call would add 60 × 1.6 MB ≈ 96 MB
+    assert(
+      grown < 40,
+      `the process grew by ${grown.toFixed(1)} MB over 60 calls`,
+    );
+    assert(be.pool!.stats.split >= 65, JSON.stringify(be.pool!.stats));
+    be.destroy();
+  },
+});
