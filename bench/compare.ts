@@ -41,15 +41,18 @@ function interleaved(fn: (p: TutorialPaths) => void, n = reps): number[] {
   return ts.map((a) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)]!);
 }
 
+/** The hot paths every mode times. */
+const paths = (): [string, number[]][] => [
+  ["fspec forward", interleaved((p) => p.fspec())],
+  ["log-likelihood gradient (reverse)", interleaved((p) => p.gradient())],
+  ["SVI step, AutoMultivariateNormal", interleaved((p) => p.mvnStep())],
+  ["SVI step, AutoBNAFNormal", interleaved((p) => p.bnafStep())],
+  [`Predictive, ${draws} draws`, interleaved((p) => p.predictive(draws), 1)],
+];
+
 if (backends) {
   const names = ["js", "wasm ×1", trees[2]!.label];
-  const rows: [string, number[]][] = [
-    ["fspec forward", interleaved((p) => p.fspec())],
-    ["log-likelihood gradient (reverse)", interleaved((p) => p.gradient())],
-    ["SVI step, AutoMultivariateNormal", interleaved((p) => p.mvnStep())],
-    ["SVI step, AutoBNAFNormal", interleaved((p) => p.bnafStep())],
-    [`Predictive, ${draws} draws`, interleaved((p) => p.predictive(draws), 1)],
-  ];
+  const rows = paths();
   console.log(
     `exospec backends — ${navigator.hardwareConcurrency} logical CPUs, Deno ${Deno.version.deno}, ${reps} reps`,
   );
@@ -77,11 +80,7 @@ if (backends) {
 }
 
 const rows: [string, number[]][] = [
-  ["fspec forward", interleaved((p) => p.fspec())],
-  ["log-likelihood gradient (reverse)", interleaved((p) => p.gradient())],
-  ["SVI step, AutoMultivariateNormal", interleaved((p) => p.mvnStep())],
-  ["SVI step, AutoBNAFNormal", interleaved((p) => p.bnafStep())],
-  [`Predictive, ${draws} draws`, interleaved((p) => p.predictive(draws), 1)],
+  ...paths(),
   // the new tree with the batch axis (all draws in one model evaluation) against the old loop
   [
     `Predictive, ${draws} draws, batchSize ${draws}`,

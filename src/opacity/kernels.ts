@@ -91,7 +91,8 @@ type _Memo<T> = WeakMap<Float64Array, _MemoEntry<T>[]>;
 /** Most entries kept per key (the oldest is dropped). */
 const _MEMO_ENTRIES = 8;
 
-function _sameArray(a: Float64Array, b: Float64Array): boolean {
+/** Whether two arrays hold the same values (NaN equal to NaN). Private. */
+export function _sameArray(a: Float64Array, b: Float64Array): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
@@ -205,7 +206,8 @@ const PREMODIT = "opacity.premodit_xsmatrix";
 /** Number of PreMODIT constants. */
 const PREMODIT_NCONST = 11;
 /** The PreMODIT scalar params, in a fixed order. */
-const PREMODIT_PARAMS = [
+/** The PreMODIT scalar params, in the memo key's order. Private. */
+export const _PREMODIT_PARAMS = [
   "resolution",
   "tmin",
   "tmax",
@@ -430,7 +432,7 @@ export function premoditXsmatrixJsKernels(
   const rules = (ins: readonly Float64Array[], p: KernelParams) => {
     _checkConsts(ins, PREMODIT_NCONST, PREMODIT);
     const consts = ins.slice(0, PREMODIT_NCONST);
-    const key = PREMODIT_PARAMS.map((k) => p[k] ?? NaN);
+    const key = _PREMODIT_PARAMS.map((k) => p[k] ?? NaN);
     return _memoized(
       memo,
       consts,

@@ -37,7 +37,12 @@ import {
 } from "../db/partition_function.ts";
 import { _checkPositive } from "./line_strength.ts";
 import { premoditAliasBasis } from "./premodit_alias.ts";
-import { premoditTablesFromConsts, premoditXsmatrixStage } from "./kernels.ts";
+import {
+  _PREMODIT_PARAMS,
+  _sameArray,
+  premoditTablesFromConsts,
+  premoditXsmatrixStage,
+} from "./kernels.ts";
 import type { PremoditTables } from "./premodit_layer.ts";
 
 /** The exports of asm/premodit.ts. */
@@ -116,26 +121,6 @@ interface _Calc {
   layer: DeviceBuffer;
 }
 
-/** Whether two arrays hold the same values (NaN equal to NaN). */
-function _sameValues(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
-}
-
-/** The PreMODIT params, in the order of the js kernels' memo key. */
-const _PARAMS = [
-  "resolution",
-  "tmin",
-  "tmax",
-  "allowOutsideRange",
-  "tref",
-  "twt",
-  "trefBroadening",
-  "qAtTref",
-  "sigmaQFactor",
-] as const;
-
 /**
  * Registers the AssemblyScript forward and `.vjp` kernels of `opacity.premodit_xsmatrix` on a
  * wasm backend (see the module documentation). The `.jvp` and `.pullback` kernels must come
@@ -188,7 +173,7 @@ export function registerOpacityWasmStages(be: WasmBackend): void {
     return b;
   };
   const calcOf = (ins: readonly DeviceBuffer[], p: KernelParams): _Calc => {
-    const key = _PARAMS.map((k) => p[k] ?? NaN);
+    const key = _PREMODIT_PARAMS.map((k) => p[k] ?? NaN);
     const sameKey = (c: _Calc) => c.key.every((v, i) => Object.is(v, key[i]));
     for (const c of calcs) {
       if (c.consts.every((b, i) => b === ins[i]) && sameKey(c)) return c;
@@ -197,7 +182,7 @@ export function registerOpacityWasmStages(be: WasmBackend): void {
     for (const c of calcs) {
       if (
         sameKey(c) &&
-        c.copies.every((a, i) => _sameValues(a, f64(ins[i]!)))
+        c.copies.every((a, i) => _sameArray(a, f64(ins[i]!)))
       ) {
         c.consts = ins.slice(0, NCONST);
         return c;

@@ -264,12 +264,15 @@ export async function createStageWasmBackend(
       const split = _splitKernel(name);
       if (split === null) continue;
       const [spec, kind] = split;
+      const planOf = (
+        ins: number[],
+        outs: number[],
+        params: KernelParams,
+      ) => layerSplitPlan(spec, kind, ins, outs, params);
       if (be.kernelKind(name) === "ts") {
         const k = js.kernelTable.get(name)!;
         be.registerViewKernel(name, (ins, outs, params) => {
-          const plan = layerSplitPlan(
-            spec,
-            kind,
+          const plan = planOf(
             ins.map((a) => a.length),
             outs.map((a) => a.length),
             params,
@@ -286,9 +289,7 @@ export async function createStageWasmBackend(
           params: KernelParams,
         ) => k(ins.map(be.bufferAt), outs.map(be.bufferAt), params);
         be.registerKernel(name, (ins, outs, params) => {
-          const plan = layerSplitPlan(
-            spec,
-            kind,
+          const plan = planOf(
             ins.map((b) => b.size),
             outs.map((b) => b.size),
             params,

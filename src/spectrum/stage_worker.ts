@@ -20,16 +20,10 @@ import {
   createStageJsBackend,
   createStageWasmBackend,
 } from "./stage_backend.ts";
+import { _sameArray } from "../opacity/kernels.ts";
 
 /** Inputs at least this long stay uploaded between calls. */
 const _KEEP = 4096;
-
-/** Whether the backend buffer holds exactly the values of a. */
-function _same(v: Float64Array, a: Float64Array): boolean {
-  if (v.length !== a.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(v[i], a[i])) return false;
-  return true;
-}
 
 await serveKernelPool(async () => {
   const be = await createStageWasmBackend({ workers: 0 });
@@ -53,7 +47,9 @@ await serveKernelPool(async () => {
       const temp: DeviceBuffer[] = [];
       const bi = ins.map((a) => {
         let b = kept.get(a);
-        if (b !== undefined && _same(be.view(b) as Float64Array, a)) return b;
+        if (b !== undefined && _sameArray(be.view(b) as Float64Array, a)) {
+          return b;
+        }
         b = be.alloc(a.length);
         be.write(b, a);
         // only a whole input's view comes back on the next call (a layer half is a new view)
