@@ -35,7 +35,7 @@ const C_ENT1 = 12;
 const C_ENT2 = 13;
 const C_BNG = 14; // binNgammaRef [nb]
 const C_BNT = 15; // binNTexp [nb]
-const C_BASIS = 16; // alias series basis [(N + 1)·16]
+const C_BASIS = 16; // alias series basis, transposed: [16·(N + 1)], k·(N + 1) + m
 const C_SIN2 = 17; // 2 sin²(πn/2N) [N + 1]
 const C_T = 18; // T [L] (K)
 const C_P = 19; // P [L] (bar)
@@ -161,20 +161,60 @@ function alias(
       st(cg, k, <f64> (2 * k + 1) * cc);
       cc *= u2;
     }
+    // basis[k·nk + m] (transposed by the host): four wavenumbers per step on two v128, each lane
+    // summing k = nt − 1 … 0 in the js kernel's order (bit-identical; four independent chains)
+    const stride = <usize> nk << 3;
+    let m = 0;
     if (aG == 0) {
-      for (let m = 0; m < nk; m++) {
-        const o = basis + (<usize> (m * KMAX) << 3);
+      for (; m + 3 < nk; m += 4) {
+        let s0 = f64x2.splat(0.0);
+        let s1 = f64x2.splat(0.0);
+        let o = basis + (<usize> m << 3) + <usize> (nt - 1) * stride;
+        for (let k = nt - 1; k >= 0; k--) {
+          const a = f64x2.splat(ld(ca, k));
+          s0 = f64x2.add(s0, f64x2.mul(a, v128.load(o)));
+          s1 = f64x2.add(s1, f64x2.mul(a, v128.load(o, 16)));
+          o -= stride;
+        }
+        v128.store(aK + (<usize> m << 3), s0);
+        v128.store(aK + (<usize> m << 3), s1, 16);
+      }
+      for (; m < nk; m++) {
         let sa = 0.0;
-        for (let k = nt - 1; k >= 0; k--) sa += ld(ca, k) * ld(o, k);
+        for (let k = nt - 1; k >= 0; k--) {
+          sa += ld(ca, k) *
+            load<f64>(basis + <usize> k * stride + (<usize> m << 3));
+        }
         st(aK, m, sa);
       }
     } else {
-      for (let m = 0; m < nk; m++) {
-        const o = basis + (<usize> (m * KMAX) << 3);
+      for (; m + 3 < nk; m += 4) {
+        let s0 = f64x2.splat(0.0);
+        let s1 = f64x2.splat(0.0);
+        let g0 = f64x2.splat(0.0);
+        let g1 = f64x2.splat(0.0);
+        let o = basis + (<usize> m << 3) + <usize> (nt - 1) * stride;
+        for (let k = nt - 1; k >= 0; k--) {
+          const a = f64x2.splat(ld(ca, k));
+          const b = f64x2.splat(ld(cg, k));
+          const v0 = v128.load(o);
+          const v1 = v128.load(o, 16);
+          s0 = f64x2.add(s0, f64x2.mul(a, v0));
+          s1 = f64x2.add(s1, f64x2.mul(a, v1));
+          g0 = f64x2.add(g0, f64x2.mul(b, v0));
+          g1 = f64x2.add(g1, f64x2.mul(b, v1));
+          o -= stride;
+        }
+        v128.store(aK + (<usize> m << 3), s0);
+        v128.store(aK + (<usize> m << 3), s1, 16);
+        v128.store(aG + (<usize> m << 3), g0);
+        v128.store(aG + (<usize> m << 3), g1, 16);
+      }
+      for (; m < nk; m++) {
         let sa = 0.0;
         let sg = 0.0;
         for (let k = nt - 1; k >= 0; k--) {
-          const v = ld(o, k);
+          const v = load<f64>(basis + <usize> k * stride + (<usize> m << 3));
           sa += ld(ca, k) * v;
           sg += ld(cg, k) * v;
         }

@@ -44,6 +44,7 @@ import {
   premoditXsmatrixStage,
 } from "./kernels.ts";
 import type { PremoditTables } from "./premodit_layer.ts";
+import type { KernelPool } from "../backend/wasm/kernel_pool.ts";
 
 /** The exports of asm/premodit.ts. */
 interface _PremoditExports {
@@ -60,6 +61,16 @@ const MSG_STAGE = "premodit.xsmatrix";
 const NCONST = premoditXsmatrixStage.nConst;
 
 /** Config slots (asm/premodit.ts). */
+/** The alias series basis [m·16 + k] (premoditAliasBasis) as [k·nk + m], for the kernel. */
+function transposeBasis(b: Float64Array, nk: number): Float64Array {
+  const kmax = b.length / nk;
+  const t = new Float64Array(b.length);
+  for (let m = 0; m < nk; m++) {
+    for (let k = 0; k < kmax; k++) t[k * nk + m] = b[m * kmax + k]!;
+  }
+  return t;
+}
+
 const C = {
   N: 0,
   NE: 1,
@@ -117,6 +128,12 @@ interface _Calc {
     scratch: DeviceBuffer;
     cfg: DeviceBuffer;
   };
+  /** The worker's plan, scratch and config block (with a pool), else null. */
+  readonly worker: {
+    plan: DeviceBuffer;
+    scratch: DeviceBuffer;
+    cfg: DeviceBuffer;
+  } | null;
   /** Per-layer qr, d ln qr (grown as needed). */
   layer: DeviceBuffer;
 }
@@ -126,7 +143,14 @@ interface _Calc {
  * wasm backend (see the module documentation). The `.jvp` and `.pullback` kernels must come
  * from the js kernels (`createStageWasmBackend` registers them over linear memory).
  *
+ * With a kernel pool (`opts.pool`, the worker of `createStageWasmBackend`), the forward and
+ * `.vjp` kernels run the second half of the layers on the worker's instance of the module, over
+ * the same memory (its own FFT plan and scratch): the same numbers, bit for bit; a worker that
+ * fails or does not answer leaves that half to this thread.
+ *
  * @param be The backend.
+ * @param opts The pool and the smallest call that is split.
+ * @returns The kernels that split their layers themselves (none without a pool).
  *
  * @example
  * ```ts
@@ -157,8 +181,13 @@ interface _Calc {
  * be.destroy();
  * ```
  */
-export function registerOpacityWasmStages(be: WasmBackend): void {
+export function registerOpacityWasmStages(
+  be: WasmBackend,
+  opts: OpacityWasmStageOptions = {},
+): string[] {
   const e = be.exports as unknown as _PremoditExports;
+  const pool = opts.pool ?? null;
+  const minSplit = opts.minSplit ?? 16384;
   const nSlots = e.premodit_config_slots();
   const calcs: _Calc[] = [];
   const f64 = (b: DeviceBuffer): Float64Array => be.view(b) as Float64Array;
@@ -197,8 +226,12 @@ export function registerOpacityWasmStages(be: WasmBackend): void {
     e.rplan_init(L2, be.ptr(plan));
     // the basis on this backend's FFT (as the js kernel on wasm computes it)
     const tsPlan = createWasmRfftPlan(be, L2);
-    const basis = upload(premoditAliasBasis(N, tsPlan));
+    // transposed, [k·(N + 1) + m], so that the kernel loads consecutive wavenumbers
+    const basis = upload(transposeBasis(premoditAliasBasis(N, tsPlan), N + 1));
     tsPlan.dispose();
+    const scratchSize = Math.ceil(
+      e.premodit_scratch_bytes(N, tables.elowerGrid.length, nb) / 8,
+    );
     const bufs = {
       rnu: upload(Float64Array.from(tables.nu, (v) => tables.resolution / v)),
       stim: upload(
@@ -214,25 +247,33 @@ export function registerOpacityWasmStages(be: WasmBackend): void {
         ),
       ),
       plan,
-      scratch: be.alloc(
-        Math.ceil(
-          e.premodit_scratch_bytes(N, tables.elowerGrid.length, nb) / 8,
-        ),
-      ),
+      scratch: be.alloc(scratchSize),
       cfg: be.alloc(nSlots),
     };
+    let worker: _Calc["worker"] = null;
+    if (pool !== null) {
+      const wplan = be.alloc(Math.ceil(e.rplan_bytes(L2) / 8) + 1);
+      e.rplan_init(L2, be.ptr(wplan));
+      worker = {
+        plan: wplan,
+        scratch: be.alloc(scratchSize),
+        cfg: be.alloc(nSlots),
+      };
+    }
     const calc: _Calc = {
       consts: ins.slice(0, NCONST),
       copies: views,
       key,
       tables,
       bufs,
+      worker,
       layer: be.alloc(2),
     };
     calcs.push(calc);
     if (calcs.length > 8) {
       const old = calcs.shift()!;
       for (const b of Object.values(old.bufs)) be.free(b);
+      for (const b of Object.values(old.worker ?? {})) be.free(b);
       be.free(old.layer);
     }
     return calc;
@@ -346,7 +387,29 @@ export function registerOpacityWasmStages(be: WasmBackend): void {
     cfg[C.PLAN] = ptr(b.plan);
     cfg[C.SCRATCH] = ptr(b.scratch);
     cfg[C.C2] = C2;
+    const w = c.worker;
+    const h = Math.ceil(L / 2);
+    if (
+      w === null || pool === null || pool.threads < 2 || L < 2 ||
+      L * N < minSplit
+    ) {
+      e.premodit_layers(ptr(b.cfg));
+      return;
+    }
+    // layers [h, L) on the worker: its own plan and scratch, the same tables and buffers
+    const cw = f64(w.cfg);
+    cw.set(cfg);
+    cfg[C.L] = h;
+    cw[C.L] = L - h;
+    for (const k of [C.T, C.P, C.QR, C.DLNQR] as const) cw[k] = cfg[k]! + 8 * h;
+    cw[C.OUT] = cfg[C.OUT]! + 8 * h * N;
+    if (sT !== null) cw[C.ST] = cfg[C.ST]! + 8 * 2 * h * nk;
+    if (sP !== null) cw[C.SP] = cfg[C.SP]! + 8 * 2 * h * nk;
+    cw[C.PLAN] = ptr(w.plan);
+    cw[C.SCRATCH] = ptr(w.scratch);
+    const forked = pool.fork("premodit_layers", [ptr(w.cfg)]);
     e.premodit_layers(ptr(b.cfg));
+    if (!forked || !pool.join()) e.premodit_layers(ptr(w.cfg));
   };
   be.registerKernel(STAGE, (ins, [out], p) => run(ins, out!, null, null, p));
   be.registerKernel(`${STAGE}.vjp`, (ins, [out, sT, sP], p) =>
@@ -357,4 +420,16 @@ export function registerOpacityWasmStages(be: WasmBackend): void {
       p.need1 === 0 ? null : sP!,
       p,
     ));
+  return pool === null ? [] : [STAGE, `${STAGE}.vjp`];
+}
+
+/** Options of {@link registerOpacityWasmStages}. */
+export interface OpacityWasmStageOptions {
+  /**
+   * A pool whose worker runs the second half of the layers (null or absent: one thread); its
+   * memory must be `be`'s, and its module the shared-memory build.
+   */
+  readonly pool?: KernelPool | null;
+  /** The fewest layers × wavenumbers that are split (default 16384). */
+  readonly minSplit?: number;
 }

@@ -256,13 +256,13 @@ export async function createStageWasmBackend(
     if (!be.hasKernel(name)) be.registerViewKernel(name, k);
   }
   registerRtWasmStages(be, { pool });
-  registerOpacityWasmStages(be);
+  const selfSplit = new Set(registerOpacityWasmStages(be, { pool }));
   if (pool !== null) {
     // the layer-separable stages: half the layers of a large call on the worker
     const pl = pool;
     for (const name of be.kernels()) {
       const split = _splitKernel(name);
-      if (split === null) continue;
+      if (split === null || selfSplit.has(name)) continue;
       const [spec, kind] = split;
       const planOf = (
         ins: number[],

@@ -148,3 +148,54 @@ Deno.test("premodit on wasm: the js kernel's errors, naming the layer", async ()
     "no batch axis",
   );
 });
+
+Deno.test("premodit on wasm, two threads: the worker's half of the layers (its own plan and scratch, the same memory) equals one thread bit for bit", async () => {
+  const be2 = await createStageWasmBackend({ workers: 1 });
+
+  try {
+    if (be2.pool === null) return; // no worker threads here: nothing to compare
+    const n = 3001; // odd; 7 layers × 3001 ≥ the 16384 elements that are split
+    const { consts, params } = setup(n);
+    const nk = n + 1;
+    const t = [500, 700, 800, 1000, 1200, 1400, 1500];
+    const p = [1e-12, 1e-3, 0.1, 3, 30, 300, 3e4];
+    const L = t.length;
+    const ins = [...consts, new Float64Array(t), new Float64Array(p)];
+    const s0 = be2.pool.stats.split;
+    for (
+      const [name, sizes, pp] of [
+        [STAGE, [L * n], params],
+        [`${STAGE}.vjp`, [L * n, 2 * L * nk, 2 * L * nk], {
+          ...params,
+          need0: 1,
+          need1: 1,
+        }],
+        [`${STAGE}.vjp`, [L * n, 2 * L * nk, 0], {
+          ...params,
+          need0: 1,
+          need1: 0,
+        }],
+      ] as [string, number[], KernelParams][]
+    ) {
+      const one = runWasm(be, name, ins, sizes, pp);
+      const got = runWasm(be2, name, ins, sizes, pp);
+      one.forEach((a, i) => {
+        const d = a.findIndex((v, j) => !Object.is(v, got[i]![j]));
+        assert(d < 0, `${name} output ${i} differs at ${d}`);
+      });
+    }
+    assert(be2.pool.stats.split === s0 + 3, "every call split");
+    assert(be2.pool.stats.fallback === 0, "no fallback");
+    // one layer, or a call below the split size, runs whole here
+    runWasm(
+      be2,
+      STAGE,
+      [...consts, new Float64Array([900]), new Float64Array([1])],
+      [n],
+      params,
+    );
+    assert(be2.pool.stats.split === s0 + 3, "one layer is not split");
+  } finally {
+    be2.destroy();
+  }
+});
