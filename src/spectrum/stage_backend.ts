@@ -35,6 +35,7 @@ import {
 import { compileFftWasm } from "../backend/wasm/fft_wasm.ts";
 import { registerRtWasmStages } from "../rt/wasm_kernels.ts";
 import { registerOpacityWasmStages } from "../opacity/wasm_kernels.ts";
+import { registerSopWasmStages } from "../sop/wasm_kernels.ts";
 import {
   createKernelPool,
   type KernelPool,
@@ -256,6 +257,7 @@ export async function createStageWasmBackend(
     if (!be.hasKernel(name)) be.registerViewKernel(name, k);
   }
   registerRtWasmStages(be, { pool });
+  registerSopWasmStages(be);
   const selfSplit = new Set(registerOpacityWasmStages(be, { pool }));
   if (pool !== null) {
     // the layer-separable stages: half the layers of a large call on the worker

@@ -1,0 +1,221 @@
+/**
+ * The WASM SIMD kernels of the `sop.ipgauss` stage (AssemblyScript, `asm/convolve.ts`), for a
+ * {@link WasmBackend}:
+ *
+ * | stage | kernels on wasm |
+ * |---|---|
+ * | `sop.ipgauss` | forward, `.vjp`, `.pullback` (`.jvp` and a batch axis: the js kernel) |
+ *
+ * The kernel-centred convolution, its transpose and the kernel cotangent run in
+ * AssemblyScript, eight outputs per step, each output the same products summed in the same order
+ * as the js loops of `convolve_ad.ts`: the results are the js kernels' bits. The Gaussian kernel,
+ * its β derivative, the subnormal flush and the supports are computed here by the js functions
+ * (O(m) for an m-point velocity grid). Anything unusual (a non-finite value, a wrong length, a
+ * batch) goes to the js kernel, so errors are its own.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createWasmBackend } from "../backend/wasm/wasm_backend.ts";
+ * import { registerSopWasmStages } from "./wasm_kernels.ts";
+ * import { ipgauss } from "./instrument_profile.ts";
+ * const be = await createWasmBackend();
+ * registerSopWasmStages(be);
+ * const v = new Float64Array([-2, -1, 0, 1, 2]);
+ * const f = Float64Array.from({ length: 40 }, (_, i) => Math.sin(i));
+ * const put = (a: Float64Array) => { const b = be.alloc(a.length); be.write(b, a); return b; };
+ * const out = be.alloc(40);
+ * be.run("sop.ipgauss", [put(v), put(f), put(new Float64Array([1.3]))], [out], {});
+ * assert.deepStrictEqual(be.readSync(out), ipgauss(f, v, 1.3));
+ * be.destroy();
+ * ```
+ *
+ * @module
+ */
+import type { DeviceBuffer, KernelParams } from "../backend/backend.ts";
+import type { WasmBackend } from "../backend/wasm/wasm_backend.ts";
+import { batchedJsStageKernels } from "../ad/stage_kernels.ts";
+import { gaussianKernel } from "./instrument_profile.ts";
+import { gaussianKernelPartials } from "./instrument_profile_ad.ts";
+import { _flushSubnormals, _support } from "./convolve_ad.ts";
+import { ipgaussJsKernels } from "./kernels.ts";
+
+/** The exports of asm/convolve.ts (byte pointers; k0, k1 the support; h the centre). */
+interface _ConvolveExports {
+  conv_centered(
+    a: number,
+    v: number,
+    k0: number,
+    k1: number,
+    h: number,
+    n: number,
+    out: number,
+  ): void;
+  corr_centered(
+    g: number,
+    v: number,
+    k0: number,
+    k1: number,
+    h: number,
+    n: number,
+    out: number,
+  ): void;
+  kernel_bar(
+    g: number,
+    f: number,
+    k0: number,
+    k1: number,
+    h: number,
+    n: number,
+    out: number,
+  ): void;
+}
+
+const IP = "sop.ipgauss";
+
+/** True when every value of `a` is finite. */
+function _finite(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i]!)) return false;
+  }
+  return true;
+}
+
+/** True when vGrid is an odd-length grid symmetric about 0 (as `_checkVelocityGrid` asks). */
+function _symmetricOdd(v: Float64Array): boolean {
+  const m = v.length;
+  if (m % 2 !== 1 || !_finite(v)) return false;
+  for (let i = 0; i < m; i++) {
+    if (v[i]! !== -v[m - 1 - i]!) return false;
+  }
+  return true;
+}
+
+/**
+ * Registers the WASM kernels of `sop.ipgauss` (forward, `.vjp`, `.pullback`) on a wasm backend
+ * (see the module documentation); `.jvp` and batched calls stay on the js kernels.
+ *
+ * @param be The backend.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { createWasmBackend } from "../backend/wasm/wasm_backend.ts";
+ * import { registerSopWasmStages } from "./wasm_kernels.ts";
+ * const be = await createWasmBackend();
+ * registerSopWasmStages(be);
+ * assert.strictEqual(be.kernelKind("sop.ipgauss.pullback"), "asm");
+ * be.destroy();
+ * ```
+ */
+export function registerSopWasmStages(be: WasmBackend): void {
+  const e = be.exports as unknown as _ConvolveExports;
+  const js = batchedJsStageKernels(ipgaussJsKernels());
+  const f64 = (b: DeviceBuffer): Float64Array => be.view(b) as Float64Array;
+  const views = (bs: readonly DeviceBuffer[]) => bs.map(f64);
+  /** A kept scratch region of at least n values (allocated before any view is taken). */
+  let scratch: DeviceBuffer | null = null;
+  const scratchOf = (n: number): DeviceBuffer => {
+    if (scratch !== null && scratch.size >= n) return scratch;
+    if (scratch !== null) be.free(scratch);
+    scratch = be.alloc(Math.max(n, 16));
+    return scratch;
+  };
+  /** The forward convolution of f by the (unflushed) kernel into out, as convolveCentered. */
+  const convolve = (
+    fb: DeviceBuffer,
+    kernel: Float64Array,
+    kb: DeviceBuffer,
+    out: DeviceBuffer,
+  ): void => {
+    const [k0, k1] = _support(kernel);
+    if (k0 > k1) {
+      f64(out).fill(0);
+      return;
+    }
+    f64(kb).set(kernel);
+    const h = (kernel.length - 1) / 2;
+    e.conv_centered(be.ptr(fb), be.ptr(kb), k0, k1, h, fb.size, be.ptr(out));
+  };
+  /** The args [vGrid, f, beta] are plain: a symmetric odd grid, finite f, β > 0. */
+  const plainArgs = (ins: readonly DeviceBuffer[], p: KernelParams) => {
+    const [vb, fb, bb] = ins;
+    if ((p.batch ?? 1) > 1 || vb === undefined || fb === undefined) {
+      return false;
+    }
+    if (bb === undefined || bb.size !== 1 || fb.size === 0) return false;
+    const beta = f64(bb)[0]!;
+    return Number.isFinite(beta) && beta > 0 && _symmetricOdd(f64(vb)) &&
+      _finite(f64(fb));
+  };
+
+  be.registerKernel(IP, (ins, outs, p) => {
+    const [vb, fb, bb] = ins;
+    const out = outs[0];
+    if (
+      !plainArgs(ins, p) || outs.length !== 1 || out!.size !== fb!.size
+    ) {
+      js.forward(views(ins), views(outs), p);
+      return;
+    }
+    const kb = scratchOf(vb!.size);
+    // gaussianKernel throws (as the js kernel) on an all-zero kernel
+    const kernel = gaussianKernel(f64(vb!), f64(bb!)[0]!);
+    convolve(fb!, kernel, kb, out!);
+  });
+
+  be.registerKernel(`${IP}.vjp`, (ins, outs, p) => {
+    const [vb, fb, bb] = ins;
+    const [out, kOut, dOut, sOut] = outs;
+    const m = vb?.size ?? 0;
+    if (
+      !plainArgs(ins, p) || outs.length !== 4 || out!.size !== fb!.size ||
+      kOut!.size !== m || dOut!.size !== m || sOut!.size !== 4
+    ) {
+      js.vjp(views(ins), views(outs), p);
+      return;
+    }
+    const kb = scratchOf(m);
+    // as ipgaussResiduals: the output by the unflushed kernel, the residuals flushed
+    const { kernel, dBeta } = gaussianKernelPartials(f64(vb!), f64(bb!)[0]!);
+    convolve(fb!, kernel, kb, out!);
+    const kf = _flushSubnormals(kernel);
+    const db = _flushSubnormals(dBeta);
+    const [k0, k1] = _support(kf);
+    const [j0, j1] = _support(db);
+    f64(kOut!).set(kf);
+    f64(dOut!).set(db);
+    f64(sOut!).set([k0, k1, j0, j1]);
+  });
+
+  be.registerKernel(`${IP}.pullback`, (ins, outs, p) => {
+    // [vGrid, f, beta, kernel, dBeta, support, ct] → [fBar [n] or 0, betaBar [1] or 0]
+    const [, fb, , kb, db, sb, cb] = ins;
+    const [fBar, bBar] = outs;
+    const n = fb?.size ?? 0;
+    const m = kb?.size ?? 0;
+    const ok = (p.batch ?? 1) <= 1 && ins.length === 7 && outs.length === 2 &&
+      n > 0 && m % 2 === 1 && db!.size === m && sb!.size === 4 &&
+      cb!.size === n && (fBar!.size === n || fBar!.size === 0) &&
+      (bBar!.size === 1 || bBar!.size === 0);
+    if (!ok || !_finite(f64(cb!))) {
+      js.pullback(views(ins), views(outs), p);
+      return;
+    }
+    const c = bBar!.size === 1 ? scratchOf(m) : null;
+    const sup = f64(sb!);
+    const [k0, k1, j0, j1] = [sup[0]!, sup[1]!, sup[2]!, sup[3]!];
+    const h = (m - 1) / 2;
+    if (fBar!.size === n) {
+      e.corr_centered(be.ptr(cb!), be.ptr(kb!), k0, k1, h, n, be.ptr(fBar!));
+    }
+    if (c === null) return;
+    let betaBar = 0;
+    if (j0 <= j1) {
+      e.kernel_bar(be.ptr(cb!), be.ptr(fb!), j0, j1, h, n, be.ptr(c));
+      const cv = f64(c), dv = f64(db!);
+      for (let j = j0; j <= j1; j++) betaBar += cv[j]! * dv[j]!;
+    }
+    f64(bBar!)[0] = betaBar;
+  });
+}
