@@ -161,6 +161,9 @@ Deno.test("parity: coverage table (kernels per backend), and every kernel has ca
       "rt.emission_ibased.vjp",
       "rt.opacity_profile_cia",
       "rt.opacity_profile_cia.vjp",
+      "sop.ipgauss",
+      "sop.ipgauss.pullback",
+      "sop.ipgauss.vjp",
     ],
   );
   // totals per backend (printed; the stages' kernels are js-only until issues 10 and 11)
