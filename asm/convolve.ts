@@ -14,6 +14,37 @@ function st(p: usize, i: i32, v: f64): void {
   store<f64>(p + (<usize> i << 3), v);
 }
 
+/**
+ * Eight outputs o[0..8) = Σ_{k=k0}^{k1} v[k]·x_k[0..8), x_k the eight values at src + (k − k0)·step
+ * bytes: lane pair q holds outputs 2q, 2q + 1; each sum in ascending k (the js order).
+ */
+function eightSums(
+  src: usize,
+  step: isize,
+  v: usize,
+  k0: i32,
+  k1: i32,
+  o: usize,
+): void {
+  let s0 = f64x2.splat(0.0);
+  let s1 = f64x2.splat(0.0);
+  let s2 = f64x2.splat(0.0);
+  let s3 = f64x2.splat(0.0);
+  let p = src;
+  for (let k = k0; k <= k1; k++) {
+    const w = v128.load_splat<f64>(v + (<usize> k << 3));
+    s0 = f64x2.add(s0, f64x2.mul(w, v128.load(p)));
+    s1 = f64x2.add(s1, f64x2.mul(w, v128.load(p, 16)));
+    s2 = f64x2.add(s2, f64x2.mul(w, v128.load(p, 32)));
+    s3 = f64x2.add(s3, f64x2.mul(w, v128.load(p, 48)));
+    p = <usize> (<isize> p + step);
+  }
+  v128.store(o, s0);
+  v128.store(o, s1, 16);
+  v128.store(o, s2, 32);
+  v128.store(o, s3, 48);
+}
+
 /** out[i] = Σ_{k=lo}^{hi} v[k]·a[h + i − k], lo = max(k0, h + i − n + 1), hi = min(k1, h + i). */
 function convScalar(
   a: usize,
@@ -53,24 +84,14 @@ export function conv_centered(
   for (; i < min(i0, n); i++) convScalar(a, v, k0, k1, h, n, out, i);
   // eight outputs per step: lane pair (i + 2q, i + 2q + 1) reads a[m − k], a[m + 1 − k]
   for (; i + 7 <= i1; i += 8) {
-    let s0 = f64x2.splat(0.0);
-    let s1 = f64x2.splat(0.0);
-    let s2 = f64x2.splat(0.0);
-    let s3 = f64x2.splat(0.0);
-    let p = a + (<usize> (h + i - k0) << 3);
-    for (let k = k0; k <= k1; k++) {
-      const w = v128.load_splat<f64>(v + (<usize> k << 3));
-      s0 = f64x2.add(s0, f64x2.mul(w, v128.load(p)));
-      s1 = f64x2.add(s1, f64x2.mul(w, v128.load(p, 16)));
-      s2 = f64x2.add(s2, f64x2.mul(w, v128.load(p, 32)));
-      s3 = f64x2.add(s3, f64x2.mul(w, v128.load(p, 48)));
-      p -= 8;
-    }
-    const o = out + (<usize> i << 3);
-    v128.store(o, s0);
-    v128.store(o, s1, 16);
-    v128.store(o, s2, 32);
-    v128.store(o, s3, 48);
+    eightSums(
+      a + (<usize> (h + i - k0) << 3),
+      -8,
+      v,
+      k0,
+      k1,
+      out + (<usize> i << 3),
+    );
   }
   for (; i < n; i++) convScalar(a, v, k0, k1, h, n, out, i);
 }
@@ -113,24 +134,14 @@ export function corr_centered(
   let p = 0;
   for (; p < min(p0, n); p++) corrScalar(g, v, k0, k1, h, n, out, p);
   for (; p + 7 <= p1; p += 8) {
-    let s0 = f64x2.splat(0.0);
-    let s1 = f64x2.splat(0.0);
-    let s2 = f64x2.splat(0.0);
-    let s3 = f64x2.splat(0.0);
-    let q = g + (<usize> (p - h + k0) << 3);
-    for (let k = k0; k <= k1; k++) {
-      const w = v128.load_splat<f64>(v + (<usize> k << 3));
-      s0 = f64x2.add(s0, f64x2.mul(w, v128.load(q)));
-      s1 = f64x2.add(s1, f64x2.mul(w, v128.load(q, 16)));
-      s2 = f64x2.add(s2, f64x2.mul(w, v128.load(q, 32)));
-      s3 = f64x2.add(s3, f64x2.mul(w, v128.load(q, 48)));
-      q += 8;
-    }
-    const o = out + (<usize> p << 3);
-    v128.store(o, s0);
-    v128.store(o, s1, 16);
-    v128.store(o, s2, 32);
-    v128.store(o, s3, 48);
+    eightSums(
+      g + (<usize> (p - h + k0) << 3),
+      8,
+      v,
+      k0,
+      k1,
+      out + (<usize> p << 3),
+    );
   }
   for (; p < n; p++) corrScalar(g, v, k0, k1, h, n, out, p);
 }

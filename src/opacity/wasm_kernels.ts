@@ -60,7 +60,6 @@ const STAGE = premoditXsmatrixStage.name;
 const MSG_STAGE = "premodit.xsmatrix";
 const NCONST = premoditXsmatrixStage.nConst;
 
-/** Config slots (asm/premodit.ts). */
 /** The alias series basis [m·16 + k] (premoditAliasBasis) as [k·nk + m], for the kernel. */
 function transposeBasis(b: Float64Array, nk: number): Float64Array {
   const kmax = b.length / nk;
@@ -71,6 +70,7 @@ function transposeBasis(b: Float64Array, nk: number): Float64Array {
   return t;
 }
 
+/** Config slots (asm/premodit.ts). */
 const C = {
   N: 0,
   NE: 1,
@@ -201,6 +201,12 @@ export function registerOpacityWasmStages(
     new Int32Array(be.memory.buffer, be.ptr(b), a.length).set(a);
     return b;
   };
+  /** An rfft plan of length n in linear memory (asm/fft.ts), for one thread at a time. */
+  const newPlan = (n: number): DeviceBuffer => {
+    const b = be.alloc(Math.ceil(e.rplan_bytes(n) / 8) + 1);
+    e.rplan_init(n, be.ptr(b));
+    return b;
+  };
   const calcOf = (ins: readonly DeviceBuffer[], p: KernelParams): _Calc => {
     const key = _PREMODIT_PARAMS.map((k) => p[k] ?? NaN);
     const sameKey = (c: _Calc) => c.key.every((v, i) => Object.is(v, key[i]));
@@ -222,8 +228,7 @@ export function registerOpacityWasmStages(
     const N = tables.nu.length;
     const L2 = 2 * N;
     const nb = tables.binNgammaRef.length;
-    const plan = be.alloc(Math.ceil(e.rplan_bytes(L2) / 8) + 1);
-    e.rplan_init(L2, be.ptr(plan));
+    const plan = newPlan(L2);
     // the basis on this backend's FFT (as the js kernel on wasm computes it)
     const tsPlan = createWasmRfftPlan(be, L2);
     // transposed, [k·(N + 1) + m], so that the kernel loads consecutive wavenumbers
@@ -252,10 +257,8 @@ export function registerOpacityWasmStages(
     };
     let worker: _Calc["worker"] = null;
     if (pool !== null) {
-      const wplan = be.alloc(Math.ceil(e.rplan_bytes(L2) / 8) + 1);
-      e.rplan_init(L2, be.ptr(wplan));
       worker = {
-        plan: wplan,
+        plan: newPlan(L2),
         scratch: be.alloc(scratchSize),
         cfg: be.alloc(nSlots),
       };

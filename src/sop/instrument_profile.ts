@@ -14,7 +14,9 @@ import {
 } from "./_validate.ts";
 
 /** Stage named by the NonFiniteErrors this module's validators throw. */
-const STAGE = "sop.instrument_profile";
+/** Stage named by the errors of the instrument profile's validators (shared with its wasm glue). */
+export const _IP_STAGE = "sop.instrument_profile";
+const STAGE = _IP_STAGE;
 
 /**
  * Standard deviation of a Gaussian velocity profile whose FWHM is c/R:

@@ -10,8 +10,8 @@
  * AssemblyScript, eight outputs per step, each output the same products summed in the same order
  * as the js loops of `convolve_ad.ts`: the results are the js kernels' bits. The Gaussian kernel,
  * its β derivative, the subnormal flush and the supports are computed here by the js functions
- * (O(m) for an m-point velocity grid). Anything unusual (a non-finite value, a wrong length, a
- * batch) goes to the js kernel, so errors are its own.
+ * (O(m) for an m-point velocity grid); the inputs are checked by the js kernel's validators, so
+ * errors are its own, and a wrong length or a batch goes to the js kernel.
  *
  * @example
  * ```ts
@@ -35,61 +35,31 @@
 import type { DeviceBuffer, KernelParams } from "../backend/backend.ts";
 import type { WasmBackend } from "../backend/wasm/wasm_backend.ts";
 import { batchedJsStageKernels } from "../ad/stage_kernels.ts";
-import { gaussianKernel } from "./instrument_profile.ts";
+import { _IP_STAGE, gaussianKernel } from "./instrument_profile.ts";
 import { gaussianKernelPartials } from "./instrument_profile_ad.ts";
-import { _flushSubnormals, _support } from "./convolve_ad.ts";
+import { _checkCotangent, _flushSubnormals, _support } from "./convolve_ad.ts";
+import { _checkArray, _checkVelocityGrid } from "./_validate.ts";
 import { ipgaussJsKernels } from "./kernels.ts";
 
-/** The exports of asm/convolve.ts (byte pointers; k0, k1 the support; h the centre). */
+/** One export of asm/convolve.ts (byte pointers; k0, k1 the support; h the centre). */
+type _ConvFn = (
+  a: number,
+  v: number,
+  k0: number,
+  k1: number,
+  h: number,
+  n: number,
+  out: number,
+) => void;
+
+/** The exports of asm/convolve.ts. */
 interface _ConvolveExports {
-  conv_centered(
-    a: number,
-    v: number,
-    k0: number,
-    k1: number,
-    h: number,
-    n: number,
-    out: number,
-  ): void;
-  corr_centered(
-    g: number,
-    v: number,
-    k0: number,
-    k1: number,
-    h: number,
-    n: number,
-    out: number,
-  ): void;
-  kernel_bar(
-    g: number,
-    f: number,
-    k0: number,
-    k1: number,
-    h: number,
-    n: number,
-    out: number,
-  ): void;
+  conv_centered: _ConvFn;
+  corr_centered: _ConvFn;
+  kernel_bar: _ConvFn;
 }
 
 const IP = "sop.ipgauss";
-
-/** True when every value of `a` is finite. */
-function _finite(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) {
-    if (!Number.isFinite(a[i]!)) return false;
-  }
-  return true;
-}
-
-/** True when vGrid is an odd-length grid symmetric about 0 (as `_checkVelocityGrid` asks). */
-function _symmetricOdd(v: Float64Array): boolean {
-  const m = v.length;
-  if (m % 2 !== 1 || !_finite(v)) return false;
-  for (let i = 0; i < m; i++) {
-    if (v[i]! !== -v[m - 1 - i]!) return false;
-  }
-  return true;
-}
 
 /**
  * Registers the WASM kernels of `sop.ipgauss` (forward, `.vjp`, `.pullback`) on a wasm backend
@@ -137,16 +107,19 @@ export function registerSopWasmStages(be: WasmBackend): void {
     const h = (kernel.length - 1) / 2;
     e.conv_centered(be.ptr(fb), be.ptr(kb), k0, k1, h, fb.size, be.ptr(out));
   };
-  /** The args [vGrid, f, beta] are plain: a symmetric odd grid, finite f, β > 0. */
+  /**
+   * Validates [vGrid, f, beta] with the js kernel's own validators (so its errors) and says
+   * whether the call has the shapes the AssemblyScript path takes (else: the js kernel).
+   */
   const plainArgs = (ins: readonly DeviceBuffer[], p: KernelParams) => {
     const [vb, fb, bb] = ins;
     if ((p.batch ?? 1) > 1 || vb === undefined || fb === undefined) {
       return false;
     }
     if (bb === undefined || bb.size !== 1 || fb.size === 0) return false;
-    const beta = f64(bb)[0]!;
-    return Number.isFinite(beta) && beta > 0 && _symmetricOdd(f64(vb)) &&
-      _finite(f64(fb));
+    _checkArray(_IP_STAGE, f64(fb), "f");
+    _checkVelocityGrid(_IP_STAGE, f64(vb));
+    return true;
   };
 
   be.registerKernel(IP, (ins, outs, p) => {
@@ -198,10 +171,11 @@ export function registerSopWasmStages(be: WasmBackend): void {
       n > 0 && m % 2 === 1 && db!.size === m && sb!.size === 4 &&
       cb!.size === n && (fBar!.size === n || fBar!.size === 0) &&
       (bBar!.size === 1 || bBar!.size === 0);
-    if (!ok || !_finite(f64(cb!))) {
+    if (!ok) {
       js.pullback(views(ins), views(outs), p);
       return;
     }
+    _checkCotangent(_IP_STAGE, f64(cb!), n);
     const c = bBar!.size === 1 ? scratchOf(m) : null;
     const sup = f64(sb!);
     const [k0, k1, j0, j1] = [sup[0]!, sup[1]!, sup[2]!, sup[3]!];
