@@ -38,6 +38,7 @@
  * @module
  */
 import {
+  allocOutput,
   type Backend,
   type DeviceBuffer,
   type KernelParams,
@@ -335,7 +336,8 @@ function _launch(
     temps.forEach((b) => be.free(b));
     throw new MissingKernelError(be.name, kernel);
   }
-  const out = be.alloc(sizeOf(outShape));
+  // every ad.* kernel writes its whole output (registerOpKernels): no zeroing
+  const out = allocOutput(be, sizeOf(outShape));
   try {
     be.run(kernel, bufs, [out], p);
   } catch (e) {

@@ -64,6 +64,7 @@
  * @module
  */
 import {
+  allocOutput,
   type Backend,
   type DeviceBuffer,
   type KernelParams,
@@ -554,12 +555,16 @@ export function stagePrimitive(
     const l = launch(args, bp);
     const p: Record<string, number> = { ...l.kp };
     for (let i = 0; i < nA; i++) p[`need${i}`] = needs?.[i] === false ? 0 : 1;
-    const out = be.alloc(l.outSize);
-    const res = spec.residualSizes(l.sizes, p).map((n) => be.alloc(l.B * n));
+    // every stage kernel writes its output and residuals in full: no zeroing
+    const out = allocOutput(be, l.outSize);
+    const res = spec.residualSizes(l.sizes, p).map((n) =>
+      allocOutput(be, l.B * n)
+    );
     run(kV, [...consts, ...l.bufs], [out, ...res], p, []);
     const want = args.map((_, i) => needs?.[i] !== false && !nondiff.has(i));
     const pullback = (ct: Tensor): (Tensor | null)[] => {
       const c = _argBuffer(be, ct, name, "cotangent");
+      // zeroed: a pullback may accumulate into its gradients (a broadcast argument)
       const gs = args.map((a, i) => (want[i] ? be.alloc(a.size) : empty()));
       const unwanted = gs.filter((_, i) => !want[i]);
       run(kP, [...consts, ...l.bufs, ...res, c], gs, p, unwanted);
@@ -578,7 +583,7 @@ export function stagePrimitive(
     firstOrderOnly: true,
     impl(args, bp) {
       const l = launch(args, bp);
-      const out = be.alloc(l.outSize);
+      const out = allocOutput(be, l.outSize);
       run(kF, [...consts, ...l.bufs], [out], l.kp, []);
       return tensorOf(out, l.outShape);
     },
@@ -601,8 +606,8 @@ export function stagePrimitive(
           `tangent ${i}`,
         );
       });
-      const out = be.alloc(l.outSize);
-      const dout = be.alloc(k * l.outSize);
+      const out = allocOutput(be, l.outSize);
+      const dout = allocOutput(be, k * l.outSize);
       run(
         kJ,
         [...consts, ...l.bufs, ...tans],

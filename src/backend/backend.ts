@@ -50,6 +50,12 @@ export interface Backend {
   readonly defaultDtype: DType;
   /** Allocates a zero-initialised buffer of `size` elements. */
   alloc(size: number, dtype?: DType): DeviceBuffer;
+  /**
+   * Allocates a buffer whose contents are unspecified, for an output that the kernel it is
+   * given to writes in full (it saves zeroing it). Optional: {@link allocOutput} falls back to
+   * `alloc`.
+   */
+  readonly allocUninit?: (size: number, dtype?: DType) => DeviceBuffer;
   /** Copies host data into a buffer (converted to its dtype), starting at element `offset`. */
   write(buf: DeviceBuffer, data: ArrayLike<number>, offset?: number): void;
   /** Reads a whole buffer back to the host as float64. */
@@ -137,4 +143,34 @@ export function checkBuffer(
   if (size !== undefined && buf.size !== size) {
     throw new TypeError(`${what} has ${buf.size} elements, expected ${size}`);
   }
+}
+
+/**
+ * A buffer for a kernel output that the kernel writes in full: `be.allocUninit` where the
+ * backend has it (its contents unspecified: no zeroing), else `be.alloc` (zeroed).
+ *
+ * @param be The backend.
+ * @param size Number of elements.
+ * @param dtype Element type (default the backend's).
+ * @returns The buffer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert";
+ * import { allocOutput } from "./backend.ts";
+ * import { createJsBackend } from "./js/js_backend.ts";
+ * const be = createJsBackend();
+ * const o = allocOutput(be, 3);
+ * be.run("copy", [be.wrap(new Float64Array([1, 2, 3]))], [o]);
+ * assert.deepStrictEqual(Array.from(be.view(o)), [1, 2, 3]);
+ * ```
+ */
+export function allocOutput(
+  be: Backend,
+  size: number,
+  dtype?: DType,
+): DeviceBuffer {
+  return be.allocUninit !== undefined
+    ? be.allocUninit(size, dtype)
+    : be.alloc(size, dtype);
 }

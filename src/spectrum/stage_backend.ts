@@ -144,6 +144,8 @@ export interface StageWasmBackendOptions extends StageJsBackendOptions {
   readonly workers?: 0 | 1;
   /** Called with a one-line notice when the worker cannot start (default `console.warn`). */
   readonly onNotice?: (msg: string) => void;
+  /** NaN in every `allocUninit` buffer (a test option, see `WasmBackendOptions`). */
+  readonly poisonUninit?: boolean;
 }
 
 /** A wasm backend of {@link createStageWasmBackend}, with its worker pool. */
@@ -215,7 +217,10 @@ export async function createStageWasmBackend(
       "createStageWasmBackend(): a custom rfftPlan cannot run on a worker; give workers: 0",
     );
   }
-  const wbe = await createWasmBackend({ shared: workers === 1 });
+  const wbe = await createWasmBackend({
+    shared: workers === 1,
+    poisonUninit: opts.poisonUninit === true,
+  });
   let pool: KernelPool | null = null;
   if (workers === 1) {
     try {

@@ -29,7 +29,9 @@ let _p:
   | undefined;
 async function pair() {
   if (_p) return _p;
-  const be = await createStageWasmBackend();
+  // NaN in every buffer a kernel is trusted to write in full (see allocOutput): a kernel that
+  // leaves part of one unwritten shows up as NaN
+  const be = await createStageWasmBackend({ poisonUninit: true });
   const js = await createTutorialModel({ dbDir: SHARED_DATA, nlayer: NLAYER });
   const wm = await createTutorialModel({
     dbDir: SHARED_DATA,
@@ -52,10 +54,14 @@ function liveCounter(be: WasmBackend): () => number {
   // deno-lint-ignore no-explicit-any
   const b = be as any;
   let live = 0;
-  const alloc = b.alloc, free = b.free;
+  const alloc = b.alloc, allocUninit = b.allocUninit, free = b.free;
   b.alloc = (n: number, d?: string) => {
     live++;
     return alloc(n, d);
+  };
+  b.allocUninit = (n: number, d?: string) => {
+    live++;
+    return allocUninit(n, d);
   };
   b.free = (x: unknown) => {
     live--;
@@ -111,7 +117,7 @@ Deno.test("wasm model: an SVI step gives the js loss to 1e-10, and frees every b
 Deno.test("wasm model on two threads: the spectrum and every stage equal one thread bit for bit, the gradient to 1e-14, and the layer-separable kernels ran split", async () => {
   const { wm, be } = await pair();
   if (be.pool === null) return; // a single-core machine: no worker by default
-  const be0 = await createStageWasmBackend({ workers: 0 });
+  const be0 = await createStageWasmBackend({ workers: 0, poisonUninit: true });
   const w0 = await createTutorialModel({
     dbDir: SHARED_DATA,
     nlayer: NLAYER,

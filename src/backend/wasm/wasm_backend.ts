@@ -57,6 +57,8 @@ import { type FftWasmExports, instantiateFftWasm } from "./fft_wasm.ts";
 export interface WasmBackend extends Backend {
   /** Synchronous read (a copy, as float64). */
   readonly readSync: (buf: DeviceBuffer) => Float64Array;
+  /** A buffer whose bytes are left as they are (NaN with `poisonUninit`), see `Backend`. */
+  readonly allocUninit: (size: number, dtype?: DType) => DeviceBuffer;
   /** The raw module exports (pointer API, see `FftWasmExports`). */
   readonly exports: FftWasmExports;
   /** The linear memory (a shared one when {@link WasmBackend.shared}). */
@@ -242,6 +244,12 @@ export interface WasmBackendOptions {
   readonly shared?: boolean;
   /** Most bytes a shared memory may grow to (default 2 GiB; at most 4 GiB). */
   readonly maxMemoryBytes?: number;
+  /**
+   * Fill every `allocUninit` buffer with NaN (default false: left as it is). For tests: a
+   * kernel that reads an output before writing it, or leaves part of it unwritten, then shows
+   * NaN instead of passing on memory that happened to be zero.
+   */
+  readonly poisonUninit?: boolean;
 }
 
 /**
@@ -533,6 +541,28 @@ export async function createWasmBackend(
       k === "copy" || k === "scale" ? "ts" : "asm",
     ]),
   );
+  const poison = opts.poisonUninit === true;
+  /** A buffer of `size` elements of the heap, its bytes as they are. */
+  const allocRaw = (size: number, dtype: DType, fn: string): _WasmBuffer => {
+    alive();
+    if (!Number.isInteger(size) || size < 0) {
+      throw new RangeError(
+        `${fn}: size must be a non-negative integer, got ${size}`,
+      );
+    }
+    if (dtype !== "f64" && dtype !== "f32") {
+      throw new TypeError(`${fn}: unknown dtype "${dtype}"`);
+    }
+    const bytes = size * (dtype === "f64" ? 8 : 4);
+    const off = heap.alloc(bytes);
+    return {
+      backend: "wasm",
+      size,
+      dtype,
+      handle: off,
+      bytes: _Heap.round(bytes),
+    };
+  };
   const be: WasmBackend = {
     name: "wasm",
     defaultDtype: "f64",
@@ -540,25 +570,17 @@ export async function createWasmBackend(
     memory: mem,
     shared,
     alloc(size: number, dtype: DType = "f64"): DeviceBuffer {
-      alive();
-      if (!Number.isInteger(size) || size < 0) {
-        throw new RangeError(
-          `alloc(): size must be a non-negative integer, got ${size}`,
-        );
+      const w = allocRaw(size, dtype, "alloc()");
+      new Uint8Array(mem.buffer, w.handle, w.bytes).fill(0);
+      return w;
+    },
+    allocUninit(size: number, dtype: DType = "f64"): DeviceBuffer {
+      const w = allocRaw(size, dtype, "allocUninit()");
+      if (poison) {
+        if (dtype === "f64") {
+          new Float64Array(mem.buffer, w.handle, size).fill(NaN);
+        } else new Float32Array(mem.buffer, w.handle, size).fill(NaN);
       }
-      if (dtype !== "f64" && dtype !== "f32") {
-        throw new TypeError(`alloc(): unknown dtype "${dtype}"`);
-      }
-      const bytes = size * (dtype === "f64" ? 8 : 4);
-      const off = heap.alloc(bytes);
-      const w: _WasmBuffer = {
-        backend: "wasm",
-        size,
-        dtype,
-        handle: off,
-        bytes: _Heap.round(bytes),
-      };
-      new Uint8Array(mem.buffer, off, w.bytes).fill(0);
       return w;
     },
     write(b, data, offset = 0) {

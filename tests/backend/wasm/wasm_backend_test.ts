@@ -1,4 +1,7 @@
-import { MissingKernelError } from "../../../src/backend/backend.ts";
+import {
+  allocOutput,
+  MissingKernelError,
+} from "../../../src/backend/backend.ts";
 import { createJsBackend } from "../../../src/backend/js/js_backend.ts";
 import { createRfftPlan } from "../../../src/fft/fft.ts";
 import {
@@ -30,6 +33,30 @@ Deno.test("createWasmBackend() allocates zeroed buffers, writes, reads and frees
   for (const q of [a2, b, c]) be.free(q);
   assertEquals(wasmFreeBlocks(be), before, "free list coalesces back");
   be.destroy();
+});
+
+Deno.test("allocUninit() leaves the bytes as they are (NaN with poisonUninit), checks like alloc(), and allocOutput() uses it where a backend has it", async () => {
+  const be = await createWasmBackend();
+  const a = be.alloc(4);
+  be.write(a, [1, 2, 3, 4]);
+  be.free(a);
+  const u = be.allocUninit(4); // the block just freed, not zeroed
+  assertEquals(Array.from(be.readSync(u)), [1, 2, 3, 4]);
+  assertThrows(() => be.allocUninit(-1), RangeError, "allocUninit()");
+  assertThrows(() => be.allocUninit(2, "f16" as "f32"), TypeError);
+  be.free(u);
+  const z = be.alloc(4); // alloc still zeroes reused memory
+  assertEquals(Array.from(be.readSync(z)), [0, 0, 0, 0]);
+  be.destroy();
+  const p = await createWasmBackend({ poisonUninit: true });
+  const o = allocOutput(p, 3);
+  assert(Array.from(p.readSync(o)).every(Number.isNaN), "poisoned");
+  const o32 = p.allocUninit(2, "f32");
+  assert(Array.from(p.readSync(o32)).every(Number.isNaN), "poisoned f32");
+  assertEquals(Array.from(p.readSync(p.alloc(2))), [0, 0]);
+  p.destroy();
+  const js = createJsBackend(); // no allocUninit: a zeroed buffer
+  assertEquals(Array.from(js.view(allocOutput(js, 2))), [0, 0]);
 });
 
 Deno.test("wasm backend rejects bad sizes, overflowing writes, foreign and freed buffers", async () => {
