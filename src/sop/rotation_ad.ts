@@ -139,8 +139,8 @@ export interface RigidRotationTangents {
   u2?: Float64Array | null;
 }
 
-/** Kernel and partials with subnormals flushed, and their supports. */
-interface _Prepared {
+/** Kernel and partials with subnormals flushed, and their supports. Private. */
+export interface _PreparedRotation {
   kernel: Float64Array;
   dVsini: Float64Array;
   dU1: Float64Array;
@@ -151,7 +151,12 @@ interface _Prepared {
   j1: number;
 }
 
-function _prepare(p: RotationKernelPartials): _Prepared {
+/**
+ * The kernel and partials with subnormals flushed, the kernel's support [k0, k1] and the union
+ * [j0, j1] of the partials' supports (the residuals of {@link rigidRotationResiduals}). Private:
+ * the wasm kernels of `wasm_kernels.ts` share it.
+ */
+export function _prepareRotation(p: RotationKernelPartials): _PreparedRotation {
   const kernel = _flushSubnormals(p.kernel);
   const dVsini = _flushSubnormals(p.dVsini);
   const dU1 = _flushSubnormals(p.dU1);
@@ -224,7 +229,7 @@ export function rigidRotationJvp(
   const h = (m - 1) / 2;
   const out = convolveCentered(f, p.kernel);
   const dout = new Float64Array(nk * n);
-  const q = _prepare(p);
+  const q = _prepareRotation(p);
   const dk = new Float64Array(m);
   for (let d = 0; d < nk; d++) {
     const hasF = tf !== null && !_isZero(tf, d * n, n);
@@ -308,7 +313,7 @@ export function rigidRotationResiduals(
   _checkVelocityGrid(STAGE, vGrid);
   const p = rotationKernelPartials(vGrid, vsini, u1, u2);
   const out = convolveCentered(f, p.kernel);
-  const q = _prepare(p);
+  const q = _prepareRotation(p);
   return {
     out,
     residuals: {

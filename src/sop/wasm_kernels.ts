@@ -1,17 +1,18 @@
 /**
- * The WASM SIMD kernels of the `sop.ipgauss` stage (AssemblyScript, `asm/convolve.ts`), for a
- * {@link WasmBackend}:
+ * The WASM SIMD kernels of the `sop.ipgauss` and `sop.rigid_rotation` stages (AssemblyScript,
+ * `asm/convolve.ts`), for a {@link WasmBackend}:
  *
  * | stage | kernels on wasm |
  * |---|---|
  * | `sop.ipgauss` | forward, `.vjp`, `.pullback` (`.jvp` and a batch axis: the js kernel) |
+ * | `sop.rigid_rotation` | forward, `.vjp`, `.pullback` (`.jvp` and a batch axis: the js kernel) |
  *
  * The kernel-centred convolution, its transpose and the kernel cotangent run in
  * AssemblyScript, eight outputs per step, each output the same products summed in the same order
- * as the js loops of `convolve_ad.ts`: the results are the js kernels' bits. The Gaussian kernel,
- * its β derivative, the subnormal flush and the supports are computed here by the js functions
- * (O(m) for an m-point velocity grid); the inputs are checked by the js kernel's validators, so
- * errors are its own, and a wrong length or a batch goes to the js kernel.
+ * as the js loops of `convolve_ad.ts`: the results are the js kernels' bits. The kernels (Gaussian,
+ * rotation), their parameter derivatives, the subnormal flush and the supports are computed here
+ * by the js functions (O(m) for an m-point velocity grid); the inputs are checked by the js
+ * kernel's validators, so errors are its own, and a wrong length or a batch goes to the js kernel.
  *
  * @example
  * ```ts
@@ -39,7 +40,9 @@ import { _IP_STAGE, gaussianKernel } from "./instrument_profile.ts";
 import { gaussianKernelPartials } from "./instrument_profile_ad.ts";
 import { _checkCotangent, _flushSubnormals, _support } from "./convolve_ad.ts";
 import { _checkArray, _checkVelocityGrid } from "./_validate.ts";
-import { ipgaussJsKernels } from "./kernels.ts";
+import { ipgaussJsKernels, rigidRotationJsKernels } from "./kernels.ts";
+import { rotationKernel } from "./rotation.ts";
+import { _prepareRotation, rotationKernelPartials } from "./rotation_ad.ts";
 
 /** One export of asm/convolve.ts (byte pointers; k0, k1 the support; h the centre). */
 type _ConvFn = (
@@ -60,10 +63,14 @@ interface _ConvolveExports {
 }
 
 const IP = "sop.ipgauss";
+const ROT = "sop.rigid_rotation";
+/** The NonFiniteError stage of the rotation's validators (rotation.ts). */
+const ROT_STAGE = "sop.rotation";
 
 /**
- * Registers the WASM kernels of `sop.ipgauss` (forward, `.vjp`, `.pullback`) on a wasm backend
- * (see the module documentation); `.jvp` and batched calls stay on the js kernels.
+ * Registers the WASM kernels of `sop.ipgauss` and `sop.rigid_rotation` (forward, `.vjp`,
+ * `.pullback`) on a wasm backend (see the module documentation); `.jvp` and batched calls stay on
+ * the js kernels.
  *
  * @param be The backend.
  *
@@ -75,6 +82,7 @@ const IP = "sop.ipgauss";
  * const be = await createWasmBackend();
  * registerSopWasmStages(be);
  * assert.strictEqual(be.kernelKind("sop.ipgauss.pullback"), "asm");
+ * assert.strictEqual(be.kernelKind("sop.rigid_rotation.vjp"), "asm");
  * be.destroy();
  * ```
  */
@@ -191,5 +199,95 @@ export function registerSopWasmStages(be: WasmBackend): void {
       for (let j = j0; j <= j1; j++) betaBar += cv[j]! * dv[j]!;
     }
     f64(bBar!)[0] = betaBar;
+  });
+
+  // sop.rigid_rotation: the same convolutions, with the rotation kernel and its three partials
+  const rjs = batchedJsStageKernels(rigidRotationJsKernels());
+  /** [vGrid, f, vsini, u1, u2] validated as rigidRotation; false: the js kernel's shapes. */
+  const rotArgs = (ins: readonly DeviceBuffer[], p: KernelParams) => {
+    const [vb, fb, sb, ab, bb] = ins;
+    if ((p.batch ?? 1) > 1 || ins.length !== 5 || fb!.size === 0) return false;
+    if (sb!.size !== 1 || ab!.size !== 1 || bb!.size !== 1) return false;
+    _checkArray(ROT_STAGE, f64(fb!), "f");
+    _checkVelocityGrid(ROT_STAGE, f64(vb!));
+    return true;
+  };
+  const scalarsOf = (ins: readonly DeviceBuffer[]) =>
+    [f64(ins[2]!)[0]!, f64(ins[3]!)[0]!, f64(ins[4]!)[0]!] as const;
+
+  be.registerKernel(ROT, (ins, outs, p) => {
+    const out = outs[0];
+    if (!rotArgs(ins, p) || outs.length !== 1 || out!.size !== ins[1]!.size) {
+      rjs.forward(views(ins), views(outs), p);
+      return;
+    }
+    const kb = scratchOf(ins[0]!.size);
+    // rotationKernel checks vsini, u1, u2 and the kernel sum (the js kernel's errors)
+    const kernel = rotationKernel(f64(ins[0]!), ...scalarsOf(ins));
+    convolve(ins[1]!, kernel, kb, out!);
+  });
+
+  be.registerKernel(`${ROT}.vjp`, (ins, outs, p) => {
+    const m = ins[0]?.size ?? 0;
+    const [out, kOut, vOut, aOut, bOut, sOut] = outs;
+    if (
+      !rotArgs(ins, p) || outs.length !== 6 || out!.size !== ins[1]!.size ||
+      kOut!.size !== m || vOut!.size !== m || aOut!.size !== m ||
+      bOut!.size !== m || sOut!.size !== 4
+    ) {
+      rjs.vjp(views(ins), views(outs), p);
+      return;
+    }
+    const kb = scratchOf(m);
+    // as rigidRotationResiduals: the output by the unflushed kernel, the residuals flushed
+    const pt = rotationKernelPartials(f64(ins[0]!), ...scalarsOf(ins));
+    convolve(ins[1]!, pt.kernel, kb, out!);
+    const q = _prepareRotation(pt);
+    f64(kOut!).set(q.kernel);
+    f64(vOut!).set(q.dVsini);
+    f64(aOut!).set(q.dU1);
+    f64(bOut!).set(q.dU2);
+    f64(sOut!).set([q.k0, q.k1, q.j0, q.j1]);
+  });
+
+  be.registerKernel(`${ROT}.pullback`, (ins, outs, p) => {
+    // [vGrid, f, vsini, u1, u2, kernel, dVsini, dU1, dU2, support, ct]
+    //   → [fBar [n] or 0, vsiniBar, u1Bar, u2Bar [1] or 0 each]
+    const [, fb, , , , kb, vb, ab, bb, sb, cb] = ins;
+    const [fBar, ...sBars] = outs;
+    const n = fb?.size ?? 0;
+    const m = kb?.size ?? 0;
+    const ok = (p.batch ?? 1) <= 1 && ins.length === 11 && outs.length === 4 &&
+      n > 0 && m % 2 === 1 && vb!.size === m && ab!.size === m &&
+      bb!.size === m && sb!.size === 4 && cb!.size === n &&
+      (fBar!.size === n || fBar!.size === 0) &&
+      sBars.every((g) => g.size === 1 || g.size === 0);
+    if (!ok) {
+      rjs.pullback(views(ins), views(outs), p);
+      return;
+    }
+    _checkCotangent(ROT_STAGE, f64(cb!), n);
+    const wantK = sBars.some((g) => g.size === 1);
+    const c = wantK ? scratchOf(m) : null;
+    const sup = f64(sb!);
+    const [k0, k1, j0, j1] = [sup[0]!, sup[1]!, sup[2]!, sup[3]!];
+    const h = (m - 1) / 2;
+    if (fBar!.size === n) {
+      e.corr_centered(be.ptr(cb!), be.ptr(kb!), k0, k1, h, n, be.ptr(fBar!));
+    }
+    if (c === null) return;
+    let vsiniBar = 0, u1Bar = 0, u2Bar = 0;
+    if (j0 <= j1) {
+      e.kernel_bar(be.ptr(cb!), be.ptr(fb!), j0, j1, h, n, be.ptr(c));
+      const cv = f64(c), dv = f64(vb!), d1 = f64(ab!), d2 = f64(bb!);
+      for (let j = j0; j <= j1; j++) {
+        vsiniBar += cv[j]! * dv[j]!;
+        u1Bar += cv[j]! * d1[j]!;
+        u2Bar += cv[j]! * d2[j]!;
+      }
+    }
+    [vsiniBar, u1Bar, u2Bar].forEach((v, i) => {
+      if (sBars[i]!.size === 1) f64(sBars[i]!)[0] = v;
+    });
   });
 }

@@ -172,6 +172,9 @@ Deno.test("parity: coverage table (kernels per backend), and every kernel has ca
       "sop.ipgauss",
       "sop.ipgauss.pullback",
       "sop.ipgauss.vjp",
+      "sop.rigid_rotation",
+      "sop.rigid_rotation.pullback",
+      "sop.rigid_rotation.vjp",
     ],
   );
   // totals per backend (printed; the stages' kernels are js-only until issues 10 and 11)
