@@ -10,9 +10,12 @@
  * |---|---|
  * | `rt.emission_ibased` | forward, `.jvp`, `.vjp`, `.pullback` (no batch axis yet) |
  * | `rt.opacity_profile_cia` | forward, `.vjp` (10^e on f64x2 lanes; the per-layer terms and checks here, anything unusual on the js kernel, so errors are its own) |
+ * | `rt.opacity_profile_xs` | forward, `.vjp`, `.pullback` of an [L][N] σ (the js bits; a vector σ shared by the layers, a batch or a bad input: the js kernel) |
  *
- * Given a kernel pool (`opts.pool`, the worker of `createStageWasmBackend`), the forward, `.vjp`
- * and `.pullback` kernels run the upper half of the wavenumbers on the worker (the same
+ * Given a kernel pool (`opts.pool`, the worker of `createStageWasmBackend`), the optical-depth
+ * profiles run the upper half of the layers on the worker (the same export on its rows: the same
+ * bits; a scalar argument's cotangent is summed over the layers here, in the js order), and the
+ * emission's forward, `.vjp` and `.pullback` kernels run the upper half of the wavenumbers on it (the same
  * export of the shared-memory module on its own scratch; every column is computed as on one
  * thread, so the flux and the Jacobian are the same bits; the pullback's ∂/∂T sums over ν are
  * added from two halves). The quadrature and the scratch stay in the backend's memory between
@@ -47,8 +50,11 @@ import {
 } from "../ad/stage_kernels.ts";
 import { emissionQuadrature } from "./emission_ibased.ts";
 import { _checkDtau, _checkNu, _checkTemperature } from "./_validate.ts";
-import { opacityProfileCiaJsKernels } from "./kernels.ts";
-import { KB, LOG10_KB, LOG10_MU } from "../constants.ts";
+import {
+  opacityProfileCiaJsKernels,
+  opacityProfileXsJsKernels,
+} from "./kernels.ts";
+import { KB, LOG10_KB, LOG10_MU, OPACITY_FACTOR } from "../constants.ts";
 
 /** The exports of asm/ibased.ts (byte pointers, sizes; ld: the row stride of [L, ·] arrays). */
 interface _IbasedExports {
@@ -103,12 +109,15 @@ interface _IbasedExports {
 
 const STAGE = "rt.emission_ibased";
 const CIA = "rt.opacity_profile_cia";
+const XS = "rt.opacity_profile_xs";
 
 /** The export of asm/opacity_profile.ts. */
 interface _ProfileExports {
   cia_profile(
     la: number,
-    terms: number,
+    l1: number,
+    l2: number,
+    fac: number,
     out: number,
     out2: number,
     nlayer: number,
@@ -117,6 +126,28 @@ interface _ProfileExports {
     lg: number,
     lm: number,
   ): number;
+  xs_profile(
+    xs: number,
+    dp: number,
+    m: number,
+    d: number,
+    out: number,
+    nlayer: number,
+    n: number,
+    f: number,
+  ): number;
+  xs_profile_pullback(
+    xs: number,
+    ct: number,
+    c: number,
+    m: number,
+    g: number,
+    xsBar: number,
+    rBar: number,
+    gBar: number,
+    nlayer: number,
+    n: number,
+  ): void;
 }
 
 /** Options of {@link registerRtWasmStages}. */
@@ -132,6 +163,9 @@ export interface RtWasmStageOptions {
  *
  * @param be The wasm backend.
  * @param opts The kernel pool that may run half of each call (its memory must be `be`'s).
+ * @returns The layer-separable kernels that split their layers over the pool themselves (the
+ *   CIA and line optical-depth profiles; none without a pool), which a generic layer split
+ *   must leave alone.
  *
  * @example
  * ```ts
@@ -139,7 +173,7 @@ export interface RtWasmStageOptions {
  * import { createWasmBackend } from "../backend/wasm/wasm_backend.ts";
  * import { registerRtWasmStages } from "./wasm_kernels.ts";
  * const be = await createWasmBackend();
- * registerRtWasmStages(be);
+ * assert.deepStrictEqual(registerRtWasmStages(be), []); // no pool
  * assert.ok(be.hasKernel("rt.emission_ibased.pullback"));
  * be.destroy();
  * ```
@@ -147,7 +181,7 @@ export interface RtWasmStageOptions {
 export function registerRtWasmStages(
   be: WasmBackend,
   opts: RtWasmStageOptions = {},
-): void {
+): string[] {
   const e = be.exports as unknown as _IbasedExports;
   const pool = opts.pool ?? null;
   const minSplit = opts.minSplit ?? 65536;
@@ -172,10 +206,11 @@ export function registerRtWasmStages(
   };
   /**
    * Scratch regions (this thread's, the worker's, the Jacobian's h [L·N], the CIA profile's
-   * per-layer terms), grown, kept.
+   * per-layer terms, the line profile's per-layer terms and cotangents, the two status words
+   * of a layer split), grown, kept.
    */
-  const scratch: (DeviceBuffer | null)[] = [null, null, null, null];
-  const scratchPtr = (i: 0 | 1 | 2 | 3, n: number): number => {
+  const scratch: (DeviceBuffer | null)[] = [null, null, null, null, null, null];
+  const scratchPtr = (i: 0 | 1 | 2 | 3 | 4 | 5, n: number): number => {
     const s = scratch[i] ?? null;
     if (s !== null && s.size >= n) return be.ptr(s);
     if (s !== null) be.free(s);
@@ -240,6 +275,31 @@ export function registerRtWasmStages(
     const forked = pool.fork(fn, args);
     part(0, h, s0);
     if (!forked || !pool.join()) part(h, N - h, s1); // the worker's part here
+  };
+  /**
+   * Runs the export `fn` of asm/opacity_profile.ts (its arguments `argsOf(i0, n, status)` for
+   * the rows [i0, i0 + n)) on the layers [0, h) here and [h, L) on the worker, or on all L here.
+   * Every row is computed as on one thread, so the results are the same bits. Returns the
+   * index of the first bad value the export reports (in the call's rows), or −1 (for an export
+   * that reports none, such as the pullback: not meaningful).
+   */
+  const layers = (
+    L: number,
+    N: number,
+    fn: "xs_profile" | "xs_profile_pullback" | "cia_profile",
+    argsOf: (i0: number, n: number, status: number) => number[],
+  ): number => {
+    const st = scratchPtr(5, 2); // the two halves' status words
+    const call = (a: number[]) => (ep[fn] as (...a: number[]) => number)(...a);
+    const h = Math.floor(L / 2);
+    if (pool === null || pool.threads < 2 || L * N < minSplit || h === 0) {
+      return call(argsOf(0, L, st));
+    }
+    const forked = pool.fork(fn, argsOf(h, L - h, st + 8));
+    call(argsOf(0, h, st));
+    if (!forked || !pool.join()) call(argsOf(h, L - h, st + 8));
+    const [a, b] = new Float64Array(be.memory.buffer, st, 2);
+    return a! >= 0 ? a! : b! >= 0 ? h * N + b! : -1;
   };
   const [kF, kJ, kV, kP] = stageKernelNames(STAGE);
   be.registerKernel(kF, (ins, [out], p) => {
@@ -421,20 +481,160 @@ export function registerRtWasmStages(
       terms[L + i] = Math.log10(vmr2! * n);
       terms[2 * L + i] = (ti / mmw!) * (dv2[i]! / pv2[i]!);
     }
-    const bad = ep.cia_profile(
-      be.ptr(la!),
-      tp,
-      be.ptr(outs[0]!),
-      vjp ? be.ptr(outs[1]!) : 0,
-      L,
-      N,
-      LOG10_KB,
-      Math.log10(gv),
-      LOG10_MU,
-    );
+    const lg = Math.log10(gv);
+    const bad = layers(L, N, "cia_profile", (i0, n, status) => {
+      const row = 8 * i0 * N, lay = 8 * i0;
+      return [
+        be.ptr(la!) + row,
+        tp + lay,
+        tp + 8 * L + lay,
+        tp + 16 * L + lay,
+        be.ptr(outs[0]!) + row,
+        vjp ? be.ptr(outs[1]!) + row : 0,
+        n,
+        N,
+        LOG10_KB,
+        lg,
+        LOG10_MU,
+        status,
+      ];
+    });
     if (bad >= 0) return js(); // a NaN or +∞ in logacia: the js kernel's error
     if (vjp) f64(outs[2]!, "gravity residual").fill(gv);
   };
   be.registerKernel(CIA, (ins, outs, p) => cia(ins, outs, p, false));
   be.registerKernel(`${CIA}.vjp`, (ins, outs, p) => cia(ins, outs, p, true));
+
+  // rt.opacity_profile_xs: forward, .vjp and .pullback of an [L][N] matrix (a vector σ [N]
+  // shared by the layers, a batch or anything unusual: the js kernel, so its errors)
+  const xsJs = batchedJsStageKernels(opacityProfileXsJsKernels());
+  const xsViews = (bs: readonly DeviceBuffer[]) => bs.map((b) => f64(b, XS));
+  /** L, N of a plain call (per-layer inputs valid as the js kernel checks them), or null. */
+  const xsShape = (
+    ins: readonly DeviceBuffer[],
+    p: KernelParams,
+  ): { L: number; N: number } | null => {
+    const [dp, xs, m, g] = ins;
+    const N = p.nnu!, L = dp!.size;
+    if (
+      (p.batch ?? 1) > 1 || !Number.isInteger(N) || N < 1 || L < 1 ||
+      xs!.size !== L * N || (m!.size !== 1 && m!.size !== L) ||
+      (g!.size !== 1 && g!.size !== L) ||
+      !(Number.isFinite(p.molmass) && p.molmass! > 0)
+    ) {
+      return null;
+    }
+    const ok = (v: Float64Array, zero: boolean) =>
+      v.every((x) => Number.isFinite(x) && (zero ? x >= 0 : x > 0));
+    if (!ok(f64(dp!, "dParr"), false) || !ok(f64(m!, "mmr"), true)) return null;
+    return ok(f64(g!, "gravity"), false) ? { L, N } : null;
+  };
+  /** Per-layer value i of a [1] or [L] buffer's view. */
+  const at = (v: Float64Array, i: number) => v.length === 1 ? v[0]! : v[i]!;
+  const xsForward = (
+    ins: readonly DeviceBuffer[],
+    outs: readonly DeviceBuffer[],
+    p: KernelParams,
+    vjp: boolean,
+  ): void => {
+    const js = () =>
+      vjp
+        ? xsJs.vjp(xsViews(ins), xsViews(outs), p)
+        : xsJs.forward(xsViews(ins), xsViews(outs), p);
+    const sh = xsShape(ins, p);
+    if (sh === null || outs[0]!.size !== sh.L * sh.N) return js();
+    const { L, N } = sh;
+    if (vjp && outs.slice(1).some((b) => b.size !== L)) return js();
+    const tp = scratchPtr(4, 2 * L);
+    const terms = new Float64Array(be.memory.buffer, tp, 2 * L);
+    const dv = f64(ins[0]!, "dParr"), mv = f64(ins[2]!, "mmr");
+    const gv = f64(ins[3]!, "gravity"), M = p.molmass!;
+    for (let i = 0; i < L; i++) {
+      // the js kernel's per-layer values (opacityProfileXs)
+      terms[i] = at(mv, i);
+      terms[L + i] = M * at(gv, i);
+    }
+    const bad = layers(L, N, "xs_profile", (i0, n, status) => [
+      be.ptr(ins[1]!) + 8 * i0 * N,
+      be.ptr(ins[0]!) + 8 * i0,
+      tp + 8 * i0,
+      tp + 8 * (L + i0),
+      be.ptr(outs[0]!) + 8 * i0 * N,
+      n,
+      N,
+      OPACITY_FACTOR,
+      status,
+    ]);
+    if (bad >= 0) return js(); // a non-finite σ: the js kernel's error
+    if (!vjp) return;
+    // the residuals of opacityProfileXsResiduals: c = F dP/(M g), m, g per layer
+    const [rc, rm, rg] = [1, 2, 3].map((k) => f64(outs[k]!, "residual"));
+    for (let i = 0; i < L; i++) {
+      rc![i] = (OPACITY_FACTOR * dv[i]!) / (M * at(gv, i));
+      rm![i] = at(mv, i);
+      rg![i] = at(gv, i);
+    }
+  };
+  be.registerKernel(XS, (ins, outs, p) => xsForward(ins, outs, p, false));
+  be.registerKernel(
+    `${XS}.vjp`,
+    (ins, outs, p) => xsForward(ins, outs, p, true),
+  );
+  be.registerKernel(`${XS}.pullback`, (ins, outs, p) => {
+    // [dParr, xs, mmr, gravity, c, m, g, ct] → [xsBar, mmrBar, gravityBar] (length 0: not wanted)
+    const [dp, xs, m, g, rc, rm, rg, ct] = ins;
+    const [xsBar, mBar, gBar] = outs;
+    const N = p.nnu!, L = rc?.size ?? 0;
+    const wantX = xsBar!.size !== 0, wantM = mBar!.size !== 0;
+    const wantG = gBar!.size !== 0;
+    const okSize = (b: DeviceBuffer, want: boolean, arg: DeviceBuffer) =>
+      !want || b.size === arg.size;
+    if (
+      (p.batch ?? 1) > 1 || ins.length !== 8 || outs.length !== 3 ||
+      !Number.isInteger(N) || N < 1 || L < 1 || dp!.size !== L ||
+      xs!.size !== L * N || ct!.size !== L * N || rm!.size !== L ||
+      rg!.size !== L || (wantX && xsBar!.size !== L * N) ||
+      !okSize(mBar!, wantM, m!) || !okSize(gBar!, wantG, g!) ||
+      (m!.size !== 1 && m!.size !== L) || (g!.size !== 1 && g!.size !== L)
+    ) {
+      xsJs.pullback(xsViews(ins), xsViews(outs), p);
+      return;
+    }
+    if (!wantX && !wantM && !wantG) return;
+    const sp = scratchPtr(4, 2 * L);
+    // the per-layer cotangents on both threads, a scalar's sum here: the js bits
+    layers(L, N, "xs_profile_pullback", (i0, n) => {
+      const row = 8 * i0 * N, lay = 8 * i0;
+      return [
+        be.ptr(xs!) + row,
+        be.ptr(ct!) + row,
+        be.ptr(rc!) + lay,
+        be.ptr(rm!) + lay,
+        be.ptr(rg!) + lay,
+        wantX ? be.ptr(xsBar!) + row : 0,
+        sp + lay,
+        sp + 8 * L + lay,
+        n,
+        N,
+      ];
+    });
+    const r = new Float64Array(be.memory.buffer, sp, 2 * L);
+    // a scalar argument's cotangent: its per-layer ones summed in layer order (as _sum)
+    const put = (out: DeviceBuffer, per: Float64Array) => {
+      const o = f64(out, "cotangent");
+      if (o.length === L && L !== 1) {
+        o.set(per);
+        return;
+      }
+      let s = 0;
+      for (let i = 0; i < L; i++) s += per[i]!;
+      o[0] = s;
+    };
+    if (wantM) put(mBar!, r.subarray(0, L));
+    if (wantG) put(gBar!, r.subarray(L, 2 * L));
+  });
+  // the profile kernels that split their layers themselves (for createStageWasmBackend)
+  return pool === null
+    ? []
+    : [CIA, `${CIA}.vjp`, XS, `${XS}.vjp`, `${XS}.pullback`];
 }

@@ -261,9 +261,9 @@ export async function createStageWasmBackend(
   for (const [name, k] of js.kernelTable) {
     if (!be.hasKernel(name)) be.registerViewKernel(name, k);
   }
-  registerRtWasmStages(be, { pool });
+  const selfSplit = new Set(registerRtWasmStages(be, { pool }));
   registerSopWasmStages(be);
-  const selfSplit = new Set(registerOpacityWasmStages(be, { pool }));
+  for (const n of registerOpacityWasmStages(be, { pool })) selfSplit.add(n);
   if (pool !== null) {
     // the layer-separable stages: half the layers of a large call on the worker
     const pl = pool;

@@ -284,4 +284,170 @@ Deno.test("wasm rt.opacity_profile_cia (forward, vjp) equals js to 1e-12 (odd N,
   }
 });
 
+Deno.test("wasm rt.opacity_profile_xs (forward, vjp, pullback) equals js bit for bit (odd N, one layer, one wavenumber, σ < 0, per-layer and scalar mmr and gravity, each wanted cotangent)", () => {
+  const same = (a: Float64Array, b: Float64Array, what: string) => {
+    assert.strictEqual(a.length, b.length, `${what}: length`);
+    const i = a.findIndex((v, j) => !Object.is(v, b[j]));
+    assert.ok(i < 0, `${what}: differs at ${i}: ${a[i]} vs ${b[i]}`);
+  };
+  const XS = "rt.opacity_profile_xs";
+  for (const [L, N] of [[1, 1], [1, 8], [3, 7], [10, 501], [5, 1]] as const) {
+    for (const profile of [false, true]) {
+      const dp = rand(L, 1e-3, 1);
+      const xs = rand(L * N, -1e-24, 1e-20);
+      xs[0] = -0; // the sign test of the pullback at −0
+      const m = profile ? rand(L, 0, 0.02) : new Float64Array([0.01]);
+      const g = profile ? rand(L, 1e3, 1e5) : new Float64Array([2.4e4]);
+      const p = { molmass: 28.0101, nnu: N, need0: 1, need1: 1, need2: 1 };
+      const ins = [dp, xs, m, g];
+      const label = `L ${L} N ${N} ${profile ? "profiles" : "scalars"}`;
+      const vs = [L * N, L, L, L];
+      for (const [k, outs] of [["", [L * N]], [".vjp", vs]] as const) {
+        const w = run(wasm, `${XS}${k}`, ins, [...outs], p);
+        const j = run(js, `${XS}${k}`, ins, [...outs], p);
+        j.forEach((a, i) => same(w[i]!, a, `${label}${k} output ${i}`));
+      }
+      const res = run(js, `${XS}.vjp`, ins, vs, p).slice(1);
+      const ct = rand(L * N, -1, 1);
+      for (const want of [[1, 1, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]]) {
+        const gs = want.map((x, i) => (x ? ins[i + 1]!.length : 0));
+        const pin = [...ins, ...res, ct];
+        const w = run(wasm, `${XS}.pullback`, pin, gs, p);
+        const j = run(js, `${XS}.pullback`, pin, gs, p);
+        j.forEach((a, i) =>
+          same(w[i]!, a, `${label} pullback ${want.join("")} grad ${i}`)
+        );
+      }
+    }
+  }
+  // bad input: the js kernel's errors
+  const L = 3, N = 5;
+  const p = { molmass: 28, nnu: N, need0: 1, need1: 1, need2: 1 };
+  const base = [
+    new Float64Array([0.1, 0.2, 0.3]),
+    rand(L * N, 0, 1e-20),
+    new Float64Array([0.01]),
+    new Float64Array([2.4e4]),
+  ];
+  const bad: [number, number, number][] = [
+    [1, 7, NaN],
+    [1, 14, Infinity],
+    [1, 4, -Infinity],
+    [0, 1, 0],
+    [2, 0, -1],
+    [3, 0, NaN],
+  ];
+  for (const [arg, at, v] of bad) {
+    const ins = base.map((a) => a.slice());
+    ins[arg]![at] = v;
+    for (const k of ["", ".vjp"]) {
+      const outs = k === "" ? [L * N] : [L * N, L, L, L];
+      let we = "", je = "";
+      try {
+        run(wasm, `${XS}${k}`, ins, outs, p);
+      } catch (e) {
+        we = String(e);
+      }
+      try {
+        run(js, `${XS}${k}`, ins, outs, p);
+      } catch (e) {
+        je = String(e);
+      }
+      assert.ok(
+        je !== "" && we === je,
+        `${arg}[${at}] = ${v}${k}: "${we}" vs "${je}"`,
+      );
+    }
+  }
+});
+
+Deno.test({
+  name:
+    "wasm rt.opacity_profile_xs and _cia on two threads (half the layers on the worker): one thread's bits and js's (xs), a bad value in the worker's half gets the js kernel's error",
+  ignore: !poolSupported(),
+  fn: async () => {
+    const two = await createStageWasmBackend({ workers: 1 });
+    const one = await createStageWasmBackend({ workers: 0 });
+    assert.ok(two.pool !== null);
+    const same = (a: Float64Array, b: Float64Array) =>
+      a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+    const L = 21, N = 3501; // L·N above the split threshold, L odd: the halves differ
+    const split0 = two.pool.stats.split;
+    // the line profile, scalar mmr and gravity (their cotangents summed over both halves)
+    const XS = "rt.opacity_profile_xs";
+    const px = { molmass: 28.0101, nnu: N, need0: 1, need1: 1, need2: 1 };
+    const dp = rand(L, 1e-3, 1), xs = rand(L * N, -1e-24, 1e-20);
+    const xin = [dp, xs, new Float64Array([0.01]), new Float64Array([2.4e4])];
+    const vs = [L * N, L, L, L];
+    for (const be of [two, js]) {
+      const [a] = run(be, XS, xin, [L * N], px);
+      const [b] = run(one, XS, xin, [L * N], px);
+      assert.ok(same(a!, b!), `xs forward (${be.name})`);
+      const va = run(be, `${XS}.vjp`, xin, vs, px);
+      const vb = run(one, `${XS}.vjp`, xin, vs, px);
+      va.forEach((x, i) => assert.ok(same(x, vb[i]!), `xs vjp ${i}`));
+      const pin = [...xin, ...vb.slice(1), rand(L * N, -1, 1)];
+      const ga = run(be, `${XS}.pullback`, pin, [L * N, 1, 1], px);
+      const gb = run(one, `${XS}.pullback`, pin, [L * N, 1, 1], px);
+      ga.forEach((x, i) => assert.ok(same(x, gb[i]!), `xs pullback ${i}`));
+    }
+    // the CIA profile
+    const CIA = "rt.opacity_profile_cia";
+    const pc = {
+      vmr1: 0.855,
+      vmr2: 0.855,
+      mmw: 2.33,
+      need0: 1,
+      need1: 1,
+      need2: 1,
+    };
+    const pr = rand(L, 1e-3, 10);
+    const cin = [
+      pr,
+      pr.map((x) => 0.1 * x),
+      rand(L * N, -47, -43),
+      rand(L, 500, 2500),
+      new Float64Array([2.4e4]),
+    ];
+    for (
+      const [k, outs] of [["", [L * N]], [".vjp", [L * N, L * N, L]]] as const
+    ) {
+      const a = run(two, `${CIA}${k}`, cin, [...outs], pc);
+      const b = run(one, `${CIA}${k}`, cin, [...outs], pc);
+      a.forEach((x, i) => assert.ok(same(x, b[i]!), `cia${k} output ${i}`));
+    }
+    assert.strictEqual(two.pool.stats.split - split0, 5);
+    // a bad value in the worker's half (the last layer): the js kernel's error
+    const err = (
+      be: Backend,
+      name: string,
+      ins: Float64Array[],
+      outs: number[],
+      p: KernelParams,
+    ) => {
+      try {
+        run(be, name, ins, outs, p);
+      } catch (e) {
+        return String(e);
+      }
+      return "";
+    };
+    const xbad = xin.map((a) => a.slice());
+    xbad[1]![(L - 1) * N + 17] = NaN;
+    const ex = err(js, XS, xbad, [L * N], px);
+    assert.ok(ex !== "" && err(two, XS, xbad, [L * N], px) === ex, ex);
+    const cbad = cin.map((a) => a.slice());
+    cbad[2]![(L - 1) * N + 5] = Infinity;
+    const ec = err(js, CIA, cbad, [L * N], pc);
+    assert.ok(ec !== "" && err(two, CIA, cbad, [L * N], pc) === ec, ec);
+    assert.strictEqual(
+      two.pool.stats.fallback,
+      0,
+      String(two.pool.stats.lastError),
+    );
+    two.destroy();
+    one.destroy();
+  },
+});
+
 Deno.test("wasm rt.emission_ibased: teardown", () => wasm.destroy());
