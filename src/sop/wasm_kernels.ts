@@ -130,6 +130,43 @@ export function registerSopWasmStages(be: WasmBackend): void {
     return true;
   };
 
+  /**
+   * The pullback of a kernel-centred convolution by a kernel K̃(θ) from its residuals: fBar =
+   * corr(ct, K̃) when wanted (size n), and for each parameter whose cotangent is wanted (size 1),
+   * Σ_j C[j]·∂K̃_j/∂θ over the partials' support, C the kernel cotangent: the js pullbacks' sums
+   * in their order. `stage` names the cotangent's NonFiniteError.
+   */
+  const kernelPullback = (
+    stage: string,
+    fb: DeviceBuffer,
+    kb: DeviceBuffer,
+    sb: DeviceBuffer,
+    cb: DeviceBuffer,
+    partials: readonly DeviceBuffer[],
+    fBar: DeviceBuffer,
+    pBars: readonly DeviceBuffer[],
+  ): void => {
+    const n = fb.size, m = kb.size;
+    _checkCotangent(stage, f64(cb), n);
+    const c = pBars.some((g) => g.size === 1) ? scratchOf(m) : null;
+    const sup = f64(sb);
+    const [k0, k1, j0, j1] = [sup[0]!, sup[1]!, sup[2]!, sup[3]!];
+    const h = (m - 1) / 2;
+    if (fBar.size === n) {
+      e.corr_centered(be.ptr(cb), be.ptr(kb), k0, k1, h, n, be.ptr(fBar));
+    }
+    if (c === null) return;
+    if (j0 <= j1) e.kernel_bar(be.ptr(cb), be.ptr(fb), j0, j1, h, n, be.ptr(c));
+    const cv = f64(c);
+    partials.forEach((d, q) => {
+      if (pBars[q]!.size !== 1) return;
+      const dv = f64(d);
+      let s = 0;
+      for (let j = j0; j <= j1; j++) s += cv[j]! * dv[j]!;
+      f64(pBars[q]!)[0] = s;
+    });
+  };
+
   be.registerKernel(IP, (ins, outs, p) => {
     const [vb, fb, bb] = ins;
     const out = outs[0];
@@ -183,22 +220,7 @@ export function registerSopWasmStages(be: WasmBackend): void {
       js.pullback(views(ins), views(outs), p);
       return;
     }
-    _checkCotangent(_IP_STAGE, f64(cb!), n);
-    const c = bBar!.size === 1 ? scratchOf(m) : null;
-    const sup = f64(sb!);
-    const [k0, k1, j0, j1] = [sup[0]!, sup[1]!, sup[2]!, sup[3]!];
-    const h = (m - 1) / 2;
-    if (fBar!.size === n) {
-      e.corr_centered(be.ptr(cb!), be.ptr(kb!), k0, k1, h, n, be.ptr(fBar!));
-    }
-    if (c === null) return;
-    let betaBar = 0;
-    if (j0 <= j1) {
-      e.kernel_bar(be.ptr(cb!), be.ptr(fb!), j0, j1, h, n, be.ptr(c));
-      const cv = f64(c), dv = f64(db!);
-      for (let j = j0; j <= j1; j++) betaBar += cv[j]! * dv[j]!;
-    }
-    f64(bBar!)[0] = betaBar;
+    kernelPullback(_IP_STAGE, fb!, kb!, sb!, cb!, [db!], fBar!, [bBar!]);
   });
 
   // sop.rigid_rotation: the same convolutions, with the rotation kernel and its three partials
@@ -266,28 +288,15 @@ export function registerSopWasmStages(be: WasmBackend): void {
       rjs.pullback(views(ins), views(outs), p);
       return;
     }
-    _checkCotangent(ROT_STAGE, f64(cb!), n);
-    const wantK = sBars.some((g) => g.size === 1);
-    const c = wantK ? scratchOf(m) : null;
-    const sup = f64(sb!);
-    const [k0, k1, j0, j1] = [sup[0]!, sup[1]!, sup[2]!, sup[3]!];
-    const h = (m - 1) / 2;
-    if (fBar!.size === n) {
-      e.corr_centered(be.ptr(cb!), be.ptr(kb!), k0, k1, h, n, be.ptr(fBar!));
-    }
-    if (c === null) return;
-    let vsiniBar = 0, u1Bar = 0, u2Bar = 0;
-    if (j0 <= j1) {
-      e.kernel_bar(be.ptr(cb!), be.ptr(fb!), j0, j1, h, n, be.ptr(c));
-      const cv = f64(c), dv = f64(vb!), d1 = f64(ab!), d2 = f64(bb!);
-      for (let j = j0; j <= j1; j++) {
-        vsiniBar += cv[j]! * dv[j]!;
-        u1Bar += cv[j]! * d1[j]!;
-        u2Bar += cv[j]! * d2[j]!;
-      }
-    }
-    [vsiniBar, u1Bar, u2Bar].forEach((v, i) => {
-      if (sBars[i]!.size === 1) f64(sBars[i]!)[0] = v;
-    });
+    kernelPullback(
+      ROT_STAGE,
+      fb!,
+      kb!,
+      sb!,
+      cb!,
+      [vb!, ab!, bb!],
+      fBar!,
+      sBars,
+    );
   });
 }
